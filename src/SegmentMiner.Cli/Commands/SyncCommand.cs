@@ -1,0 +1,46 @@
+using System.CommandLine;
+using SegmentMiner.Warehouse;
+using SegmentMiner.Warehouse.Sync;
+
+namespace SegmentMiner.Cli.Commands;
+
+/// <summary><c>segminer sync</c>: load what is new in the sources into the warehouse, in one transaction.</summary>
+internal static class SyncCommand
+{
+    public static readonly Option<OutputFormat> FormatOption = new("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => OutputFormat.Table };
+
+    public static Command Create(TextWriter output)
+    {
+        var asOf = new Option<string?>("--as-of") { Description = "Compute features as of this date (yyyy-MM-dd). Default: today (UTC), or the Sync:AsOf setting." };
+        var command = new Command("sync", "Load new source files and SQL source rows into the warehouse; rebuild features and monthly snapshots.") { asOf, FormatOption };
+        command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
+        {
+            var result = await RunAsync(ctx, ctx.AsOf(parse.GetValue(asOf)), ct);
+            ResultWriter.Write(ctx.Output, ToTable(result), parse.GetValue(FormatOption));
+            return 0;
+        }));
+        return command;
+    }
+
+    internal static async Task<SyncResult> RunAsync(CliContext ctx, DateOnly asOf, CancellationToken ct)
+    {
+        var service = new SyncService(ctx.Options, ctx.Folder, ctx.Log);
+        var result = await service.RunAsync(asOf, ct);
+        if (result.UpToDate)
+        {
+            ctx.Log.LogInformationText("the warehouse is up to date; nothing was written");
+        }
+        else
+        {
+            ctx.Log.LogInformationText(
+                $"batch {result.BatchId} committed as of {result.AsOf:yyyy-MM-dd}: {result.Customers} customers; " +
+                string.Join(", ", result.Timings.Select(t => $"{t.Key} {t.Value.TotalSeconds:0.00} s")));
+        }
+
+        return result;
+    }
+
+    internal static QueryResult ToTable(SyncResult r) => new(
+        ["Entity", "FilesLoaded", "FilesAlreadyLoaded", "RowsRead", "RowsLoaded", "RowsUnchanged", "RowsRejected"],
+        r.Entities.Select(e => new object?[] { e.Entity, e.FilesLoaded, e.FilesSkipped, e.Read, e.Loaded, e.Unchanged, e.Rejected }).ToList());
+}

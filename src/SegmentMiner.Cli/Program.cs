@@ -1,0 +1,3 @@
+using SegmentMiner.Cli;
+
+return await CliApp.RunAsync(args, Console.Out);

@@ -1,0 +1,145 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace SegmentMiner.Core.Configuration;
+
+/// <summary>
+/// Builds the settings from, in increasing priority: <c>appsettings.json</c> beside the program, the
+/// <c>--config FILE</c> given on the command line, and <c>SEGMINER__</c> environment variables
+/// (<c>SEGMINER__Sync__MaxRejectedFraction=0.1</c>). Command-line overrides such as <c>--data-dir</c> win over all.
+/// </summary>
+public static class OptionsLoader
+{
+    public const string EnvironmentPrefix = "SEGMINER__";
+
+    public static SegmentMinerOptions Load(string? configFile, IDictionary<string, string?>? overrides = null, string? baseDirectory = null)
+    {
+        var builder = new ConfigurationBuilder();
+        var shipped = Path.Combine(baseDirectory ?? AppContext.BaseDirectory, "appsettings.json");
+        if (File.Exists(shipped))
+        {
+            builder.AddJsonFile(shipped, optional: true, reloadOnChange: false);
+        }
+
+        if (configFile is not null)
+        {
+            var full = Path.GetFullPath(configFile);
+            if (!File.Exists(full))
+            {
+                throw new ConfigurationException([$"--config: the file '{configFile}' does not exist."]);
+            }
+
+            builder.AddJsonFile(full, optional: false, reloadOnChange: false);
+        }
+
+        builder.AddEnvironmentVariables(EnvironmentPrefix);
+        if (overrides is not null)
+        {
+            builder.AddInMemoryCollection(overrides);
+        }
+
+        IConfigurationRoot root;
+        try
+        {
+            root = builder.Build();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or System.Text.Json.JsonException)
+        {
+            throw new ConfigurationException([$"configuration file: {ex.Message}"]);
+        }
+
+        var options = new SegmentMinerOptions();
+        try
+        {
+            root.Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder names the key whose value did not convert; show it as the setting.
+            throw new ConfigurationException([ex.InnerException is null ? ex.Message : $"{ex.Message} {ex.InnerException.Message}"]);
+        }
+
+        var errors = Validate(options);
+        if (errors.Count > 0)
+        {
+            throw new ConfigurationException(errors);
+        }
+
+        return options;
+    }
+
+    /// <summary>Every rule broken, each naming the setting and the rejected value.</summary>
+    public static List<string> Validate(SegmentMinerOptions o)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(o.DataDir))
+        {
+            errors.Add("DataDir: must not be empty.");
+        }
+
+        if (o.Sync.MaxRejectedFraction is < 0 or > 1 || double.IsNaN(o.Sync.MaxRejectedFraction))
+        {
+            errors.Add($"Sync:MaxRejectedFraction: {o.Sync.MaxRejectedFraction.ToString(CultureInfo.InvariantCulture)} is out of range; use a number from 0 to 1.");
+        }
+
+        if (o.Sync.LockTimeout < TimeSpan.Zero || o.Sync.LockTimeout > TimeSpan.FromHours(24))
+        {
+            errors.Add($"Sync:LockTimeout: {o.Sync.LockTimeout} is out of range; use 00:00:00 to 1.00:00:00.");
+        }
+
+        if (o.Sync.ReportingCurrency is null || !IsCurrencyCode(o.Sync.ReportingCurrency))
+        {
+            errors.Add($"Sync:ReportingCurrency: '{o.Sync.ReportingCurrency}' is not a three-letter ISO 4217 code.");
+        }
+
+        if (o.Warehouse.Provider == WarehouseProvider.SqlServer && string.IsNullOrWhiteSpace(o.Warehouse.ConnectionString))
+        {
+            errors.Add("Warehouse:ConnectionString: required when Warehouse:Provider is SqlServer.");
+        }
+
+        if (o.Warehouse.Provider == WarehouseProvider.DuckDb && string.IsNullOrWhiteSpace(o.Warehouse.DuckDbFile))
+        {
+            errors.Add("Warehouse:DuckDbFile: must not be empty.");
+        }
+
+        foreach (var (name, source) in o.Sources)
+        {
+            if (!Identifiers.IsValid(name))
+            {
+                errors.Add($"Sources:{name}: a source name may use letters, digits, '_' and '-' only.");
+            }
+
+            if (string.IsNullOrWhiteSpace(source.ConnectionString))
+            {
+                errors.Add($"Sources:{name}:ConnectionString: required.");
+            }
+
+            if (source.CommandTimeoutSeconds <= 0)
+            {
+                errors.Add($"Sources:{name}:CommandTimeoutSeconds: {source.CommandTimeoutSeconds} must be positive.");
+            }
+
+            foreach (var (entity, e) in source.Entities)
+            {
+                if (!SourceEntities.IsKnown(entity))
+                {
+                    errors.Add($"Sources:{name}:Entities:{entity}: unknown entity; use one of {string.Join(", ", SourceEntities.All)}.");
+                }
+
+                if (string.IsNullOrWhiteSpace(e.Query))
+                {
+                    errors.Add($"Sources:{name}:Entities:{entity}:Query: required.");
+                }
+
+                if (!Identifiers.IsValid(e.WatermarkColumn))
+                {
+                    errors.Add($"Sources:{name}:Entities:{entity}:WatermarkColumn: '{e.WatermarkColumn}' is not a plain column name.");
+                }
+            }
+        }
+
+        return errors;
+    }
+
+    private static bool IsCurrencyCode(string s) => s.Length == 3 && s.All(char.IsAsciiLetterUpper);
+}

@@ -1,0 +1,24 @@
+using System.Text.RegularExpressions;
+
+namespace SegmentMiner.Core;
+
+/// <summary>
+/// Identifiers that come from configuration (source names, column names, model names) are checked against a
+/// conservative pattern and quoted before they enter SQL, DMX or XMLA.
+/// </summary>
+public static partial class Identifiers
+{
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_\\-]{0,127}$")]
+    private static partial Regex Plain();
+
+    public static bool IsValid(string? name) => name is not null && Plain().IsMatch(name);
+
+    public static string Require(string? name, string setting) =>
+        IsValid(name) ? name! : throw new ConfigurationException([$"{setting}: '{name}' is not a valid identifier (letters, digits, '_' and '-', starting with a letter)."]);
+
+    /// <summary>T-SQL and DMX bracket quoting.</summary>
+    public static string QuoteBracket(string name) => "[" + name.Replace("]", "]]", StringComparison.Ordinal) + "]";
+
+    /// <summary>ANSI (DuckDB) double-quote quoting.</summary>
+    public static string QuoteAnsi(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,34 @@
+using SegmentMiner.Core.Configuration;
+
+namespace SegmentMiner.Warehouse;
+
+/// <summary>The layout of the data folder: sources, the DuckDB warehouse, the writer lock, the demo truth.</summary>
+public sealed class DataFolder
+{
+    public DataFolder(string root)
+    {
+        Root = Path.GetFullPath(root);
+    }
+
+    public string Root { get; }
+
+    public string Sources => Path.Combine(Root, "sources");
+
+    public string SourceFolder(string folder) => Path.Combine(Sources, folder);
+
+    public string TruthFile => Path.Combine(Root, "truth.csv");
+
+    public string LockFile => Path.Combine(Root, "warehouse.lock");
+
+    public string WarehouseFile(WarehouseOptions options) =>
+        Path.IsPathRooted(options.DuckDbFile) ? options.DuckDbFile : Path.Combine(Root, options.DuckDbFile);
+
+    public void EnsureExists()
+    {
+        Directory.CreateDirectory(Root);
+        foreach (var f in new[] { "crm", "billing", "survey" })
+        {
+            Directory.CreateDirectory(SourceFolder(f));
+        }
+    }
+}

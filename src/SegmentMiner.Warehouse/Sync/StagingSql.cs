@@ -1,0 +1,219 @@
+using System.Globalization;
+using System.Text;
+using SegmentMiner.Core;
+
+namespace SegmentMiner.Warehouse.Sync;
+
+/// <summary>
+/// Generates the set-based DuckDB SQL that turns a raw, all-text table into typed, checked rows: every
+/// contract rule (missing key, missing or unparsable value, unknown enumerated value, unknown account, missing fx
+/// rate) becomes one branch of a CASE that yields the rejection reason. Only contract constants and quoted column
+/// headers enter the text; values never do.
+/// </summary>
+internal static class StagingSql
+{
+    public const string CheckedTable = "sm_checked";
+
+    private const string DatePattern = @"\d{4}-\d{2}-\d{2}";
+    private const string TimestampPattern = @"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?";
+    private const string DecimalPattern = @"-?\d{1,14}(\.\d{1,8})?";
+
+    /// <summary>
+    /// SQL creating <see cref="CheckedTable"/> from <paramref name="rawTable"/>, whose rowid is the row's position in its file.
+    /// </summary>
+    /// <param name="headers">Contract column to the raw table's column, for the columns the file has.</param>
+    /// <param name="lineOffset">Added to the raw row number to give the file line (2 for CSV with its header).</param>
+    public static string Check(string rawTable, EntitySpec spec, IReadOnlyDictionary<string, string> headers, int lineOffset, string reportingCurrency)
+    {
+        var sb = new StringBuilder();
+        sb.Append("CREATE OR REPLACE TEMP TABLE ").Append(CheckedTable).Append(" AS\nWITH v AS (SELECT rowid + ")
+          .Append(lineOffset.ToString(CultureInfo.InvariantCulture)).Append(" AS _line, CAST(to_json(").Append(rawTable).Append(") AS VARCHAR) AS _raw");
+        foreach (var c in spec.Columns)
+        {
+            sb.Append(",\n  ");
+            if (headers.TryGetValue(c.Name, out var h))
+            {
+                sb.Append("NULLIF(CAST(").Append(Identifiers.QuoteAnsi(h)).Append(" AS VARCHAR), '')");
+            }
+            else
+            {
+                sb.Append("CAST(NULL AS VARCHAR)");
+            }
+
+            sb.Append(" AS ").Append(Identifiers.QuoteAnsi("s_" + c.Name));
+        }
+
+        sb.Append("\n FROM ").Append(rawTable).Append("),\nt AS (SELECT v.*");
+        foreach (var c in spec.Columns)
+        {
+            sb.Append(",\n  ").Append(Typed(c)).Append(" AS ").Append(Identifiers.QuoteAnsi(c.Name));
+        }
+
+        var hasCurrency = spec.Columns.Any(c => c.Name == "Currency") && spec.MoneyColumns.Count > 0;
+        if (hasCurrency)
+        {
+            sb.Append(",\n  COALESCE(").Append(Identifiers.QuoteAnsi("s_Currency")).Append(", ").Append(Literal(reportingCurrency)).Append(") AS _cur");
+        }
+
+        sb.Append("\n FROM v)\nSELECT t.*");
+        if (spec.RefersToAccount)
+        {
+            sb.Append(", (ka.AccountId IS NOT NULL) AS _account_known");
+        }
+
+        if (hasCurrency)
+        {
+            sb.Append(", CASE WHEN t._cur = ").Append(Literal(reportingCurrency)).Append(" THEN 1 ELSE fx.Rate END AS _rate");
+        }
+
+        sb.Append(",\n  CASE");
+        foreach (var k in spec.Key)
+        {
+            sb.Append("\n    WHEN ").Append(S(k)).Append(" IS NULL THEN 'missing key ").Append(k).Append('\'');
+        }
+
+        foreach (var c in spec.Columns.Where(c => c.Required && !spec.Key.Contains(c.Name)))
+        {
+            sb.Append("\n    WHEN ").Append(S(c.Name)).Append(" IS NULL THEN 'missing required value ").Append(c.Name).Append('\'');
+        }
+
+        foreach (var c in spec.Columns.Where(c => c.Type != SourceValueType.Text))
+        {
+            sb.Append("\n    WHEN ").Append(S(c.Name)).Append(" IS NOT NULL AND ").Append(Identifiers.QuoteAnsi(c.Name))
+              .Append(" IS NULL THEN 'unparsable ").Append(TypeWord(c.Type)).Append(" in ").Append(c.Name).Append(": ' || left(")
+              .Append(S(c.Name)).Append(", 100)");
+        }
+
+        foreach (var c in spec.Columns.Where(c => c.Allowed is not null))
+        {
+            sb.Append("\n    WHEN ").Append(S(c.Name)).Append(" IS NOT NULL AND ").Append(S(c.Name)).Append(" NOT IN (")
+              .Append(string.Join(", ", c.Allowed!.Select(Literal))).Append(") THEN 'unknown ").Append(c.Name).Append(" value: ' || left(")
+              .Append(S(c.Name)).Append(", 100)");
+        }
+
+        if (spec.Columns.Any(c => c.Name == "Currency"))
+        {
+            sb.Append("\n    WHEN ").Append(S("Currency")).Append(" IS NOT NULL AND NOT regexp_full_match(").Append(S("Currency"))
+              .Append(", '[A-Z]{3}') THEN 'unparsable currency code in Currency: ' || left(").Append(S("Currency")).Append(", 100)");
+        }
+
+        if (spec == SourceEntities.FxRates)
+        {
+            sb.Append("\n    WHEN \"Rate\" <= 0 THEN 'Rate must be positive'");
+        }
+
+        if (spec.RefersToAccount)
+        {
+            sb.Append("\n    WHEN ka.AccountId IS NULL THEN 'unknown account ' || t.\"AccountId\"");
+        }
+
+        if (hasCurrency)
+        {
+            sb.Append("\n    WHEN t._cur <> ").Append(Literal(reportingCurrency)).Append(" AND fx.Rate IS NULL THEN 'no fx rate for ' || t._cur || ' on or before ' || CAST(CAST(t.")
+              .Append(Identifiers.QuoteAnsi(spec.FxDateColumn!)).Append(" AS DATE) AS VARCHAR)");
+        }
+
+        sb.Append("\n  END AS _reason\nFROM t");
+        if (spec.RefersToAccount)
+        {
+            sb.Append("\nLEFT JOIN (SELECT DISTINCT AccountId FROM stg.Account) ka ON ka.AccountId = t.\"AccountId\"");
+        }
+
+        if (hasCurrency)
+        {
+            sb.Append("\nASOF LEFT JOIN stg.FxRate fx ON fx.Currency = t._cur AND CAST(t.").Append(Identifiers.QuoteAnsi(spec.FxDateColumn!))
+              .Append(" AS DATE) >= fx.RateDate");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Inserts the checked, accepted rows into the staging history. A version (key and ModifiedAt) already there is
+    /// skipped; within one file the last line of a duplicated version wins. fx rates are replaced (later file wins).
+    /// </summary>
+    public static string InsertAccepted(EntitySpec spec)
+    {
+        var target = "stg." + spec.StagingTable;
+        var cols = new List<string>();
+        var exprs = new List<string>();
+        foreach (var c in spec.Columns)
+        {
+            var name = spec == SourceEntities.FxRates && c.Name == "Date" ? "RateDate" : c.Name;
+            cols.Add(name);
+            if (spec.MoneyColumns.Contains(c.Name))
+            {
+                exprs.Add($"CAST(round({Identifiers.QuoteAnsi(c.Name)} * _rate, 2) AS DECIMAL(18,2))");
+                cols.Add("Original" + c.Name);
+                exprs.Add($"CAST({Identifiers.QuoteAnsi(c.Name)} AS DECIMAL(18,2))");
+            }
+            else if (c.Name == "Currency" && spec.MoneyColumns.Count > 0)
+            {
+                exprs.Add("_cur");
+            }
+            else if (c.Name == "IsDeleted")
+            {
+                exprs.Add("COALESCE(\"IsDeleted\", FALSE)");
+            }
+            else
+            {
+                exprs.Add(Identifiers.QuoteAnsi(c.Name));
+            }
+        }
+
+        cols.AddRange(["BatchId", "SourceFileId", "LineNumber"]);
+        exprs.AddRange(["$batch", "$file", "_line"]);
+        var partition = string.Join(", ", (spec.HasModifiedAt ? spec.Key.Append("ModifiedAt") : spec.Key).Select(Identifiers.QuoteAnsi));
+        var sb = new StringBuilder();
+        if (spec == SourceEntities.FxRates)
+        {
+            sb.Append("DELETE FROM stg.FxRate f USING ").Append(CheckedTable)
+              .Append(" c WHERE c._reason IS NULL AND f.Currency = c.\"Currency\" AND f.RateDate = c.\"Date\";\n");
+        }
+
+        sb.Append("INSERT INTO ").Append(target).Append(" (").Append(string.Join(", ", cols)).Append(")\nSELECT ")
+          .Append(string.Join(", ", exprs)).Append("\nFROM ").Append(CheckedTable).Append(" c\nWHERE _reason IS NULL");
+        if (spec.HasModifiedAt)
+        {
+            sb.Append("\n  AND NOT EXISTS (SELECT 1 FROM ").Append(target).Append(" s WHERE ")
+              .Append(string.Join(" AND ", spec.Key.Append("ModifiedAt").Select(k => $"s.{k} = c.{Identifiers.QuoteAnsi(k)}"))).Append(')');
+        }
+
+        sb.Append("\nQUALIFY row_number() OVER (PARTITION BY ").Append(partition).Append(" ORDER BY _line DESC) = 1");
+        return sb.ToString();
+    }
+
+    public const string InsertRejected = """
+        INSERT INTO ops.RejectedRow (RejectedRowId, BatchId, SourceFileId, Entity, FileName, LineNumber, Reason, RawData)
+        SELECT COALESCE((SELECT max(RejectedRowId) FROM ops.RejectedRow), 0) + row_number() OVER (ORDER BY _line),
+               $batch, $file, $entity, $name, _line, _reason, left(_raw, 8000)
+        FROM sm_checked WHERE _reason IS NOT NULL
+        """;
+
+    private static string S(string column) => Identifiers.QuoteAnsi("s_" + column);
+
+    private static string Typed(ColumnSpec c)
+    {
+        var s = S(c.Name);
+        return c.Type switch
+        {
+            SourceValueType.Text => s,
+            SourceValueType.Date => $"CASE WHEN regexp_full_match({s}, '{DatePattern}') THEN CAST(try_strptime({s}, '%Y-%m-%d') AS DATE) END",
+            SourceValueType.Timestamp => $"CASE WHEN regexp_full_match({s}, '{TimestampPattern}') THEN CAST(try_cast({s} AS TIMESTAMPTZ) AS TIMESTAMP) END",
+            SourceValueType.Decimal => $"CASE WHEN regexp_full_match({s}, '{DecimalPattern}') THEN try_cast({s} AS DECIMAL(38,8)) END",
+            SourceValueType.Boolean => $"CASE lower({s}) WHEN '1' THEN TRUE WHEN 'true' THEN TRUE WHEN '0' THEN FALSE WHEN 'false' THEN FALSE END",
+            _ => throw new ArgumentOutOfRangeException(nameof(c)),
+        };
+    }
+
+    private static string TypeWord(SourceValueType t) => t switch
+    {
+        SourceValueType.Date => "date (yyyy-MM-dd)",
+        SourceValueType.Timestamp => "timestamp (ISO 8601)",
+        SourceValueType.Decimal => "decimal",
+        SourceValueType.Boolean => "boolean (0/1/true/false)",
+        _ => "value",
+    };
+
+    private static string Literal(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
+}

@@ -1,0 +1,389 @@
+using System.Data;
+using System.Diagnostics;
+using System.Globalization;
+using Dapper;
+using DuckDB.NET.Data;
+using Microsoft.Extensions.Logging;
+using SegmentMiner.Core;
+using SegmentMiner.Core.Configuration;
+using SegmentMiner.Warehouse.DuckDb;
+
+namespace SegmentMiner.Warehouse.Sync;
+
+/// <summary>
+/// One sync: reads every new source file (and SQL source rows past their watermark), validates them set-based
+/// inside DuckDB, keeps rejected rows with their reason, merges the accepted ones into staging history and the
+/// dimensional model, and rebuilds features and monthly snapshots, all in one transaction. A file already loaded
+/// is skipped; a failure rolls the whole batch back.
+/// </summary>
+public sealed class SyncService
+{
+    private static readonly string[] Extensions = [".csv", ".parquet"];
+    private readonly SegmentMinerOptions _options;
+    private readonly DataFolder _folder;
+    private readonly ILogger _log;
+    private readonly ISqlSourceReader _sqlReader;
+
+    public SyncService(SegmentMinerOptions options, DataFolder folder, ILogger log, ISqlSourceReader? sqlReader = null)
+    {
+        _options = options;
+        _folder = folder;
+        _log = log;
+        _sqlReader = sqlReader ?? new SqlSourceReader();
+    }
+
+    public async Task<SyncResult> RunAsync(DateOnly asOf, CancellationToken cancellationToken = default)
+    {
+        _folder.EnsureExists();
+        using var writerLock = WriterLock.Acquire(_folder.LockFile, _options.Sync.LockTimeout, m => _log.LogWarning("{Message}", m), cancellationToken);
+        var warehouse = new DuckDbWarehouse(_folder, _options.Warehouse);
+        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
+
+        var warnings = new List<string>();
+        var timings = new Dictionary<string, TimeSpan>();
+        var files = await DiscoverAsync(db, warnings, cancellationToken);
+        var lastAsOf = await db.ExecuteScalarAsync<DateTime?>("SELECT AsOfDate FROM ops.Batch WHERE Status = 'Committed' ORDER BY BatchId DESC LIMIT 1");
+        var sqlEntities = _options.Sources.SelectMany(s => s.Value.Entities.Select(e => (Source: s.Key, Options: s.Value, Entity: e.Key, Query: e.Value))).ToList();
+        var newFiles = files.Where(f => f.IsNew).ToList();
+
+        if (newFiles.Count == 0 && sqlEntities.Count == 0 && lastAsOf is not null && DateOnly.FromDateTime(lastAsOf.Value) == asOf)
+        {
+            _log.LogInformation("nothing new: every source file is already loaded and features are as of {AsOf}", asOf);
+            return new SyncResult(null, asOf, Summarize(files, []), warnings, timings, await CountCustomersAsync(db));
+        }
+
+        var total = Stopwatch.StartNew();
+        var batchId = await db.ExecuteScalarAsync<long>("SELECT COALESCE(max(BatchId), 0) + 1 FROM ops.Batch");
+        var loads = new List<FileLoad>();
+        var pending = new List<PendingLoad>();
+        var tempFiles = new List<string>();
+        try
+        {
+            // Phase 1, outside the transaction: read every new file into its own raw table, so that rowid is the
+            // row's position in the file (rows inserted inside a transaction get transaction-local row ids).
+            foreach (var spec in SourceEntities.InLoadOrder)
+            {
+                foreach (var file in newFiles.Where(f => f.Info.Entity == spec.Name))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    pending.Add(await ReadRawAsync(db, spec, file.Info, "file", pending.Count, file.Info.IsParquet ? 1 : 2, null));
+                }
+
+                foreach (var sql in sqlEntities.Where(s => string.Equals(s.Entity, spec.Name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    var read = await ReadSqlSourceAsync(db, spec, sql.Source, sql.Options, sql.Query, pending.Count, tempFiles, cancellationToken);
+                    if (read is not null)
+                    {
+                        pending.Add(read);
+                    }
+                }
+            }
+
+            timings["read"] = total.Elapsed;
+            if (pending.Count == 0 && lastAsOf is not null && DateOnly.FromDateTime(lastAsOf.Value) == asOf)
+            {
+                _log.LogInformation("nothing new: the SQL sources returned no rows past their watermarks");
+                return new SyncResult(null, asOf, Summarize(files, []), warnings, timings, await CountCustomersAsync(db));
+            }
+
+            // Phase 2: one transaction for validation, staging, merge, features and snapshots.
+            await using var tx = await db.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                await db.ExecuteAsync(
+                    "INSERT INTO ops.Batch VALUES ($id, $now, NULL, 'Running', $asof, 0, 0, 0, 0, NULL)",
+                    new { id = batchId, now = DateTime.UtcNow, asof = asOf.ToDateTime(TimeOnly.MinValue) });
+                var step = Stopwatch.StartNew();
+                foreach (var p in pending)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    loads.Add(await LoadAsync(db, p, batchId));
+                }
+
+                timings["validate+stage"] = step.Elapsed;
+                var loadedRows = loads.Sum(l => l.Loaded);
+                var rejectedRows = loads.Sum(l => l.Rejected);
+                if (loadedRows == 0 && rejectedRows == 0 && loads.All(l => l.Kind == "sql")
+                    && lastAsOf is not null && DateOnly.FromDateTime(lastAsOf.Value) == asOf)
+                {
+                    // SQL sources are read from their watermark inclusive: rows seen before are not news.
+                    await tx.RollbackAsync(cancellationToken);
+                    _log.LogInformation("nothing new: the SQL sources returned only versions already staged");
+                    return new SyncResult(null, asOf, Summarize(files, []), warnings, timings, await CountCustomersAsync(db));
+                }
+
+                await RequireAccountsAsync(db);
+                step.Restart();
+                await db.ExecuteAsync(DwSql.RefreshDimCustomer, new { batch = batchId });
+                foreach (var t in DwSql.CurrentTables)
+                {
+                    await db.ExecuteAsync(DwSql.RefreshCurrent(t), new { batch = batchId });
+                }
+
+                timings["merge"] = step.Elapsed;
+                step.Restart();
+                var asofParam = new { batch = batchId, asof = asOf.ToDateTime(TimeOnly.MinValue) };
+                await db.ExecuteAsync(DwSql.RebuildFeatures, asofParam);
+                timings["features"] = step.Elapsed;
+                step.Restart();
+                await db.ExecuteAsync(DwSql.RebuildSnapshot, asofParam);
+                timings["snapshot"] = step.Elapsed;
+
+                await db.ExecuteAsync(
+                    """
+                    UPDATE ops.Batch SET FinishedAt = $now, Status = 'Committed', FilesLoaded = $files, RowsRead = $read,
+                           RowsLoaded = $loaded, RowsRejected = $rejected WHERE BatchId = $id
+                    """,
+                    new { id = batchId, now = DateTime.UtcNow, files = loads.Count, read = loads.Sum(l => l.Read), loaded = loadedRows, rejected = rejectedRows });
+                await tx.CommitAsync(cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+                await RecordFailureAsync(db, batchId, asOf, ex);
+                throw;
+            }
+        }
+        finally
+        {
+            foreach (var p in pending)
+            {
+                await db.ExecuteAsync($"DROP TABLE IF EXISTS {p.RawTable}");
+            }
+
+            foreach (var f in tempFiles)
+            {
+                File.Delete(f);
+            }
+        }
+
+        timings["total"] = total.Elapsed;
+        return new SyncResult(batchId, asOf, Summarize(files, loads), warnings, timings, await CountCustomersAsync(db));
+    }
+
+    private async Task<List<FoundFile>> DiscoverAsync(DuckDBConnection db, List<string> warnings, CancellationToken cancellationToken)
+    {
+        var known = (await db.QueryAsync<(string FileName, string Sha256, long BatchId)>(
+                "SELECT FileName, Sha256, BatchId FROM ops.SourceFile WHERE SourceKind = 'file'"))
+            .ToDictionary(r => r.FileName, r => (r.Sha256, r.BatchId), StringComparer.Ordinal);
+        var found = new List<FoundFile>();
+        foreach (var folder in new[] { "crm", "billing", "survey" })
+        {
+            var dir = _folder.SourceFolder(folder);
+            if (!Directory.Exists(dir))
+            {
+                continue;
+            }
+
+            foreach (var path in Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var name = Path.GetFileName(path);
+                var spec = SourceEntities.ForFile(folder, name);
+                if (spec is null || !Extensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+                {
+                    _log.LogInformation("ignoring {File}: not a source file of the contract", $"{folder}/{name}");
+                    continue;
+                }
+
+                var relative = $"{folder}/{name}";
+                var info = new SourceFileInfo(spec.Name, relative, path, new FileInfo(path).Length, SourceFileInfo.HashFile(path));
+                if (known.TryGetValue(relative, out var previous))
+                {
+                    if (previous.Sha256 != info.Sha256)
+                    {
+                        var w = $"{relative} changed since batch {previous.BatchId} loaded it; it is not loaded again (give new data a new file name)";
+                        warnings.Add(w);
+                        _log.LogWarning("{Warning}", w);
+                    }
+
+                    found.Add(new FoundFile(info, IsNew: false));
+                }
+                else
+                {
+                    found.Add(new FoundFile(info, IsNew: true));
+                }
+            }
+        }
+
+        foreach (var spec in SourceEntities.InLoadOrder.Where(s => s != SourceEntities.FxRates))
+        {
+            var hasSql = _options.Sources.Values.Any(s => s.Entities.ContainsKey(spec.Name));
+            if (!hasSql && !found.Any(f => f.Info.Entity == spec.Name))
+            {
+                _log.LogInformation("no {Entity} source in sources/{Folder}/: the features that depend on it stay null", spec.Name, spec.Folder);
+            }
+        }
+
+        return found;
+    }
+
+    private async Task<PendingLoad> ReadRawAsync(
+        DuckDBConnection db, EntitySpec spec, SourceFileInfo file, string kind, int index, int lineOffset, (string Source, DateTime Max)? watermark)
+    {
+        var watch = Stopwatch.StartNew();
+        var raw = $"sm_raw_{index}";
+        var path = file.FullPath.Replace("'", "''", StringComparison.Ordinal);
+        var reader = file.IsParquet
+            ? $"read_parquet('{path}')"
+            : $"read_csv('{path}', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', encoding = 'utf-8')";
+        try
+        {
+            await db.ExecuteAsync($"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM {reader}");
+        }
+        catch (DuckDB.NET.Data.DuckDBException ex)
+        {
+            throw new WarehouseException($"{file.RelativeName}: cannot be read as {(file.IsParquet ? "Parquet" : "CSV (RFC 4180, UTF-8, one header row)")}: {FirstLine(ex.Message)}", ex);
+        }
+
+        var headers = (await db.QueryAsync<string>($"SELECT column_name FROM (DESCRIBE {raw})")).ToList();
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        var extra = new List<string>();
+        foreach (var h in headers)
+        {
+            var col = spec.Columns.FirstOrDefault(c => string.Equals(c.Name, h.Trim().TrimStart('\uFEFF'), StringComparison.OrdinalIgnoreCase));
+            if (col is null)
+            {
+                extra.Add(h);
+            }
+            else
+            {
+                map.TryAdd(col.Name, h);
+            }
+        }
+
+        var missing = spec.Columns.Where(c => c.Required && !map.ContainsKey(c.Name)).Select(c => c.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new WarehouseException($"{file.RelativeName}: missing required column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} (entity {spec.Name})");
+        }
+
+        if (extra.Count > 0)
+        {
+            _log.LogInformation("{File}: ignoring unknown columns {Columns}", file.RelativeName, string.Join(", ", extra));
+        }
+
+        var rows = await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {raw}");
+        _log.LogInformation("{File}: read {Rows} rows ({Seconds:0.00} s)", file.RelativeName, rows, watch.Elapsed.TotalSeconds);
+        return new PendingLoad(spec, file, kind, raw, map, lineOffset, watermark);
+    }
+
+    private async Task<FileLoad> LoadAsync(DuckDBConnection db, PendingLoad p, long batchId)
+    {
+        var watch = Stopwatch.StartNew();
+        var spec = p.Spec;
+        var file = p.File;
+        await db.ExecuteAsync(StagingSql.Check(p.RawTable, spec, p.Headers, p.LineOffset, _options.Sync.ReportingCurrency));
+        var read = await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {StagingSql.CheckedTable}");
+        var rejected = await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL");
+        if (read > 0 && (double)rejected / read > _options.Sync.MaxRejectedFraction)
+        {
+            var samples = await db.QueryAsync<(long Line, string Reason)>(
+                $"SELECT _line, _reason FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL ORDER BY _line LIMIT 5");
+            throw new WarehouseException(
+                $"{file.RelativeName}: {rejected} of {read} rows rejected ({(double)rejected / read:P1}), more than Sync:MaxRejectedFraction ({_options.Sync.MaxRejectedFraction:P1}); " +
+                "the batch is not applied. First rejections: " + string.Join("; ", samples.Select(s => $"line {s.Line}: {s.Reason}")));
+        }
+
+        var fileId = await db.ExecuteScalarAsync<long>("SELECT COALESCE(max(SourceFileId), 0) + 1 FROM ops.SourceFile");
+        await db.ExecuteAsync(StagingSql.InsertRejected, new { batch = batchId, file = fileId, entity = spec.Name, name = file.RelativeName });
+        var loaded = await db.ExecuteAsync(StagingSql.InsertAccepted(spec), new { batch = batchId, file = fileId });
+        if (spec == SourceEntities.FxRates)
+        {
+            loaded = (int)(read - rejected);
+        }
+
+        await db.ExecuteAsync(
+            "INSERT INTO ops.SourceFile VALUES ($id, $batch, $kind, $entity, $name, $size, $sha, $read, $loaded, $rejected, $now)",
+            new { id = fileId, batch = batchId, kind = p.Kind, entity = spec.Name, name = file.RelativeName, size = file.SizeBytes, sha = file.Sha256, read, loaded = (long)loaded, rejected, now = DateTime.UtcNow });
+        if (p.Watermark is { } w)
+        {
+            await db.ExecuteAsync(
+                "INSERT OR REPLACE INTO ops.SourceWatermark VALUES ($s, $e, $w, $b)",
+                new { s = w.Source, e = spec.Name, w = w.Max, b = batchId });
+        }
+
+        _log.LogInformation(
+            "{File}: {Read} rows checked, {Loaded} new versions staged, {Rejected} rejected ({Seconds:0.00} s)",
+            file.RelativeName, read, loaded, rejected, watch.Elapsed.TotalSeconds);
+        return new FileLoad(spec.Name, p.Kind, read, loaded, rejected);
+    }
+
+    private async Task<PendingLoad?> ReadSqlSourceAsync(
+        DuckDBConnection db, EntitySpec spec, string sourceName, SqlSourceOptions source, SqlEntityOptions entity, int index, List<string> tempFiles, CancellationToken cancellationToken)
+    {
+        var watermark = await db.ExecuteScalarAsync<DateTime?>(
+            "SELECT Watermark FROM ops.SourceWatermark WHERE SourceName = $s AND Entity = $e", new { s = sourceName, e = spec.Name })
+            ?? new DateTime(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var temp = Path.Combine(Path.GetTempPath(), $"segminer-{Environment.ProcessId}-{sourceName}-{spec.Name}.csv");
+        tempFiles.Add(temp);
+        SqlReadResult read;
+        try
+        {
+            read = await _sqlReader.ReadToCsvAsync(source, entity, watermark, temp, cancellationToken);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            throw new WarehouseException($"source {sourceName}/{spec.Name}: the query failed: {ex.Message}", ex);
+        }
+
+        _log.LogInformation("source {Source}/{Entity}: {Rows} rows with {Column} >= {Watermark:O}", sourceName, spec.Name, read.Rows, entity.WatermarkColumn, watermark);
+        if (read.Rows == 0)
+        {
+            return null;
+        }
+
+        var info = new SourceFileInfo(spec.Name, $"sql:{sourceName}/{spec.Name}@{watermark.ToString("O", CultureInfo.InvariantCulture)}", temp, new FileInfo(temp).Length, SourceFileInfo.HashFile(temp));
+        return await ReadRawAsync(db, spec, info, "sql", index, 1, read.MaxWatermark is { } max ? (sourceName, max) : null);
+    }
+
+    private static async Task RequireAccountsAsync(DuckDBConnection db)
+    {
+        if (!await db.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM stg.Account)"))
+        {
+            throw new WarehouseException("no accounts loaded: the accounts entity is required (sources/crm/accounts*.csv or .parquet, or a SQL source)");
+        }
+    }
+
+    private async Task RecordFailureAsync(DuckDBConnection db, long batchId, DateOnly asOf, Exception ex)
+    {
+        try
+        {
+            await db.ExecuteAsync(
+                "INSERT INTO ops.Batch VALUES ($id, $now, $now, 'Failed', $asof, 0, 0, 0, 0, $msg)",
+                new { id = batchId, now = DateTime.UtcNow, asof = asOf.ToDateTime(TimeOnly.MinValue), msg = Truncate(ex.Message, 4000) });
+        }
+        catch (DuckDB.NET.Data.DuckDBException recordError)
+        {
+            _log.LogWarning("could not record the failed batch: {Message}", recordError.Message);
+        }
+    }
+
+    private static async Task<int> CountCustomersAsync(DuckDBConnection db) =>
+        await db.ExecuteScalarAsync<int>("SELECT count(*) FROM dw.CustomerFeatures");
+
+    private static List<EntityCounts> Summarize(List<FoundFile> files, List<FileLoad> loads) =>
+        SourceEntities.InLoadOrder.Select(s =>
+        {
+            var l = loads.Where(x => x.Entity == s.Name).ToList();
+            var read = l.Sum(x => x.Read);
+            var rejected = l.Sum(x => x.Rejected);
+            var loaded = l.Sum(x => x.Loaded);
+            return new EntityCounts(s.Name, l.Count(x => x.Kind == "file"), files.Count(f => f.Info.Entity == s.Name && !f.IsNew), read, loaded, read - rejected - loaded, rejected);
+        }).ToList();
+
+    private static string FirstLine(string s)
+    {
+        var i = s.IndexOf('\n', StringComparison.Ordinal);
+        return i < 0 ? s : s[..i];
+    }
+
+    private static string Truncate(string s, int n) => s.Length <= n ? s : s[..n];
+
+    private sealed record FoundFile(SourceFileInfo Info, bool IsNew);
+
+    private sealed record PendingLoad(
+        EntitySpec Spec, SourceFileInfo File, string Kind, string RawTable, Dictionary<string, string> Headers, int LineOffset, (string Source, DateTime Max)? Watermark);
+
+    private sealed record FileLoad(string Entity, string Kind, long Read, long Loaded, long Rejected);
+}
