@@ -1,5 +1,9 @@
 -- SegmentMiner warehouse, version 1: operations journal, staging history, dimensional model.
 -- Never edit after release: add a new numbered script instead.
+-- DuckDB maintains an ART index for every PRIMARY KEY, which makes bulk loads several times slower; the large
+-- staging and fact tables therefore declare their keys in comments only, and sync keeps them unique by
+-- construction (staging inserts skip versions already present; facts are replaced per touched key). The
+-- SQL Server scripts declare the same keys as constraints.
 CREATE SCHEMA IF NOT EXISTS ops;
 CREATE SCHEMA IF NOT EXISTS stg;
 CREATE SCHEMA IF NOT EXISTS dw;
@@ -64,8 +68,7 @@ CREATE TABLE stg.Account (
     IsDeleted          BOOLEAN       NOT NULL,
     BatchId            BIGINT        NOT NULL,
     SourceFileId       BIGINT        NOT NULL,
-    LineNumber         BIGINT        NOT NULL,
-    PRIMARY KEY (AccountId, ModifiedAt)
+    LineNumber         BIGINT        NOT NULL  -- unique (AccountId, ModifiedAt): kept by sync, no index (see header)
 );
 
 CREATE TABLE stg.Contact (
@@ -80,8 +83,7 @@ CREATE TABLE stg.Contact (
     IsDeleted          BOOLEAN       NOT NULL,
     BatchId            BIGINT        NOT NULL,
     SourceFileId       BIGINT        NOT NULL,
-    LineNumber         BIGINT        NOT NULL,
-    PRIMARY KEY (ContactId, ModifiedAt)
+    LineNumber         BIGINT        NOT NULL  -- unique (ContactId, ModifiedAt): kept by sync, no index (see header)
 );
 
 CREATE TABLE stg.Opportunity (
@@ -98,8 +100,7 @@ CREATE TABLE stg.Opportunity (
     IsDeleted          BOOLEAN       NOT NULL,
     BatchId            BIGINT        NOT NULL,
     SourceFileId       BIGINT        NOT NULL,
-    LineNumber         BIGINT        NOT NULL,
-    PRIMARY KEY (OpportunityId, ModifiedAt)
+    LineNumber         BIGINT        NOT NULL  -- unique (OpportunityId, ModifiedAt): kept by sync, no index (see header)
 );
 
 CREATE TABLE stg.Activity (
@@ -111,8 +112,7 @@ CREATE TABLE stg.Activity (
     IsDeleted          BOOLEAN       NOT NULL,
     BatchId            BIGINT        NOT NULL,
     SourceFileId       BIGINT        NOT NULL,
-    LineNumber         BIGINT        NOT NULL,
-    PRIMARY KEY (ActivityId, ModifiedAt)
+    LineNumber         BIGINT        NOT NULL  -- unique (ActivityId, ModifiedAt): kept by sync, no index (see header)
 );
 
 CREATE TABLE stg.Subscription (
@@ -130,8 +130,7 @@ CREATE TABLE stg.Subscription (
     IsDeleted          BOOLEAN       NOT NULL,
     BatchId            BIGINT        NOT NULL,
     SourceFileId       BIGINT        NOT NULL,
-    LineNumber         BIGINT        NOT NULL,
-    PRIMARY KEY (SubscriptionId, ModifiedAt)
+    LineNumber         BIGINT        NOT NULL  -- unique (SubscriptionId, ModifiedAt): kept by sync, no index (see header)
 );
 
 CREATE TABLE stg.Invoice (
@@ -149,8 +148,7 @@ CREATE TABLE stg.Invoice (
     IsDeleted          BOOLEAN       NOT NULL,
     BatchId            BIGINT        NOT NULL,
     SourceFileId       BIGINT        NOT NULL,
-    LineNumber         BIGINT        NOT NULL,
-    PRIMARY KEY (InvoiceId, ModifiedAt)
+    LineNumber         BIGINT        NOT NULL  -- unique (InvoiceId, ModifiedAt): kept by sync, no index (see header)
 );
 
 CREATE TABLE stg.FxRate (
@@ -159,8 +157,7 @@ CREATE TABLE stg.FxRate (
     Rate               DECIMAL(18,8) NOT NULL,
     BatchId            BIGINT        NOT NULL,
     SourceFileId       BIGINT        NOT NULL,
-    LineNumber         BIGINT        NOT NULL,
-    PRIMARY KEY (Currency, RateDate)
+    LineNumber         BIGINT        NOT NULL  -- unique (Currency, RateDate): kept by sync, no index (see header)
 );
 
 CREATE TABLE stg.SurveyResponse (
@@ -173,8 +170,7 @@ CREATE TABLE stg.SurveyResponse (
     IsDeleted          BOOLEAN       NOT NULL,
     BatchId            BIGINT        NOT NULL,
     SourceFileId       BIGINT        NOT NULL,
-    LineNumber         BIGINT        NOT NULL,
-    PRIMARY KEY (ResponseId, ModifiedAt)
+    LineNumber         BIGINT        NOT NULL  -- unique (ResponseId, ModifiedAt): kept by sync, no index (see header)
 );
 
 -- Dimensional model: current state, rebuilt for the keys each batch touches.
@@ -195,7 +191,7 @@ CREATE TABLE dw.DimCustomer (
 );
 
 CREATE TABLE dw.DimContact (
-    ContactId          VARCHAR(64)   NOT NULL PRIMARY KEY,
+    ContactId          VARCHAR(64)   NOT NULL,  -- unique: kept by sync, no index
     AccountId          VARCHAR(64)   NOT NULL,
     JobRole            VARCHAR(200),
     Seniority          VARCHAR(20),
@@ -207,7 +203,7 @@ CREATE TABLE dw.DimContact (
 );
 
 CREATE TABLE dw.FactInvoice (
-    InvoiceId          VARCHAR(64)   NOT NULL PRIMARY KEY,
+    InvoiceId          VARCHAR(64)   NOT NULL,  -- unique: kept by sync, no index
     AccountId          VARCHAR(64)   NOT NULL,
     SubscriptionId     VARCHAR(64),
     InvoiceDate        DATE          NOT NULL,
@@ -222,7 +218,7 @@ CREATE TABLE dw.FactInvoice (
 );
 
 CREATE TABLE dw.FactSubscription (
-    SubscriptionId     VARCHAR(64)   NOT NULL PRIMARY KEY,
+    SubscriptionId     VARCHAR(64)   NOT NULL,  -- unique: kept by sync, no index
     AccountId          VARCHAR(64)   NOT NULL,
     Product            VARCHAR(200)  NOT NULL,
     Plan               VARCHAR(200),
@@ -237,7 +233,7 @@ CREATE TABLE dw.FactSubscription (
 );
 
 CREATE TABLE dw.FactOpportunity (
-    OpportunityId      VARCHAR(64)   NOT NULL PRIMARY KEY,
+    OpportunityId      VARCHAR(64)   NOT NULL,  -- unique: kept by sync, no index
     AccountId          VARCHAR(64)   NOT NULL,
     Product            VARCHAR(200)  NOT NULL,
     Stage              VARCHAR(20)   NOT NULL,
@@ -251,7 +247,7 @@ CREATE TABLE dw.FactOpportunity (
 );
 
 CREATE TABLE dw.FactActivity (
-    ActivityId         VARCHAR(64)   NOT NULL PRIMARY KEY,
+    ActivityId         VARCHAR(64)   NOT NULL,  -- unique: kept by sync, no index
     AccountId          VARCHAR(64)   NOT NULL,
     Type               VARCHAR(100)  NOT NULL,
     OccurredAt         TIMESTAMP     NOT NULL,
@@ -260,7 +256,7 @@ CREATE TABLE dw.FactActivity (
 );
 
 CREATE TABLE dw.FactSurveyAnswer (
-    ResponseId         VARCHAR(64)   NOT NULL PRIMARY KEY,
+    ResponseId         VARCHAR(64)   NOT NULL,  -- unique: kept by sync, no index
     AccountId          VARCHAR(64)   NOT NULL,
     RespondedAt        TIMESTAMP     NOT NULL,
     Question           VARCHAR(100)  NOT NULL,
@@ -278,8 +274,7 @@ CREATE TABLE dw.CustomerMonthlySnapshot (
     InvoicesPaidLate   INTEGER       NOT NULL,
     ActiveProducts     INTEGER       NOT NULL,
     Attrited           BOOLEAN       NOT NULL,
-    BatchId            BIGINT        NOT NULL,
-    PRIMARY KEY (AccountId, MonthStart)
+    BatchId            BIGINT        NOT NULL  -- unique (AccountId, MonthStart): rebuilt whole, no index
 );
 
 CREATE TABLE dw.CustomerFeatures (

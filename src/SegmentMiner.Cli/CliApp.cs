@@ -45,5 +45,12 @@ public static class CliApp
             await Console.Error.WriteLineAsync("cancelled");
             return 130;
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Not an error we anticipated: say so, with the detail a bug report needs.
+            await Console.Error.WriteLineAsync($"error: internal error ({ex.GetType().Name}): {ex.Message}");
+            await Console.Error.WriteLineAsync(ex.ToString());
+            return 70;
+        }
     }
 }

@@ -127,6 +127,7 @@ public sealed class DemoGenerator
             CreateSubscriptions(a, createdOn);
 
             // CRM edits over time: some accounts were first entered smaller or under another name.
+            DateTime lastModified;
             if (createdOn is null && _rng.NextDouble() < 0.10)
             {
                 var older = created.AddDays(_rng.Next(1, 20));
@@ -139,16 +140,20 @@ public sealed class DemoGenerator
                 // Newer first for some, to show that the newest ModifiedAt wins whatever the row order.
                 if (_rng.NextDouble() < 0.5) { sink.Add("crm", "accounts", AccountHeader, newerRow); sink.Add("crm", "accounts", AccountHeader, olderRow); }
                 else { sink.Add("crm", "accounts", AccountHeader, olderRow); sink.Add("crm", "accounts", AccountHeader, newerRow); }
+                lastModified = newer;
             }
             else
             {
                 sink.Add("crm", "accounts", AccountHeader, AccountRow(a, created.AddMinutes(5), false));
+                lastModified = created.AddMinutes(5);
             }
 
             if (createdOn is null && _rng.NextDouble() < 0.005)
             {
+                // The delete is the account's newest version, so it leaves current data.
                 a.Deleted = true;
-                sink.Add("crm", "accounts", AccountHeader, AccountRow(a, _req.AsOf.AddDays(-_rng.Next(1, 60)).ToDateTime(new TimeOnly(12, 0)), true));
+                var deletedAt = _req.AsOf.AddDays(-_rng.Next(1, 60)).ToDateTime(new TimeOnly(12, 0));
+                sink.Add("crm", "accounts", AccountHeader, AccountRow(a, deletedAt > lastModified ? deletedAt : lastModified.AddHours(1), true));
             }
 
             if (createdOn is { } day)

@@ -42,13 +42,14 @@ public sealed class SyncService
         var warnings = new List<string>();
         var timings = new Dictionary<string, TimeSpan>();
         var files = await DiscoverAsync(db, warnings, cancellationToken);
-        var lastAsOf = await db.ExecuteScalarAsync<DateTime?>("SELECT AsOfDate FROM ops.Batch WHERE Status = 'Committed' ORDER BY BatchId DESC LIMIT 1");
+        var lastAsOfText = await db.ExecuteScalarAsync<string?>("SELECT CAST(AsOfDate AS VARCHAR) FROM ops.Batch WHERE Status = 'Committed' ORDER BY BatchId DESC LIMIT 1");
+        DateOnly? lastAsOf = lastAsOfText is null ? null : DateOnly.ParseExact(lastAsOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var sqlEntities = _options.Sources.SelectMany(s => s.Value.Entities.Select(e => (Source: s.Key, Options: s.Value, Entity: e.Key, Query: e.Value))).ToList();
         var newFiles = files.Where(f => f.IsNew).ToList();
 
-        if (newFiles.Count == 0 && sqlEntities.Count == 0 && lastAsOf is not null && DateOnly.FromDateTime(lastAsOf.Value) == asOf)
+        if (newFiles.Count == 0 && sqlEntities.Count == 0 && lastAsOf == asOf)
         {
-            _log.LogInformation("nothing new: every source file is already loaded and features are as of {AsOf}", asOf);
+            _log.LogInformation("nothing new: every source file is already loaded and features are as of {AsOf}", asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             return new SyncResult(null, asOf, Summarize(files, []), warnings, timings, await CountCustomersAsync(db));
         }
 
@@ -80,7 +81,7 @@ public sealed class SyncService
             }
 
             timings["read"] = total.Elapsed;
-            if (pending.Count == 0 && lastAsOf is not null && DateOnly.FromDateTime(lastAsOf.Value) == asOf)
+            if (pending.Count == 0 && lastAsOf == asOf)
             {
                 _log.LogInformation("nothing new: the SQL sources returned no rows past their watermarks");
                 return new SyncResult(null, asOf, Summarize(files, []), warnings, timings, await CountCustomersAsync(db));
@@ -104,7 +105,7 @@ public sealed class SyncService
                 var loadedRows = loads.Sum(l => l.Loaded);
                 var rejectedRows = loads.Sum(l => l.Rejected);
                 if (loadedRows == 0 && rejectedRows == 0 && loads.All(l => l.Kind == "sql")
-                    && lastAsOf is not null && DateOnly.FromDateTime(lastAsOf.Value) == asOf)
+                    && lastAsOf == asOf)
                 {
                     // SQL sources are read from their watermark inclusive: rows seen before are not news.
                     await tx.RollbackAsync(cancellationToken);
@@ -273,7 +274,9 @@ public sealed class SyncService
         var watch = Stopwatch.StartNew();
         var spec = p.Spec;
         var file = p.File;
-        await db.ExecuteAsync(StagingSql.Check(p.RawTable, spec, p.Headers, p.LineOffset, _options.Sync.ReportingCurrency));
+        var checkSql = StagingSql.Check(p.RawTable, spec, p.Headers, p.LineOffset, _options.Sync.ReportingCurrency);
+        await db.ExecuteAsync(checkSql);
+        _log.LogDebug("{File}: checked in {Seconds:0.00} s", file.RelativeName, watch.Elapsed.TotalSeconds);
         var read = await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {StagingSql.CheckedTable}");
         var rejected = await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL");
         if (read > 0 && (double)rejected / read > _options.Sync.MaxRejectedFraction)
@@ -286,8 +289,10 @@ public sealed class SyncService
         }
 
         var fileId = await db.ExecuteScalarAsync<long>("SELECT COALESCE(max(SourceFileId), 0) + 1 FROM ops.SourceFile");
-        await db.ExecuteAsync(StagingSql.InsertRejected, new { batch = batchId, file = fileId, entity = spec.Name, name = file.RelativeName });
+        await db.ExecuteAsync(StagingSql.InsertRejected(p.RawTable), new { batch = batchId, file = fileId, entity = spec.Name, name = file.RelativeName });
+        _log.LogDebug("{File}: rejections written at {Seconds:0.00} s", file.RelativeName, watch.Elapsed.TotalSeconds);
         var loaded = await db.ExecuteAsync(StagingSql.InsertAccepted(spec), new { batch = batchId, file = fileId });
+        _log.LogDebug("{File}: staged at {Seconds:0.00} s", file.RelativeName, watch.Elapsed.TotalSeconds);
         if (spec == SourceEntities.FxRates)
         {
             loaded = (int)(read - rejected);
