@@ -114,6 +114,31 @@ public sealed class SyncTests
     }
 
     [Test]
+    public async Task Sync_MalformedCsvLines_AreRejectedWithTheirLine_AndLaterRowsKeepTheirs()
+    {
+        var rows = Enumerable.Range(1, 40).Select(i => $"A{i},Co {i},Software,Germany,Europe,11-50,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0").ToList();
+        rows.Insert(5, "A90,Too,Many,Columns,Europe,11-50,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0,extra");
+        rows.Insert(6, "A91,Too few");
+        rows.Insert(20, "A92,\"Quoted, with comma\",Software,Germany,Europe,11-50,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0");
+        rows.Insert(30, "A93,Unquoted 12,5 value,Software,Germany,Europe,11-50,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0");
+        _w.Write("crm", "accounts.csv", H.Accounts, rows.ToArray());
+        _w.Options.Sync.MaxRejectedFraction = 0.2;
+
+        var result = await _w.SyncAsync();
+
+        var rejected = await _w.QueryAsync<(long LineNumber, string Reason, string RawData)>("SELECT LineNumber, Reason, RawData FROM ops.RejectedRow ORDER BY LineNumber");
+        Assert.That(rejected.Select(r => r.LineNumber), Is.EqualTo(new long[] { 7, 8, 32 }));
+        Assert.That(rejected.All(r => r.Reason.StartsWith("malformed CSV row: ", StringComparison.Ordinal)), Is.True);
+        Assert.That(rejected[0].RawData, Does.StartWith("A90,"));
+        var lines = await _w.QueryAsync<(string AccountId, long LineNumber)>("SELECT AccountId, LineNumber FROM stg.Account");
+        var expected = File.ReadAllLines(Path.Combine(_w.Folder.SourceFolder("crm"), "accounts.csv"))
+            .Select((l, i) => (Id: l.Split(',')[0], Line: (long)i + 1)).Where(x => x.Line > 1 && x.Id is not ("A90" or "A91" or "A93"));
+        Assert.That(lines.OrderBy(l => l.LineNumber), Is.EqualTo(expected.Select(e => (e.Id, e.Line))), "every staged row knows its line");
+        Assert.That(result.Entities.Single(e => e.Entity == "accounts").Read, Is.EqualTo(44));
+        Assert.That(result.Entities.Single(e => e.Entity == "accounts").Rejected, Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task Sync_FileOverRejectedFraction_FailsTheWholeBatch_AndKeepsNothing()
     {
         _w.Write("crm", "accounts.csv", H.Accounts,

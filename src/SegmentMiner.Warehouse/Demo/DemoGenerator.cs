@@ -354,8 +354,10 @@ public sealed class DemoGenerator
         var live = _accounts.Where(a => !a.Deleted).ToList();
         foreach (var a in live.OrderBy(_ => rng.Next()).Take(changes))
         {
+            // Always a real firmographic change: the company grows a band, or its revenue band moves.
             if (a.EmployeeBand < SourceBands.Length - 1) a.EmployeeBand++;
-            else a.RevenueBand = Math.Min(DemoLists.RevenueBands.Length - 1, a.RevenueBand + 1);
+            else if (a.RevenueBand < DemoLists.RevenueBands.Length - 1) a.RevenueBand++;
+            else a.RevenueBand--;
             sink.Add("crm", "accounts", AccountHeader, AccountRow(a, day.ToDateTime(new TimeOnly(9, 0)).AddMinutes(rng.Next(0, 480)), false));
         }
 

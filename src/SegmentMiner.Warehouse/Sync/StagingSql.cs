@@ -25,17 +25,23 @@ internal static class StagingSql
     /// </summary>
     /// <param name="headers">Contract column to the raw table's column, for the columns the file has.</param>
     /// <param name="lineOffset">Added to the raw row number to give the file line (2 for CSV with its header).</param>
-    public static string Check(string rawTable, EntitySpec spec, IReadOnlyDictionary<string, string> headers, int lineOffset, string reportingCurrency)
+    /// <param name="malformedLines">
+    /// The CSV lines the reader set aside as malformed, with the count of good rows before each (<c>gap</c>); a good
+    /// row's line is its position plus the offset plus the malformed lines before it.
+    /// </param>
+    public static string Check(
+        string rawTable, EntitySpec spec, IReadOnlyDictionary<string, string> headers, int lineOffset, string reportingCurrency, string? malformedLines = null)
     {
         var sb = new StringBuilder();
-        sb.Append("CREATE OR REPLACE TEMP TABLE ").Append(CheckedTable).Append(" AS\nWITH v AS (SELECT rowid + ")
-          .Append(lineOffset.ToString(CultureInfo.InvariantCulture)).Append(" AS _line, rowid AS _rowid");
+        var offset = lineOffset.ToString(CultureInfo.InvariantCulture);
+        sb.Append("CREATE OR REPLACE TEMP TABLE ").Append(CheckedTable).Append(" AS\nWITH v AS (SELECT ");
+        sb.Append(malformedLines is null ? $"r.rowid + {offset}" : $"r.rowid + {offset} + COALESCE(g.skipped, 0)").Append(" AS _line, r.rowid AS _rowid");
         foreach (var c in spec.Columns)
         {
             sb.Append(",\n  ");
             if (headers.TryGetValue(c.Name, out var h))
             {
-                sb.Append("NULLIF(CAST(").Append(Identifiers.QuoteAnsi(h)).Append(" AS VARCHAR), '')");
+                sb.Append("NULLIF(CAST(r.").Append(Identifiers.QuoteAnsi(h)).Append(" AS VARCHAR), '')");
             }
             else
             {
@@ -45,7 +51,13 @@ internal static class StagingSql
             sb.Append(" AS ").Append(Identifiers.QuoteAnsi("s_" + c.Name));
         }
 
-        sb.Append("\n FROM ").Append(rawTable).Append("),\nt AS (SELECT v.*");
+        sb.Append("\n FROM ").Append(rawTable).Append(" r");
+        if (malformedLines is not null)
+        {
+            sb.Append("\n ASOF LEFT JOIN (SELECT gap, max(skipped) AS skipped FROM ").Append(malformedLines).Append(" GROUP BY gap) g ON r.rowid >= g.gap");
+        }
+
+        sb.Append("),\nt AS (SELECT v.*");
         foreach (var c in spec.Columns)
         {
             sb.Append(",\n  ").Append(Typed(c)).Append(" AS ").Append(Identifiers.QuoteAnsi(c.Name));
@@ -200,6 +212,14 @@ internal static class StagingSql
         WHERE c._reason IS NOT NULL
         """;
 
+    /// <summary>Lines the CSV reader could not split into the header's columns, kept as they were read.</summary>
+    public static string InsertMalformed(string malformedLines) => $"""
+        INSERT INTO ops.RejectedRow (RejectedRowId, BatchId, SourceFileId, Entity, FileName, LineNumber, Reason, RawData)
+        SELECT COALESCE((SELECT max(RejectedRowId) FROM ops.RejectedRow), 0) + row_number() OVER (ORDER BY line),
+               $batch, $file, $entity, $name, line, 'malformed CSV row: ' || error_message, left(csv_line, 8000)
+        FROM {malformedLines}
+        """;
+
     private static string S(string column) => Identifiers.QuoteAnsi("s_" + column);
 
     private static string Typed(ColumnSpec c)
@@ -227,4 +247,10 @@ internal static class StagingSql
     };
 
     private static string Literal(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
+}
+
+/// <summary>SQL text helpers for values the program itself puts into statements (paths, names).</summary>
+internal static class Sql
+{
+    public static string Literal(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

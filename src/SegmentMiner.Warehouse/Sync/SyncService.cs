@@ -149,7 +149,7 @@ public sealed class SyncService
         {
             foreach (var p in pending)
             {
-                await db.ExecuteAsync($"DROP TABLE IF EXISTS {p.RawTable}");
+                await db.ExecuteAsync($"DROP TABLE IF EXISTS {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}");
             }
 
             foreach (var f in tempFiles)
@@ -224,10 +224,22 @@ public sealed class SyncService
     {
         var watch = Stopwatch.StartNew();
         var raw = $"sm_raw_{index}";
-        var path = file.FullPath.Replace("'", "''", StringComparison.Ordinal);
-        var reader = file.IsParquet
-            ? $"read_parquet('{path}')"
-            : $"read_csv('{path}', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', encoding = 'utf-8')";
+        var rejects = $"sm_csvrej_{index}";
+        var path = Sql.Literal(file.FullPath);
+        string reader;
+        if (file.IsParquet)
+        {
+            reader = $"read_parquet({path})";
+        }
+        else
+        {
+            // The header is read here, so DuckDB does not sniff: malformed rows are set aside with their line
+            // (store_rejects) instead of failing the file, and the good rows keep their order.
+            var columns = string.Join(", ", CsvHeader.Read(file.FullPath, file.RelativeName).Select(h => $"{Sql.Literal(h)}: 'VARCHAR'"));
+            reader = $"read_csv({path}, header = true, auto_detect = false, columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', " +
+                     $"encoding = 'utf-8', store_rejects = true, rejects_table = '{rejects}', rejects_scan = '{rejects}_scan')";
+        }
+
         try
         {
             await db.ExecuteAsync($"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM {reader}");
@@ -235,6 +247,22 @@ public sealed class SyncService
         catch (DuckDB.NET.Data.DuckDBException ex)
         {
             throw new WarehouseException($"{file.RelativeName}: cannot be read as {(file.IsParquet ? "Parquet" : "CSV (RFC 4180, UTF-8, one header row)")}: {FirstLine(ex.Message)}", ex);
+        }
+
+        long malformed = 0;
+        if (!file.IsParquet)
+        {
+            // One row per malformed line, and for each the number of good rows before it (its "gap"), which
+            // turns a good row's position back into its line.
+            await db.ExecuteAsync(
+                $"""
+                CREATE OR REPLACE TEMP TABLE {rejects}_lines AS
+                SELECT line, line - row_number() OVER (ORDER BY line) - {lineOffset - 1} AS gap, row_number() OVER (ORDER BY line) AS skipped,
+                       error_message, csv_line
+                FROM (SELECT DISTINCT ON (line) line, error_message, csv_line FROM {rejects} ORDER BY line)
+                """);
+            malformed = await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {rejects}_lines");
+            await db.ExecuteAsync($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan");
         }
 
         var headers = (await db.QueryAsync<string>($"SELECT column_name FROM (DESCRIBE {raw})")).ToList();
@@ -266,7 +294,7 @@ public sealed class SyncService
 
         var rows = await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {raw}");
         _log.LogInformation("{File}: read {Rows} rows ({Seconds:0.00} s)", file.RelativeName, rows, watch.Elapsed.TotalSeconds);
-        return new PendingLoad(spec, file, kind, raw, map, lineOffset, watermark);
+        return new PendingLoad(spec, file, kind, raw, map, lineOffset, watermark, malformed > 0 ? $"{rejects}_lines" : null);
     }
 
     private async Task<FileLoad> LoadAsync(DuckDBConnection db, PendingLoad p, long batchId)
@@ -274,21 +302,28 @@ public sealed class SyncService
         var watch = Stopwatch.StartNew();
         var spec = p.Spec;
         var file = p.File;
-        var checkSql = StagingSql.Check(p.RawTable, spec, p.Headers, p.LineOffset, _options.Sync.ReportingCurrency);
+        var checkSql = StagingSql.Check(p.RawTable, spec, p.Headers, p.LineOffset, _options.Sync.ReportingCurrency, p.MalformedLines);
         await db.ExecuteAsync(checkSql);
         _log.LogDebug("{File}: checked in {Seconds:0.00} s", file.RelativeName, watch.Elapsed.TotalSeconds);
-        var read = await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {StagingSql.CheckedTable}");
-        var rejected = await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL");
+        var malformed = p.MalformedLines is null ? 0 : await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {p.MalformedLines}");
+        var read = malformed + await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {StagingSql.CheckedTable}");
+        var rejected = malformed + await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL");
         if (read > 0 && (double)rejected / read > _options.Sync.MaxRejectedFraction)
         {
+            var malformedSamples = p.MalformedLines is null ? "" : $"SELECT line, 'malformed CSV row: ' || error_message FROM {p.MalformedLines} UNION ALL ";
             var samples = await db.QueryAsync<(long Line, string Reason)>(
-                $"SELECT _line, _reason FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL ORDER BY _line LIMIT 5");
+                $"SELECT * FROM ({malformedSamples}SELECT _line, _reason FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL) ORDER BY 1 LIMIT 5");
             throw new WarehouseException(
                 $"{file.RelativeName}: {rejected} of {read} rows rejected ({(double)rejected / read:P1}), more than Sync:MaxRejectedFraction ({_options.Sync.MaxRejectedFraction:P1}); " +
                 "the batch is not applied. First rejections: " + string.Join("; ", samples.Select(s => $"line {s.Line}: {s.Reason}")));
         }
 
         var fileId = await db.ExecuteScalarAsync<long>("SELECT COALESCE(max(SourceFileId), 0) + 1 FROM ops.SourceFile");
+        if (p.MalformedLines is not null)
+        {
+            await db.ExecuteAsync(StagingSql.InsertMalformed(p.MalformedLines), new { batch = batchId, file = fileId, entity = spec.Name, name = file.RelativeName });
+        }
+
         await db.ExecuteAsync(StagingSql.InsertRejected(p.RawTable), new { batch = batchId, file = fileId, entity = spec.Name, name = file.RelativeName });
         _log.LogDebug("{File}: rejections written at {Seconds:0.00} s", file.RelativeName, watch.Elapsed.TotalSeconds);
         var loaded = await db.ExecuteAsync(StagingSql.InsertAccepted(spec), new { batch = batchId, file = fileId });
@@ -388,7 +423,8 @@ public sealed class SyncService
     private sealed record FoundFile(SourceFileInfo Info, bool IsNew);
 
     private sealed record PendingLoad(
-        EntitySpec Spec, SourceFileInfo File, string Kind, string RawTable, Dictionary<string, string> Headers, int LineOffset, (string Source, DateTime Max)? Watermark);
+        EntitySpec Spec, SourceFileInfo File, string Kind, string RawTable, Dictionary<string, string> Headers, int LineOffset,
+        (string Source, DateTime Max)? Watermark, string? MalformedLines);
 
     private sealed record FileLoad(string Entity, string Kind, long Read, long Loaded, long Rejected);
 }

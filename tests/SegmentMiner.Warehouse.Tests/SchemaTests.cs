@@ -1,0 +1,135 @@
+using System.Reflection;
+using Dapper;
+using DuckDB.NET.Data;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+
+namespace SegmentMiner.Warehouse.Tests;
+
+/// <summary>The two dialects describe one model, and every T-SQL file parses at SQL Server 2019 level.</summary>
+[TestFixture]
+public sealed class SchemaTests
+{
+    private static IEnumerable<string> SqlServerScripts() =>
+        Assembly.GetExecutingAssembly().GetManifestResourceNames().Where(n => n.StartsWith("sql/sqlserver/", StringComparison.Ordinal)).Order();
+
+    private static string Resource(string name)
+    {
+        using var s = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)!;
+        return new StreamReader(s).ReadToEnd();
+    }
+
+    private static TSqlFragment Parse(string sql, string name)
+    {
+        var parser = new TSql150Parser(initialQuotedIdentifiers: true);
+        var fragment = parser.Parse(new StringReader(sql), out var errors);
+        Assert.That(errors.Select(e => $"{name}({e.Line},{e.Column}): {e.Message}"), Is.Empty);
+        return fragment;
+    }
+
+    [Test]
+    public void SqlServerScripts_AreShipped() =>
+        Assert.That(SqlServerScripts().ToList(), Has.Count.GreaterThanOrEqualTo(2));
+
+    [TestCaseSource(nameof(SqlServerScripts))]
+    public void SqlServerScript_ParsesAtSqlServer2019Level(string name) => Parse(Resource(name), name);
+
+    [Test]
+    public void SqlServerUpgradeScript_Parses_AndGuardsEveryVersion()
+    {
+        var script = Migrations.SqlServerUpgradeScript();
+        Parse(script, "upgrade script");
+        foreach (var m in Migrations.Load("sqlserver").Skip(1))
+        {
+            Assert.That(script, Does.Contain($"WHERE Version = {m.Version}) SET NOEXEC ON"));
+        }
+    }
+
+    [Test]
+    public async Task BothDialects_DefineTheSameTablesAndColumns()
+    {
+        var tsql = new Dictionary<string, List<(string Column, string Type)>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in SqlServerScripts())
+        {
+            var visitor = new CreateTableVisitor();
+            Parse(Resource(name), name).Accept(visitor);
+            foreach (var (table, cols) in visitor.Tables)
+            {
+                tsql[table] = cols;
+            }
+        }
+
+        await using var db = new DuckDBConnection("Data Source=:memory:");
+        await db.OpenAsync();
+        await Migrations.ApplyAsync(db, "duckdb", s => [s], () => DateTime.UtcNow);
+        var duck = (await db.QueryAsync<(string Table, string Column, string Type)>(
+                "SELECT table_schema || '.' || table_name, column_name, data_type FROM information_schema.columns ORDER BY table_schema, table_name, ordinal_position"))
+            .GroupBy(r => r.Table, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Select(r => (r.Column, r.Type)).ToList(), StringComparer.OrdinalIgnoreCase);
+
+        Assert.That(duck.Keys.Select(k => k.ToLowerInvariant()).Order(), Is.EqualTo(tsql.Keys.Select(k => k.ToLowerInvariant()).Order()));
+        Assert.Multiple(() =>
+        {
+            foreach (var (table, cols) in duck)
+            {
+                Assert.That(cols.Select(c => c.Column), Is.EqualTo(tsql[table].Select(c => c.Column)), $"columns of {table}");
+                for (var i = 0; i < Math.Min(cols.Count, tsql[table].Count); i++)
+                {
+                    Assert.That(Family(cols[i].Type), Is.EqualTo(Family(tsql[table][i].Type)), $"{table}.{cols[i].Column}: {cols[i].Type} vs {tsql[table][i].Type}");
+                }
+            }
+        });
+    }
+
+    [Test]
+    public void ContractTables_Exist_InBothDialects()
+    {
+        string[] contract =
+        [
+            "dw.DimCustomer", "dw.FactInvoice", "dw.FactSubscription", "dw.FactOpportunity", "dw.FactSurveyAnswer",
+            "dw.CustomerMonthlySnapshot", "dw.CustomerFeatures", "ops.Batch", "ops.SourceFile", "ops.RejectedRow", "ops.SchemaVersion",
+        ];
+        var all = string.Join("\n", SqlServerScripts().Select(Resource));
+        foreach (var t in contract)
+        {
+            Assert.That(all, Does.Contain($"CREATE TABLE {t} ("), t);
+        }
+    }
+
+    /// <summary>Maps both dialects' type names onto one family, so that a column cannot drift between them.</summary>
+    private static string Family(string type)
+    {
+        var t = type.ToUpperInvariant();
+        return t switch
+        {
+            _ when t.StartsWith("NVARCHAR", StringComparison.Ordinal) || t.StartsWith("VARCHAR", StringComparison.Ordinal) => "text",
+            _ when t.StartsWith("DECIMAL", StringComparison.Ordinal) || t.StartsWith("NUMERIC", StringComparison.Ordinal) => t.Replace("NUMERIC", "DECIMAL", StringComparison.Ordinal),
+            _ when t.StartsWith("DATETIME2", StringComparison.Ordinal) || t == "TIMESTAMP" => "timestamp",
+            "BIT" or "BOOLEAN" => "bool",
+            "FLOAT" or "DOUBLE" => "double",
+            "INT" or "INTEGER" => "int",
+            _ => t,
+        };
+    }
+
+    private sealed class CreateTableVisitor : TSqlFragmentVisitor
+    {
+        public Dictionary<string, List<(string, string)>> Tables { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public override void Visit(CreateTableStatement node)
+        {
+            var name = $"{node.SchemaObjectName.SchemaIdentifier.Value}.{node.SchemaObjectName.BaseIdentifier.Value}";
+            Tables[name] = node.Definition.ColumnDefinitions.Select(c => (c.ColumnIdentifier.Value, TypeText(c.DataType))).ToList();
+        }
+
+        private static string TypeText(DataTypeReference type)
+        {
+            var name = type.Name.BaseIdentifier.Value;
+            if (type is ParameterizedDataTypeReference p && p.Parameters.Count > 0 && name.Equals("decimal", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"DECIMAL({string.Join(",", p.Parameters.Select(x => x.Value))})";
+            }
+
+            return name;
+        }
+    }
+}
