@@ -10,9 +10,12 @@ internal sealed class BenchArgs
     public static BenchArgs Parse(string[] args)
     {
         var a = new BenchArgs();
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        for (var i = 0; i + 1 < args.Length; i++)
         {
-            a._values[args[i]] = args[i + 1];
+            if (args[i].StartsWith("--", StringComparison.Ordinal) && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                a._values[args[i]] = args[++i];
+            }
         }
 
         return a;

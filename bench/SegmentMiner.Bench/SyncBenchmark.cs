@@ -16,7 +16,7 @@ namespace SegmentMiner.Bench;
 /// </summary>
 internal static class SyncBenchmark
 {
-    public static async Task<int> RunAsync(int rows, int accounts)
+    public static async Task<int> RunAsync(int rows, int accounts, bool verbose)
     {
         var root = Path.Combine(Path.GetTempPath(), "segminer-bench-" + Guid.NewGuid().ToString("N"));
         try
@@ -31,7 +31,7 @@ internal static class SyncBenchmark
             var size = new FileInfo(invoices).Length;
 
             var options = new SegmentMinerOptions { DataDir = root };
-            var sync = new SyncService(options, folder, NullLogger.Instance);
+            var sync = new SyncService(options, folder, verbose ? new StderrLogger() : NullLogger.Instance);
             var asOf = new DateOnly(2026, 11, 15);
             await sync.RunAsync(asOf);
 

@@ -51,9 +51,12 @@ public sealed class CliTests
         Assert.That((await Run([.. common, "--seed", "5", "--out", a])).Code, Is.Zero);
         Assert.That((await Run([.. common, "--seed", "5", "--out", b])).Code, Is.Zero);
         Assert.That((await Run([.. common, "--seed", "6", "--out", c])).Code, Is.Zero);
+        Assert.That((await Run([.. common, "--seed", "5", "--increment", "2", "--out", a])).Code, Is.Zero);
+        Assert.That((await Run([.. common, "--seed", "5", "--increment", "2", "--out", b])).Code, Is.Zero);
         Assert.That(Hashes(a), Is.EqualTo(Hashes(b)));
         Assert.That(Hashes(a)["crm/accounts-000-base.csv"], Is.Not.EqualTo(Hashes(c)["crm/accounts-000-base.csv"]));
-        Assert.That(Hashes(a).Keys, Does.Contain("truth.csv").And.Contain("billing/invoices-000-base.csv").And.Contain("survey/responses-000-base.csv"));
+        Assert.That(Hashes(a).Keys, Does.Contain("truth.csv").And.Contain("billing/invoices-000-base.csv").And.Contain("survey/responses-000-base.csv")
+            .And.Contain("crm/accounts-002-increment.csv"));
     }
 
     [Test]

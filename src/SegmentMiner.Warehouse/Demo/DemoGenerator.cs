@@ -347,7 +347,8 @@ public sealed class DemoGenerator
     private void Advance(int k, DemoSink sink)
     {
         var day = _req.AsOf.AddDays(k);
-        var rng = new Random(HashCode.Combine(_req.Seed, k, 7919));
+        // Not HashCode.Combine: it is seeded per process, and the same seed must give the same files on every run.
+        var rng = new Random(unchecked((_req.Seed * 1_000_003) + (k * 7_919)));
         WriteFx(sink, new DateOnly(day.Year, day.Month, 1), new DateOnly(day.Year, day.Month, 1));
 
         var changes = Math.Max(1, _req.Customers / 100);

@@ -14,7 +14,6 @@ internal static class StagingSql
 {
     public const string CheckedTable = "sm_checked";
 
-    private const string DatePattern = @"\d{4}-\d{2}-\d{2}";
     private const string TimestampPattern = @"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?";
     // Money is DECIMAL(18,4) (14 integer digits), rates DECIMAL(18,8); wider decimals cast from text ~80x slower.
     private const string DecimalPattern = @"-?\d{1,14}(\.\d+)?";
@@ -60,7 +59,7 @@ internal static class StagingSql
         sb.Append("),\nt AS (SELECT v.*");
         foreach (var c in spec.Columns)
         {
-            sb.Append(",\n  ").Append(Typed(c)).Append(" AS ").Append(Identifiers.QuoteAnsi(c.Name));
+            sb.Append(",\n  ").Append(Typed(c, S(c.Name))).Append(" AS ").Append(Identifiers.QuoteAnsi(c.Name));
         }
 
         var hasCurrency = spec.Columns.Any(c => c.Name == "Currency") && spec.MoneyColumns.Count > 0;
@@ -138,9 +137,17 @@ internal static class StagingSql
         {
             // The as-of join runs on the file's distinct (currency, day) pairs, then a hash join spreads the rate:
             // three times faster than an as-of join over every row.
+            // The pairs come from the raw table itself, so that t is used once and DuckDB streams it instead of
+            // materializing it.
             var day = $"CAST(t.{Identifiers.QuoteAnsi(spec.FxDateColumn!)} AS DATE)";
-            sb.Append("\nLEFT JOIN (SELECT p.cur, p.d, f.Rate FROM (SELECT DISTINCT t._cur AS cur, ").Append(day)
-              .Append(" AS d FROM t) p ASOF LEFT JOIN stg.FxRate f ON f.Currency = p.cur AND p.d >= f.RateDate) fx ON fx.cur = t._cur AND fx.d = ")
+            var rawDay = headers.TryGetValue(spec.FxDateColumn!, out var dh)
+                ? $"CAST({Typed(spec.Column(spec.FxDateColumn!), $"NULLIF(CAST(f.{Identifiers.QuoteAnsi(dh)} AS VARCHAR), '')")} AS DATE)"
+                : "CAST(NULL AS DATE)";
+            var rawCurrency = headers.TryGetValue("Currency", out var ch)
+                ? $"COALESCE(NULLIF(CAST(f.{Identifiers.QuoteAnsi(ch)} AS VARCHAR), ''), {Literal(reportingCurrency)})"
+                : Literal(reportingCurrency);
+            sb.Append("\nLEFT JOIN (SELECT p.cur, p.d, f.Rate FROM (SELECT DISTINCT ").Append(rawCurrency).Append(" AS cur, ").Append(rawDay)
+              .Append(" AS d FROM ").Append(rawTable).Append(" f) p ASOF LEFT JOIN stg.FxRate f ON f.Currency = p.cur AND p.d >= f.RateDate) fx ON fx.cur = t._cur AND fx.d = ")
               .Append(day);
         }
 
@@ -222,13 +229,16 @@ internal static class StagingSql
 
     private static string S(string column) => Identifiers.QuoteAnsi("s_" + column);
 
-    private static string Typed(ColumnSpec c)
+    /// <summary>
+    /// The contract's formats. DuckDB's casts are lenient (they take 2026/1/5, 1e3, 1_000), so a cheap shape check
+    /// or a pattern comes first.
+    /// </summary>
+    private static string Typed(ColumnSpec c, string s)
     {
-        var s = S(c.Name);
         return c.Type switch
         {
             SourceValueType.Text => s,
-            SourceValueType.Date => $"CASE WHEN regexp_full_match({s}, '{DatePattern}') THEN CAST(try_strptime({s}, '%Y-%m-%d') AS DATE) END",
+            SourceValueType.Date => $"CASE WHEN length({s}) = 10 AND {s}[5] = '-' AND {s}[8] = '-' THEN try_cast({s} AS DATE) END",
             SourceValueType.Timestamp => $"CASE WHEN regexp_full_match({s}, '{TimestampPattern}') THEN CAST(try_cast({s} AS TIMESTAMPTZ) AS TIMESTAMP) END",
             SourceValueType.Decimal when c.Name == "Rate" => $"CASE WHEN regexp_full_match({s}, '{RatePattern}') THEN try_cast({s} AS DECIMAL(18,8)) END",
             SourceValueType.Decimal => $"CASE WHEN regexp_full_match({s}, '{DecimalPattern}') THEN try_cast({s} AS DECIMAL(18,4)) END",
