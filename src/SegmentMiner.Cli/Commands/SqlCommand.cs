@@ -14,6 +14,11 @@ internal static class SqlCommand
         var command = new Command("sql", "Run a read-only query on the warehouse; statements that write are refused.") { query, format };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
+            if (ctx.Options.Warehouse.Provider != Core.Configuration.WarehouseProvider.DuckDb)
+            {
+                throw new WarehouseException("Warehouse:Provider is SqlServer: query the SQL Server warehouse with your own SQL tools; 'segminer sql' reads the DuckDB warehouse");
+            }
+
             var result = await ReadOnlyQuery.RunAsync(new DuckDbWarehouse(ctx.Folder, ctx.Options.Warehouse), parse.GetValue(query)!, ct);
             ResultWriter.Write(ctx.Output, result, parse.GetValue(format));
             return 0;

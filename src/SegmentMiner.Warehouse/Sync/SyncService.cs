@@ -34,6 +34,13 @@ public sealed class SyncService
 
     public async Task<SyncResult> RunAsync(DateOnly asOf, CancellationToken cancellationToken = default)
     {
+        if (_options.Warehouse.Provider != WarehouseProvider.DuckDb)
+        {
+            // Never fall back to a local file silently when the settings name a server.
+            throw new WarehouseException(
+                "Warehouse:Provider is SqlServer: this build syncs into the DuckDB warehouse only; the SQL Server warehouse supports 'db migrate' so far");
+        }
+
         _folder.EnsureExists();
         using var writerLock = WriterLock.Acquire(_folder.LockFile, _options.Sync.LockTimeout, m => _log.LogWarning("{Message}", m), cancellationToken);
         var warehouse = new DuckDbWarehouse(_folder, _options.Warehouse);
