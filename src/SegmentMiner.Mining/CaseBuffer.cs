@@ -1,0 +1,163 @@
+namespace SegmentMiner.Mining;
+
+/// <summary>Encoded cases, row-major: a state per discrete attribute, a model-space value (NaN = missing) per continuous one.</summary>
+internal sealed class CaseBuffer
+{
+    private int[] _states;
+    private double[] _values;
+
+    public CaseBuffer(int capacity, int nd, int nc)
+    {
+        Nd = nd;
+        Nc = nc;
+        _states = new int[Math.Max(1, capacity) * nd];
+        _values = new double[Math.Max(1, capacity) * nc];
+        Capacity = Math.Max(1, capacity);
+    }
+
+    public int Nd { get; }
+
+    public int Nc { get; }
+
+    public int Count { get; private set; }
+
+    public int Capacity { get; private set; }
+
+    public ReadOnlySpan<int> States(int i) => _states.AsSpan(i * Nd, Nd);
+
+    public ReadOnlySpan<double> Values(int i) => _values.AsSpan(i * Nc, Nc);
+
+    /// <summary>Adds a case; grows when <paramref name="grow"/> (non-scalable methods keep every case).</summary>
+    public void Add(AttributeSet set, object?[] row, bool grow)
+    {
+        if (Count == Capacity)
+        {
+            if (!grow)
+            {
+                throw new InvalidOperationException("buffer full");
+            }
+
+            Capacity *= 2;
+            Array.Resize(ref _states, Capacity * Nd);
+            Array.Resize(ref _values, Capacity * Nc);
+        }
+
+        set.Encode(row, _states.AsSpan(Count * Nd, Nd), _values.AsSpan(Count * Nc, Nc));
+        Count++;
+    }
+
+    public bool IsFull => Count == Capacity;
+
+    public void Clear() => Count = 0;
+
+    /// <summary>A copy of some of the cases (for seeding and candidate models).</summary>
+    public CaseBuffer Subset(IReadOnlyList<int> indices)
+    {
+        var b = new CaseBuffer(indices.Count, Nd, Nc);
+        foreach (var i in indices)
+        {
+            States(i).CopyTo(b._states.AsSpan(b.Count * Nd, Nd));
+            Values(i).CopyTo(b._values.AsSpan(b.Count * Nc, Nc));
+            b.Count++;
+        }
+
+        return b;
+    }
+}
+
+/// <summary>
+/// The expectation step over a buffer, in fixed chunks whose statistics are added up in chunk order, so the
+/// result is the same whatever the number of threads.
+/// </summary>
+internal static class Expectation
+{
+    private const int Chunk = 2048;
+
+    public static Statistics Run(Mixture m, CaseBuffer b, bool hard, int threads)
+    {
+        var chunks = (b.Count + Chunk - 1) / Chunk;
+        var partial = new Statistics[chunks];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads };
+        Parallel.For(0, chunks, options, c =>
+        {
+            var s = new Statistics(m.K, m.Set.TotalStates, m.Nc);
+            var scores = new double[m.K];
+            var end = Math.Min(b.Count, (c + 1) * Chunk);
+            for (var i = c * Chunk; i < end; i++)
+            {
+                var states = b.States(i);
+                var values = b.Values(i);
+                if (hard)
+                {
+                    m.Distances(states, values, scores);
+                    var best = 0;
+                    for (var k = 1; k < m.K; k++)
+                    {
+                        if (scores[k] < scores[best]) best = k;
+                    }
+
+                    s.Objective += scores[best];
+                    Accumulate(m, s, best, 1.0, states, values);
+                }
+                else
+                {
+                    m.LogJoint(states, values, scores);
+                    var max = double.NegativeInfinity;
+                    for (var k = 0; k < m.K; k++)
+                    {
+                        if (scores[k] > max) max = scores[k];
+                    }
+
+                    var sum = 0.0;
+                    for (var k = 0; k < m.K; k++)
+                    {
+                        scores[k] = Math.Exp(scores[k] - max);
+                        sum += scores[k];
+                    }
+
+                    s.Objective += max + Math.Log(sum);
+                    for (var k = 0; k < m.K; k++)
+                    {
+                        var r = scores[k] / sum;
+                        if (r > 1e-12)
+                        {
+                            Accumulate(m, s, k, r, states, values);
+                        }
+                    }
+                }
+            }
+
+            partial[c] = s;
+        });
+
+        var total = new Statistics(m.K, m.Set.TotalStates, m.Nc);
+        foreach (var p in partial)
+        {
+            total.Add(p);
+        }
+
+        return total;
+    }
+
+    private static void Accumulate(Mixture m, Statistics s, int k, double r, ReadOnlySpan<int> states, ReadOnlySpan<double> values)
+    {
+        s.N[k] += r;
+        var baseState = k * m.Set.TotalStates;
+        for (var j = 0; j < states.Length; j++)
+        {
+            s.StateWeight[baseState + m.Set.Offsets[j] + states[j]] += r;
+        }
+
+        var baseC = k * m.Nc;
+        for (var c = 0; c < values.Length; c++)
+        {
+            var x = values[c];
+            if (!double.IsNaN(x))
+            {
+                s.Existing[baseC + c] += r;
+                s.Sum[baseC + c] += r * x;
+                s.SumSquares[baseC + c] += r * x * x;
+            }
+        }
+    }
+}

@@ -1,0 +1,294 @@
+namespace SegmentMiner.Mining;
+
+/// <summary>
+/// The mixture: per cluster a weight, a categorical distribution per discrete attribute (Missing is state 0),
+/// and per continuous attribute a Gaussian over existing values plus a Bernoulli for Missing. Attributes are
+/// independent within a cluster. Continuous values are in model space (z-scores when normalized).
+/// </summary>
+internal sealed class Mixture
+{
+    /// <summary>Dirichlet pseudo-count added to every state and to Missing/Existing. Keeps log-probabilities finite.</summary>
+    public const double Prior = 1e-3;
+
+    /// <summary>Smallest variance a cluster may have, relative to the attribute's population variance.</summary>
+    public const double VarianceFloor = 1e-4;
+
+    public Mixture(int k, AttributeSet set)
+    {
+        K = k;
+        Set = set;
+        Weight = new double[k];
+        StateProb = new double[k * set.TotalStates];
+        Mean = new double[k * set.Continuous.Length];
+        Var = new double[k * set.Continuous.Length];
+        PMissing = new double[k * set.Continuous.Length];
+        LogWeight = new double[k];
+        LogState = new double[StateProb.Length];
+        LogMissing = new double[Mean.Length];
+        LogNorm = new double[Mean.Length];
+        InvTwoVar = new double[Mean.Length];
+    }
+
+    public int K { get; }
+
+    public AttributeSet Set { get; }
+
+    public double[] Weight { get; }
+
+    public double[] StateProb { get; }
+
+    public double[] Mean { get; }
+
+    public double[] Var { get; }
+
+    public double[] PMissing { get; }
+
+    public double[] LogWeight { get; }
+
+    public double[] LogState { get; }
+
+    public double[] LogMissing { get; }
+
+    /// <summary>log(1 - pMissing) - log(2 pi var) / 2: the constant part of an existing value's log density.</summary>
+    public double[] LogNorm { get; }
+
+    public double[] InvTwoVar { get; }
+
+    public int Nd => Set.Discrete.Length;
+
+    public int Nc => Set.Continuous.Length;
+
+    /// <summary>Recomputes the log tables after the parameters changed.</summary>
+    public void Prepare()
+    {
+        for (var k = 0; k < K; k++)
+        {
+            LogWeight[k] = Math.Log(Math.Max(Weight[k], 1e-300));
+        }
+
+        for (var i = 0; i < StateProb.Length; i++)
+        {
+            LogState[i] = Math.Log(Math.Max(StateProb[i], 1e-300));
+        }
+
+        for (var i = 0; i < Mean.Length; i++)
+        {
+            LogMissing[i] = Math.Log(Math.Max(PMissing[i], 1e-300));
+            LogNorm[i] = Math.Log(Math.Max(1 - PMissing[i], 1e-300)) - (0.5 * Math.Log(2 * Math.PI * Var[i]));
+            InvTwoVar[i] = 0.5 / Var[i];
+        }
+    }
+
+    /// <summary>log(weight) + log P(case | cluster) over the input attributes, for every cluster.</summary>
+    public void LogJoint(ReadOnlySpan<int> states, ReadOnlySpan<double> values, Span<double> result)
+    {
+        var ts = Set.TotalStates;
+        var nc = Nc;
+        for (var k = 0; k < K; k++)
+        {
+            var sum = LogWeight[k];
+            var baseState = k * ts;
+            for (var j = 0; j < states.Length; j++)
+            {
+                if (Set.IsInputDiscrete(j))
+                {
+                    sum += LogState[baseState + Set.Offsets[j] + states[j]];
+                }
+            }
+
+            var baseC = k * nc;
+            for (var c = 0; c < nc; c++)
+            {
+                if (!Set.IsInputContinuous(c))
+                {
+                    continue;
+                }
+
+                var x = values[c];
+                if (double.IsNaN(x))
+                {
+                    sum += LogMissing[baseC + c];
+                }
+                else
+                {
+                    var d = x - Mean[baseC + c];
+                    sum += LogNorm[baseC + c] - (d * d * InvTwoVar[baseC + c]);
+                }
+            }
+
+            result[k] = sum;
+        }
+    }
+
+    /// <summary>K-means distance: squared Euclidean on continuous inputs, 1 - P(state | cluster) on discrete ones.</summary>
+    public void Distances(ReadOnlySpan<int> states, ReadOnlySpan<double> values, Span<double> result)
+    {
+        var ts = Set.TotalStates;
+        var nc = Nc;
+        for (var k = 0; k < K; k++)
+        {
+            var sum = 0.0;
+            for (var j = 0; j < states.Length; j++)
+            {
+                if (Set.IsInputDiscrete(j))
+                {
+                    sum += 1 - StateProb[(k * ts) + Set.Offsets[j] + states[j]];
+                }
+            }
+
+            for (var c = 0; c < nc; c++)
+            {
+                var x = values[c];
+                if (Set.IsInputContinuous(c) && !double.IsNaN(x))
+                {
+                    var d = x - Mean[(k * nc) + c];
+                    sum += d * d;
+                }
+            }
+
+            result[k] = sum;
+        }
+    }
+
+    /// <summary>The maximization step: parameters from sufficient statistics (MAP with a small Dirichlet prior).</summary>
+    public void Maximize(Statistics s)
+    {
+        var total = 0.0;
+        for (var k = 0; k < K; k++)
+        {
+            total += s.N[k];
+        }
+
+        for (var k = 0; k < K; k++)
+        {
+            Weight[k] = (s.N[k] + Prior) / (total + (K * Prior));
+            for (var j = 0; j < Nd; j++)
+            {
+                var start = Set.Offsets[j];
+                var count = Set.Offsets[j + 1] - start;
+                var denominator = s.N[k] + (count * Prior);
+                for (var st = 0; st < count; st++)
+                {
+                    var i = (k * Set.TotalStates) + start + st;
+                    StateProb[i] = (s.StateWeight[i] + Prior) / denominator;
+                }
+            }
+
+            for (var c = 0; c < Nc; c++)
+            {
+                var i = (k * Nc) + c;
+                var existing = s.Existing[i];
+                PMissing[i] = (s.N[k] - existing + Prior) / (s.N[k] + (2 * Prior));
+                if (existing > 1e-9)
+                {
+                    var mean = s.Sum[i] / existing;
+                    Mean[i] = mean;
+                    Var[i] = Math.Max((s.SumSquares[i] / existing) - (mean * mean), VarianceFloor * PopulationVariance(c));
+                }
+                else
+                {
+                    Var[i] = Math.Max(Var[i], VarianceFloor * PopulationVariance(c));
+                }
+            }
+        }
+
+        Prepare();
+    }
+
+    /// <summary>Log of the Dirichlet prior's density (up to a constant): what MAP-EM adds to the log-likelihood.</summary>
+    public double LogPrior()
+    {
+        var sum = 0.0;
+        for (var k = 0; k < K; k++)
+        {
+            sum += Prior * LogWeight[k];
+        }
+
+        for (var i = 0; i < LogState.Length; i++)
+        {
+            sum += Prior * LogState[i];
+        }
+
+        for (var i = 0; i < LogMissing.Length; i++)
+        {
+            sum += Prior * (LogMissing[i] + Math.Log(Math.Max(1 - PMissing[i], 1e-300)));
+        }
+
+        return sum;
+    }
+
+    public double PopulationVariance(int c)
+    {
+        var a = Set.Attributes[Set.Continuous[c]];
+        return a.Normalized ? 1.0 : Math.Max(a.StdDev * a.StdDev, 1e-12);
+    }
+
+    public Mixture Clone()
+    {
+        var m = new Mixture(K, Set);
+        Weight.CopyTo(m.Weight, 0);
+        StateProb.CopyTo(m.StateProb, 0);
+        Mean.CopyTo(m.Mean, 0);
+        Var.CopyTo(m.Var, 0);
+        PMissing.CopyTo(m.PMissing, 0);
+        m.Prepare();
+        return m;
+    }
+}
+
+/// <summary>Per-cluster sufficient statistics: (soft) counts, state weights, existing counts, sums and sums of squares.</summary>
+internal sealed class Statistics
+{
+    public Statistics(int k, int totalStates, int nc)
+    {
+        N = new double[k];
+        StateWeight = new double[k * totalStates];
+        Existing = new double[k * nc];
+        Sum = new double[k * nc];
+        SumSquares = new double[k * nc];
+    }
+
+    public double[] N { get; }
+
+    public double[] StateWeight { get; }
+
+    public double[] Existing { get; }
+
+    public double[] Sum { get; }
+
+    public double[] SumSquares { get; }
+
+    /// <summary>Log-likelihood of the cases (EM), or the sum of distances (K-means).</summary>
+    public double Objective { get; set; }
+
+    public void Clear()
+    {
+        Array.Clear(N);
+        Array.Clear(StateWeight);
+        Array.Clear(Existing);
+        Array.Clear(Sum);
+        Array.Clear(SumSquares);
+        Objective = 0;
+    }
+
+    public void Add(Statistics o)
+    {
+        for (var i = 0; i < N.Length; i++) N[i] += o.N[i];
+        for (var i = 0; i < StateWeight.Length; i++) StateWeight[i] += o.StateWeight[i];
+        for (var i = 0; i < Existing.Length; i++)
+        {
+            Existing[i] += o.Existing[i];
+            Sum[i] += o.Sum[i];
+            SumSquares[i] += o.SumSquares[i];
+        }
+
+        Objective += o.Objective;
+    }
+
+    public Statistics Copy(int k, int totalStates, int nc)
+    {
+        var s = new Statistics(k, totalStates, nc);
+        s.Add(this);
+        return s;
+    }
+}

@@ -1,0 +1,225 @@
+using System.Globalization;
+
+namespace SegmentMiner.Mining;
+
+/// <summary>The structure pass: one read of every case to build the <see cref="AttributeSet"/>.</summary>
+internal static class StructureBuilder
+{
+    private const int ReservoirSize = 100_000;
+
+    public static AttributeSet Build(MiningModelDefinition definition, IEnumerable<object?[]> cases, IReadOnlyList<string> sourceColumns)
+    {
+        var p = definition.Parameters;
+        var modelled = definition.Columns.Where(c => c.IsModelled).ToList();
+        var ordinals = modelled.Select(c => Ordinal(sourceColumns, c.Name)).ToArray();
+        var keyOrdinal = Ordinal(sourceColumns, definition.Key.Name);
+        var counts = modelled.Select(_ => new Dictionary<string, long>(StringComparer.Ordinal)).ToArray();
+        var nulls = new long[modelled.Count];
+        var sum = new double[modelled.Count];
+        var sumSq = new double[modelled.Count];
+        var existing = new double[modelled.Count];
+        var reservoirs = modelled.Select(c => c.Content is ContentType.Discretized or ContentType.Continuous ? new List<double>() : null).ToArray();
+        var rng = new Random(p.ClusterSeed);
+        long n = 0;
+        foreach (var row in cases)
+        {
+            n++;
+            for (var i = 0; i < modelled.Count; i++)
+            {
+                var c = modelled[i];
+                var v = row[ordinals[i]];
+                if (v is null or DBNull)
+                {
+                    if (c.NotNull)
+                    {
+                        throw new MiningException($"column '{c.Name}' is NOT NULL but case {n} (key {Values.Key(row[keyOrdinal] ?? "")}) has no value");
+                    }
+
+                    nulls[i]++;
+                    continue;
+                }
+
+                if (c.Content == ContentType.Continuous || (c.Content == ContentType.Discretized && c.DataType != MiningDataType.Text))
+                {
+                    var x = Values.ToDouble(v);
+                    if (double.IsNaN(x))
+                    {
+                        throw new MiningException($"column '{c.Name}': '{v}' in case {n} is not a number");
+                    }
+
+                    existing[i]++;
+                    sum[i] += x;
+                    sumSq[i] += x * x;
+                    var r = reservoirs[i]!;
+                    if (r.Count < ReservoirSize)
+                    {
+                        r.Add(x);
+                    }
+                    else
+                    {
+                        var slot = rng.NextInt64(n);
+                        if (slot < ReservoirSize)
+                        {
+                            r[(int)slot] = x;
+                        }
+                    }
+                }
+                else
+                {
+                    var key = Values.Key(v);
+                    counts[i][key] = counts[i].GetValueOrDefault(key) + 1;
+                }
+            }
+        }
+
+        if (n == 0)
+        {
+            throw new MiningException($"model '{definition.Name}': the training data has no cases");
+        }
+
+        var attributes = new List<MiningAttribute>();
+        var lookups = new Dictionary<string, int>[modelled.Count];
+        for (var i = 0; i < modelled.Count; i++)
+        {
+            var c = modelled[i];
+            lookups[i] = new Dictionary<string, int>(StringComparer.Ordinal);
+            if (c.ModelExistenceOnly)
+            {
+                attributes.Add(new MiningAttribute { Name = c.Name, Content = c.Content, DataType = c.DataType, IsInput = c.IsInput, ExistenceOnly = true, States = ["Missing", "Existing"] });
+            }
+            else if (c.Content == ContentType.Continuous)
+            {
+                var mean = existing[i] > 0 ? sum[i] / existing[i] : 0;
+                var variance = existing[i] > 0 ? Math.Max(0, (sumSq[i] / existing[i]) - (mean * mean)) : 0;
+                var sd = Math.Sqrt(variance);
+                attributes.Add(new MiningAttribute
+                {
+                    Name = c.Name, Content = c.Content, DataType = c.DataType, IsInput = c.IsInput,
+                    Mean = mean, StdDev = sd > 1e-12 ? sd : 1, Normalized = p.Normalization == 1,
+                });
+            }
+            else if (c.Content == ContentType.Discretized && c.DataType != MiningDataType.Text)
+            {
+                var cuts = Discretizer.Cuts(reservoirs[i]!, c.BucketCount, c.Discretization, p.ClusterSeed);
+                attributes.Add(new MiningAttribute
+                {
+                    Name = c.Name, Content = c.Content, DataType = c.DataType, IsInput = c.IsInput, Cuts = cuts,
+                    States = ["Missing", .. Discretizer.Labels(cuts, c.DataType)],
+                });
+            }
+            else
+            {
+                // The most popular states, up to MAXIMUM_STATES; ties broken by name so the order is stable.
+                var kept = counts[i].OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                    .Take(p.MaximumStates == 0 ? int.MaxValue : p.MaximumStates).Select(kv => kv.Key)
+                    .Order(StateComparer.Instance).ToArray();
+                for (var s = 0; s < kept.Length; s++)
+                {
+                    lookups[i][kept[s]] = s + 1;
+                }
+
+                attributes.Add(new MiningAttribute { Name = c.Name, Content = ContentType.Discrete, DataType = c.DataType, IsInput = c.IsInput, States = ["Missing", .. kept] });
+            }
+        }
+
+        SelectFeatures(attributes, counts, reservoirs, p.MaximumInputAttributes);
+
+        // Root marginals: exact counts of every state, and existing count, sum and sum of squares of continuous values.
+        var set = new AttributeSet(attributes, ordinals, keyOrdinal, lookups, n, [], [], [], []);
+        var stateCounts = new long[set.TotalStates];
+        for (var j = 0; j < set.Discrete.Length; j++)
+        {
+            var a = set.Discrete[j];
+            var attr = attributes[a];
+            stateCounts[set.Offsets[j]] = nulls[a];
+            if (attr.ExistenceOnly)
+            {
+                stateCounts[set.Offsets[j] + 1] = n - nulls[a];
+            }
+            else if (attr.Cuts.Length > 0)
+            {
+                // Bucket counts need the values again; they come from the reservoir only when it holds every value.
+                continue;
+            }
+            else
+            {
+                foreach (var (key, count) in counts[a])
+                {
+                    var s = lookups[a].GetValueOrDefault(key);
+                    stateCounts[set.Offsets[j] + s] += count;
+                }
+            }
+        }
+
+        return new AttributeSet(attributes, ordinals, keyOrdinal, lookups, n, stateCounts,
+            set.Continuous.Select(a => existing[a]).ToArray(), set.Continuous.Select(a => sum[a]).ToArray(), set.Continuous.Select(a => sumSq[a]).ToArray());
+    }
+
+    /// <summary>
+    /// More inputs than MAXIMUM_INPUT_ATTRIBUTES: keep the most interesting, where
+    /// Interestingness(A) = -(m - Entropy(A))^2 and m is the mean entropy of all inputs (continuous attributes are
+    /// binned into ten equal-area buckets for their entropy). The others become non-inputs (still described).
+    /// </summary>
+    private static void SelectFeatures(List<MiningAttribute> attributes, Dictionary<string, long>[] counts, List<double>?[] reservoirs, int maximum)
+    {
+        var inputs = Enumerable.Range(0, attributes.Count).Where(i => attributes[i].IsInput).ToList();
+        if (maximum == 0 || inputs.Count <= maximum)
+        {
+            return;
+        }
+
+        var entropy = inputs.ToDictionary(i => i, i => reservoirs[i] is { Count: > 0 } r
+            ? Entropy(Histogram(r, Discretizer.Cuts(r, 10, DiscretizationMethod.EqualAreas, 0)))
+            : Entropy(counts[i].Values.Select(v => (double)v)));
+        var m = entropy.Values.Average();
+        foreach (var dropped in inputs.OrderBy(i => (m - entropy[i]) * (m - entropy[i])).ThenBy(i => i).Skip(maximum))
+        {
+            attributes[dropped].IsInput = false;
+        }
+    }
+
+    private static IEnumerable<double> Histogram(List<double> values, double[] cuts)
+    {
+        var bins = new double[cuts.Length + 1];
+        foreach (var x in values)
+        {
+            var i = Array.BinarySearch(cuts, x);
+            bins[i >= 0 ? i + 1 : ~i]++;
+        }
+
+        return bins;
+    }
+
+    private static double Entropy(IEnumerable<double> counts)
+    {
+        var list = counts.Where(c => c > 0).ToList();
+        var total = list.Sum();
+        return total <= 0 ? 0 : -list.Sum(c => c / total * Math.Log(c / total));
+    }
+
+    private static int Ordinal(IReadOnlyList<string> columns, string name)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (string.Equals(columns[i], name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        throw new MiningException($"the training data has no column '{name}' (it has {string.Join(", ", columns)})");
+    }
+
+    /// <summary>Numbers in numeric order, then text in ordinal order.</summary>
+    private sealed class StateComparer : IComparer<string>
+    {
+        public static readonly StateComparer Instance = new();
+
+        public int Compare(string? x, string? y)
+        {
+            var nx = double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var a);
+            var ny = double.TryParse(y, NumberStyles.Float, CultureInfo.InvariantCulture, out var b);
+            return nx && ny ? a.CompareTo(b) : nx ? -1 : ny ? 1 : string.CompareOrdinal(x, y);
+        }
+    }
+}

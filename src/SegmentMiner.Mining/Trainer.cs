@@ -1,0 +1,423 @@
+namespace SegmentMiner.Mining;
+
+/// <summary>What training produced, before it becomes a <see cref="ClusteringModel"/>.</summary>
+internal sealed record TrainResult(Mixture Mixture, double[] Support, double LogLikelihood, int Iterations, IReadOnlyList<double> Objectives, long Cases);
+
+/// <summary>
+/// Trains the mixture. Scalable methods read the cases once, SAMPLE_SIZE at a time: each buffer is fitted
+/// together with the sufficient statistics of the buffers before it, then compressed into them (primary
+/// compression of every case, after Bradley, Fayyad and Reina), so memory is bounded by the buffer, not by the
+/// data. Non-scalable methods keep every case and iterate over all of them.
+/// </summary>
+internal sealed class Trainer
+{
+    private const int MaxEmIterations = 300;
+    private const int MaxKMeansIterations = 100;
+    private const int CandidateIterations = 5;
+    private const int SeedingSample = 5000;
+    private readonly ClusteringParameters _p;
+    private readonly AttributeSet _set;
+    private readonly Action<string>? _progress;
+
+    public Trainer(ClusteringParameters parameters, AttributeSet set, Action<string>? progress)
+    {
+        _p = parameters;
+        _set = set;
+        _progress = progress;
+    }
+
+    private bool Hard => _p.Method is ClusteringMethod.ScalableKMeans or ClusteringMethod.NonScalableKMeans;
+
+    private bool Scalable => _p.Method is ClusteringMethod.ScalableEm or ClusteringMethod.ScalableKMeans && _p.SampleSize > 0;
+
+    public TrainResult Train(IEnumerable<object?[]> cases, CancellationToken cancellationToken)
+    {
+        var nd = _set.Discrete.Length;
+        var nc = _set.Continuous.Length;
+        var buffer = new CaseBuffer(Scalable ? _p.SampleSize : 65_536, nd, nc);
+        var rootStates = new long[_set.TotalStates];
+        Statistics? compressed = null;
+        Mixture? mixture = null;
+        var objectives = new List<double>();
+        var iterations = 0;
+        long n = 0;
+        var logLikelihood = 0.0;
+
+        void Process(bool last)
+        {
+            if (buffer.Count == 0)
+            {
+                return;
+            }
+
+            mixture ??= Initialize(buffer, ChooseCount(buffer));
+            var (stats, its) = Fit(mixture, buffer, compressed, objectives, cancellationToken);
+            iterations += its;
+            logLikelihood += stats.Objective;
+            if (compressed is null)
+            {
+                compressed = stats;
+            }
+            else
+            {
+                compressed.Add(stats);
+            }
+
+            _progress?.Invoke($"{n:N0} cases read, {mixture.K} clusters, {iterations} iterations");
+            if (!last)
+            {
+                buffer.Clear();
+            }
+        }
+
+        foreach (var row in cases)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            buffer.Add(_set, row, grow: !Scalable);
+            var states = buffer.States(buffer.Count - 1);
+            for (var j = 0; j < nd; j++)
+            {
+                rootStates[_set.Offsets[j] + states[j]]++;
+            }
+
+            n++;
+            if (Scalable && buffer.IsFull)
+            {
+                Process(last: false);
+            }
+        }
+
+        Process(last: true);
+        if (mixture is null || compressed is null)
+        {
+            throw new MiningException("the training data has no cases");
+        }
+
+        _set.RootStateCounts = rootStates;
+        mixture.Maximize(compressed);
+        var support = compressed.N.ToArray();
+        if (!Hard && Scalable)
+        {
+            // The compressed statistics of every buffer give the final parameters; the last E-step's total is the best
+            // estimate of the log-likelihood of all cases under the model.
+        }
+
+        return DropSmall(mixture, support, compressed.Objective, iterations, objectives, n);
+    }
+
+    /// <summary>CLUSTER_COUNT, or with 0 the count (1 to the search bound) whose EM fit of the first buffer has the lowest BIC.</summary>
+    private int ChooseCount(CaseBuffer buffer)
+    {
+        if (_p.ClusterCount > 0)
+        {
+            return _p.ClusterCount;
+        }
+
+        var sample = Sample(buffer, 20_000, new Random(_p.ClusterSeed));
+        var bestK = 1;
+        var bestBic = double.PositiveInfinity;
+        var worse = 0;
+        for (var k = 1; k <= _p.MaximumSearchedClusterCount; k++)
+        {
+            var m = Initialize(sample, k, candidates: Math.Min(3, _p.ModellingCardinality), hard: false);
+            var (stats, _) = Fit(m, sample, null, null, CancellationToken.None, hard: false, maxIterations: 100);
+            m.Maximize(stats);
+            var bic = Bic(m, stats.Objective, sample.Count);
+            _progress?.Invoke($"cluster count {k}: BIC {bic:0.0}");
+            if (bic < bestBic - 1e-9)
+            {
+                bestBic = bic;
+                bestK = m.K;
+                worse = 0;
+            }
+            else if (++worse >= 3)
+            {
+                break;
+            }
+        }
+
+        return bestK;
+    }
+
+    /// <summary>BIC = -2 log L + p ln n, with p the free parameters of the input attributes.</summary>
+    public static double Bic(Mixture m, double logLikelihood, double n)
+    {
+        var perCluster = 0;
+        for (var j = 0; j < m.Nd; j++)
+        {
+            if (m.Set.IsInputDiscrete(j)) perCluster += m.Set.Offsets[j + 1] - m.Set.Offsets[j] - 1;
+        }
+
+        for (var c = 0; c < m.Nc; c++)
+        {
+            if (m.Set.IsInputContinuous(c)) perCluster += 3;
+        }
+
+        var p = (m.K - 1) + (m.K * perCluster);
+        return (-2 * logLikelihood) + (p * Math.Log(Math.Max(n, 2)));
+    }
+
+    private Mixture Initialize(CaseBuffer buffer, int k) => Initialize(buffer, k, _p.ModellingCardinality, Hard);
+
+    /// <summary>
+    /// MODELLING_CARDINALITY candidate models, each seeded by k-means++ on a sample with its own seed from
+    /// CLUSTER_SEED, refined for a few iterations; the best (log-likelihood, or distance for K-means) is kept.
+    /// </summary>
+    private Mixture Initialize(CaseBuffer buffer, int k, int candidates, bool hard)
+    {
+        var rng = new Random(_p.ClusterSeed);
+        var sample = Sample(buffer, SeedingSample * 2, rng);
+        Mixture? best = null;
+        var bestScore = double.NegativeInfinity;
+        for (var c = 0; c < candidates; c++)
+        {
+            var m = Seed(sample, k, new Random(unchecked((_p.ClusterSeed * 7919) + (c * 104_729) + k)));
+            var (stats, _) = Fit(m, sample, null, null, CancellationToken.None, hard, CandidateIterations);
+            m.Maximize(stats);
+            var score = hard ? -stats.Objective : stats.Objective;
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = m;
+            }
+        }
+
+        return best!;
+    }
+
+    private static CaseBuffer Sample(CaseBuffer buffer, int size, Random rng)
+    {
+        if (buffer.Count <= size)
+        {
+            return buffer;
+        }
+
+        var picked = new int[size];
+        for (var i = 0; i < size; i++)
+        {
+            picked[i] = rng.Next(buffer.Count);
+        }
+
+        Array.Sort(picked);
+        return buffer.Subset(picked);
+    }
+
+    /// <summary>k-means++ seeds with the K-means distance; a cluster starts at its seed, blended with the sample's marginals.</summary>
+    private Mixture Seed(CaseBuffer sample, int k, Random rng)
+    {
+        var one = new Mixture(1, _set);
+        one.Maximize(Expectation.Run(Uniform(one), sample, hard: true, _p.Threads));
+        var seeds = new List<int> { rng.Next(sample.Count) };
+        var d2 = new double[sample.Count];
+        Array.Fill(d2, double.PositiveInfinity);
+        while (seeds.Count < k)
+        {
+            var last = seeds[^1];
+            var total = 0.0;
+            for (var i = 0; i < sample.Count; i++)
+            {
+                d2[i] = Math.Min(d2[i], Distance(sample, i, last));
+                total += d2[i];
+            }
+
+            if (total <= 1e-12)
+            {
+                break; // fewer distinct cases than clusters: build as many as the data supports
+            }
+
+            var target = rng.NextDouble() * total;
+            var pick = sample.Count - 1;
+            for (var i = 0; i < sample.Count; i++)
+            {
+                target -= d2[i];
+                if (target <= 0)
+                {
+                    pick = i;
+                    break;
+                }
+            }
+
+            seeds.Add(pick);
+        }
+
+        var m = new Mixture(seeds.Count, _set);
+        for (var c = 0; c < seeds.Count; c++)
+        {
+            m.Weight[c] = 1.0 / seeds.Count;
+            var states = sample.States(seeds[c]);
+            var values = sample.Values(seeds[c]);
+            for (var j = 0; j < m.Nd; j++)
+            {
+                for (var s = _set.Offsets[j]; s < _set.Offsets[j + 1]; s++)
+                {
+                    m.StateProb[(c * _set.TotalStates) + s] = (0.5 * one.StateProb[s]) + (s == _set.Offsets[j] + states[j] ? 0.5 : 0);
+                }
+            }
+
+            for (var v = 0; v < m.Nc; v++)
+            {
+                m.Mean[(c * m.Nc) + v] = double.IsNaN(values[v]) ? one.Mean[v] : values[v];
+                m.Var[(c * m.Nc) + v] = Math.Max(one.Var[v], Mixture.VarianceFloor);
+                m.PMissing[(c * m.Nc) + v] = one.PMissing[v];
+            }
+        }
+
+        m.Prepare();
+        return m;
+    }
+
+    private static Mixture Uniform(Mixture m)
+    {
+        m.Weight[0] = 1;
+        m.Prepare();
+        return m;
+    }
+
+    private double Distance(CaseBuffer b, int x, int y)
+    {
+        var sx = b.States(x);
+        var sy = b.States(y);
+        var d = 0.0;
+        for (var j = 0; j < sx.Length; j++)
+        {
+            if (_set.IsInputDiscrete(j) && sx[j] != sy[j]) d += 1;
+        }
+
+        var vx = b.Values(x);
+        var vy = b.Values(y);
+        for (var c = 0; c < vx.Length; c++)
+        {
+            if (_set.IsInputContinuous(c) && !double.IsNaN(vx[c]) && !double.IsNaN(vy[c]))
+            {
+                var t = vx[c] - vy[c];
+                d += t * t;
+            }
+        }
+
+        return d;
+    }
+
+    private (Statistics Stats, int Iterations) Fit(Mixture m, CaseBuffer buffer, Statistics? compressed, List<double>? objectives, CancellationToken ct) =>
+        FitWithReseeding(m, buffer, compressed, objectives, ct);
+
+    /// <summary>Fits, then reseeds clusters below MINIMUM_SUPPORT at the worst-fitted cases and fits again (three rounds at most).</summary>
+    private (Statistics Stats, int Iterations) FitWithReseeding(Mixture m, CaseBuffer buffer, Statistics? compressed, List<double>? objectives, CancellationToken ct)
+    {
+        var total = 0;
+        for (var round = 0; ; round++)
+        {
+            var (stats, its) = Fit(m, buffer, compressed, objectives, ct, Hard, Hard ? MaxKMeansIterations : MaxEmIterations);
+            total += its;
+            var small = Enumerable.Range(0, m.K).Where(k => stats.N[k] + (compressed?.N[k] ?? 0) < Math.Max(_p.MinimumSupport, 1e-6)).ToList();
+            if (small.Count == 0 || round == 3)
+            {
+                return (stats, total);
+            }
+
+            Reseed(m, buffer, small, new Random(unchecked((_p.ClusterSeed * 31) + round)));
+        }
+    }
+
+    private void Reseed(Mixture m, CaseBuffer buffer, List<int> clusters, Random rng)
+    {
+        var scores = new double[m.K];
+        var sample = Sample(buffer, SeedingSample, rng);
+        var worst = Enumerable.Range(0, sample.Count).Select(i =>
+        {
+            m.LogJoint(sample.States(i), sample.Values(i), scores);
+            return (i, fit: scores.Max());
+        }).OrderBy(t => t.fit).Select(t => t.i).Take(clusters.Count).ToList();
+        for (var r = 0; r < clusters.Count && r < worst.Count; r++)
+        {
+            var k = clusters[r];
+            var states = sample.States(worst[r]);
+            var values = sample.Values(worst[r]);
+            for (var j = 0; j < m.Nd; j++)
+            {
+                for (var s = _set.Offsets[j]; s < _set.Offsets[j + 1]; s++)
+                {
+                    m.StateProb[(k * _set.TotalStates) + s] = s == _set.Offsets[j] + states[j] ? 0.9 : 0.1 / (_set.Offsets[j + 1] - _set.Offsets[j] - 1);
+                }
+            }
+
+            for (var c = 0; c < m.Nc; c++)
+            {
+                if (!double.IsNaN(values[c])) m.Mean[(k * m.Nc) + c] = values[c];
+            }
+
+            m.Weight[k] = 1.0 / m.K;
+        }
+
+        m.Prepare();
+    }
+
+    /// <summary>
+    /// Iterates E and M steps over <paramref name="buffer"/> (plus the compressed statistics of earlier buffers)
+    /// until the cluster sizes move by less than STOPPING_TOLERANCE cases, or the objective stops improving
+    /// (relative change below 1e-9), or the iteration bound. Returns the statistics of the last E-step.
+    /// </summary>
+    private (Statistics Stats, int Iterations) Fit(
+        Mixture m, CaseBuffer buffer, Statistics? compressed, List<double>? objectives, CancellationToken ct, bool hard, int maxIterations)
+    {
+        Statistics stats = null!;
+        double[]? previousN = null;
+        var previousObjective = double.NaN;
+        for (var it = 1; ; it++)
+        {
+            ct.ThrowIfCancellationRequested();
+            stats = Expectation.Run(m, buffer, hard, _p.Threads);
+            objectives?.Add(hard ? stats.Objective : stats.Objective + m.LogPrior());
+            var all = compressed is null ? stats : Combine(stats, compressed, m);
+            var move = previousN is null ? double.PositiveInfinity : all.N.Select((x, k) => Math.Abs(x - previousN[k])).Sum();
+            var objective = stats.Objective;
+            var flat = !double.IsNaN(previousObjective) && Math.Abs(objective - previousObjective) <= 1e-9 * Math.Max(1, Math.Abs(objective));
+            previousN = all.N.ToArray();
+            previousObjective = objective;
+            if (it >= maxIterations || move < _p.StoppingTolerance || flat)
+            {
+                m.Maximize(all);
+                return (stats, it);
+            }
+
+            m.Maximize(all);
+        }
+    }
+
+    private static Statistics Combine(Statistics a, Statistics b, Mixture m)
+    {
+        var s = a.Copy(m.K, m.Set.TotalStates, m.Nc);
+        s.Add(b);
+        s.Objective = a.Objective;
+        return s;
+    }
+
+    /// <summary>After training, clusters whose support stays below MINIMUM_SUPPORT are dropped (CLUSTER_COUNT is approximate).</summary>
+    private TrainResult DropSmall(Mixture m, double[] support, double logLikelihood, int iterations, List<double> objectives, long n)
+    {
+        var keep = Enumerable.Range(0, m.K).Where(k => support[k] >= _p.MinimumSupport && support[k] > 1e-9).ToList();
+        if (keep.Count == 0)
+        {
+            keep = [Array.IndexOf(support, support.Max())];
+        }
+
+        if (keep.Count == m.K)
+        {
+            return new TrainResult(m, support, logLikelihood, iterations, objectives, n);
+        }
+
+        var r = new Mixture(keep.Count, _set);
+        var total = keep.Sum(k => support[k]);
+        for (var i = 0; i < keep.Count; i++)
+        {
+            var k = keep[i];
+            r.Weight[i] = support[k] / total;
+            Array.Copy(m.StateProb, k * _set.TotalStates, r.StateProb, i * _set.TotalStates, _set.TotalStates);
+            Array.Copy(m.Mean, k * m.Nc, r.Mean, i * m.Nc, m.Nc);
+            Array.Copy(m.Var, k * m.Nc, r.Var, i * m.Nc, m.Nc);
+            Array.Copy(m.PMissing, k * m.Nc, r.PMissing, i * m.Nc, m.Nc);
+        }
+
+        r.Prepare();
+        return new TrainResult(r, keep.Select(k => support[k]).ToArray(), logLikelihood, iterations, objectives, n);
+    }
+}
