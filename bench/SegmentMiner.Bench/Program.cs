@@ -7,7 +7,13 @@ switch (command)
 {
     case "sync":
         return await SyncBenchmark.RunAsync(options.Get("--rows", 1_000_000), options.Get("--accounts", 50_000), args.Contains("--verbose"));
+    case "engine":
+        return EngineBenchmark.Run(options.Get("--cases", 1_000_000), options.Get("--attributes", 20), options.Get("--clusters", 10),
+            args.Contains("--skip-mlnet"), args.Contains("--memory"));
+    case "engine-child":
+        return EngineBenchmark.Child(options.Get("--cases", 1_000_000), options.Get("--attributes", 20), options.Get("--clusters", 10));
     default:
         Console.Error.WriteLine("usage: segminer-bench sync [--rows N] [--accounts N] [--verbose]");
+        Console.Error.WriteLine("       segminer-bench engine [--cases N] [--attributes D] [--clusters K] [--skip-mlnet] [--memory]");
         return 2;
 }

@@ -71,10 +71,24 @@ public sealed class AttributeSet
     /// <summary>Encodes a case row: a state per discrete attribute, a model-space value (or NaN) per continuous one.</summary>
     internal void Encode(object?[] row, Span<int> states, Span<double> values)
     {
+        HashSet<string>? items = null;
+        var itemsOrdinal = -1;
         for (var j = 0; j < Discrete.Length; j++)
         {
             var a = Discrete[j];
-            states[j] = Attributes[a].StateOf(row[Ordinals[a]], _lookups[a]);
+            var value = row[Ordinals[a]];
+            if (Attributes[a].NestedKey is not null)
+            {
+                if (itemsOrdinal != Ordinals[a])
+                {
+                    itemsOrdinal = Ordinals[a];
+                    items = NestedKeys(value);
+                }
+
+                value = items;
+            }
+
+            states[j] = Attributes[a].StateOf(value, _lookups[a]);
         }
 
         for (var c = 0; c < Continuous.Length; c++)
@@ -82,6 +96,25 @@ public sealed class AttributeSet
             var a = Continuous[c];
             values[c] = Attributes[a].Scale(row[Ordinals[a]]);
         }
+    }
+
+    /// <summary>The keys of a nested table value: any sequence of keys, or of rows whose first field is the key.</summary>
+    internal static HashSet<string> NestedKeys(object? value)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        if (value is System.Collections.IEnumerable list and not string)
+        {
+            foreach (var item in list)
+            {
+                var key = item is object?[] nested ? (nested.Length > 0 ? nested[0] : null) : item;
+                if (key is not null and not DBNull)
+                {
+                    set.Add(Values.Key(key));
+                }
+            }
+        }
+
+        return set;
     }
 
     public int IndexOf(string attribute)

@@ -82,14 +82,16 @@ internal static class Expectation
         {
             var s = new Statistics(m.K, m.Set.TotalStates, m.Nc);
             var scores = new double[m.K];
+            var packed = new double[m.InputContinuous.Length];
             var end = Math.Min(b.Count, (c + 1) * Chunk);
             for (var i = c * Chunk; i < end; i++)
             {
                 var states = b.States(i);
                 var values = b.Values(i);
+                var missing = m.GatherInputs(values, packed);
                 if (hard)
                 {
-                    m.Distances(states, values, scores);
+                    m.Distances(states, packed, missing, scores);
                     var best = 0;
                     for (var k = 1; k < m.K; k++)
                     {
@@ -101,7 +103,7 @@ internal static class Expectation
                 }
                 else
                 {
-                    m.LogJoint(states, values, scores);
+                    m.LogJoint(states, packed, missing, scores);
                     var max = double.NegativeInfinity;
                     for (var k = 0; k < m.K; k++)
                     {

@@ -53,6 +53,9 @@ public sealed partial class ClusteringModel
     /// <summary>The objective after each training iteration (log-likelihood for EM, total distance for K-means).</summary>
     public IReadOnlyList<double> Objectives { get; }
 
+    /// <summary>Wall time of each training iteration (not kept in the model file).</summary>
+    public IReadOnlyList<TimeSpan> IterationTimes { get; private init; } = [];
+
     public int ClusterCount => Mixture.K;
 
     public bool IsKMeans => Definition.Parameters.Method is ClusteringMethod.ScalableKMeans or ClusteringMethod.NonScalableKMeans;
@@ -65,7 +68,7 @@ public sealed partial class ClusteringModel
         progress?.Invoke($"structure: {set.Cases:N0} cases, {set.Attributes.Count} attributes ({set.Attributes.Count(a => a.IsInput)} inputs)");
         var result = new Trainer(definition.Parameters, set, progress).Train(source.Read(), cancellationToken);
         return new ClusteringModel(definition, source.Columns, set, result.Mixture, result.Support, result.LogLikelihood, result.Iterations, result.Cases,
-            DateTime.UtcNow, result.Objectives);
+            DateTime.UtcNow, result.Objectives) { IterationTimes = result.IterationTimes };
     }
 
     public static string NodeName(int cluster) => (cluster + 1).ToString("000", CultureInfo.InvariantCulture);

@@ -28,6 +28,9 @@ public sealed class MiningAttribute
 
     public bool ExistenceOnly { get; init; }
 
+    /// <summary>For an item of a nested table: the nested key this attribute stands for.</summary>
+    public string? NestedKey { get; init; }
+
     /// <summary>State labels; index 0 is "Missing". Empty for continuous attributes.</summary>
     public string[] States { get; init; } = [];
 
@@ -52,6 +55,12 @@ public sealed class MiningAttribute
     /// <summary>The state of a raw value (0 = Missing, which also takes states beyond MAXIMUM_STATES).</summary>
     internal int StateOf(object? value, Dictionary<string, int> lookup)
     {
+        if (NestedKey is not null)
+        {
+            // A nested item exists when the case's nested table holds its key; an absent row is simply Missing.
+            return value is HashSet<string> items && items.Contains(NestedKey) ? 1 : 0;
+        }
+
         if (value is null or DBNull)
         {
             return 0;

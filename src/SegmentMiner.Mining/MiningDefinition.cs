@@ -7,6 +7,9 @@ public enum ContentType
     Discrete,
     Continuous,
     Discretized,
+
+    /// <summary>A nested table: each distinct nested key becomes an attribute "Table(key)" with states Missing and Existing.</summary>
+    Table,
 }
 
 /// <summary>How a column takes part in the model.</summary>
@@ -92,6 +95,11 @@ public sealed record MiningModelDefinition(string Name, IReadOnlyList<MiningColu
             if (c.Content == ContentType.Discretized && c.BucketCount is < 2 or > 100)
             {
                 errors.Add($"column '{c.Name}': the bucket count {c.BucketCount} is out of range 2 to 100");
+            }
+
+            if (c.Content == ContentType.Table && c.Usage is ColumnUsage.Key)
+            {
+                errors.Add($"column '{c.Name}': a nested table cannot be the key");
             }
 
             if (c.Usage == ColumnUsage.Key && c.Content != ContentType.Key)

@@ -27,7 +27,32 @@ internal sealed class Mixture
         LogMissing = new double[Mean.Length];
         LogNorm = new double[Mean.Length];
         InvTwoVar = new double[Mean.Length];
+        InputDiscrete = Enumerable.Range(0, set.Discrete.Length).Where(set.IsInputDiscrete).ToArray();
+        InputContinuous = Enumerable.Range(0, set.Continuous.Length).Where(set.IsInputContinuous).ToArray();
+        var nIn = InputContinuous.Length;
+        InMean = new double[k * nIn];
+        InLogNorm = new double[k * nIn];
+        InInvTwoVar = new double[k * nIn];
+        InLogMissing = new double[k * nIn];
+        InStateOffset = InputDiscrete.Select(j => set.Offsets[j]).ToArray();
     }
+
+    /// <summary>Discrete attributes that shape the clusters (indices among the discrete attributes).</summary>
+    public int[] InputDiscrete { get; }
+
+    /// <summary>Continuous attributes that shape the clusters (indices among the continuous attributes).</summary>
+    public int[] InputContinuous { get; }
+
+    private int[] InStateOffset { get; }
+
+    // Per cluster, packed over the input continuous attributes only, so the hot loops run over contiguous memory.
+    private double[] InMean { get; }
+
+    private double[] InLogNorm { get; }
+
+    private double[] InInvTwoVar { get; }
+
+    private double[] InLogMissing { get; }
 
     public int K { get; }
 
@@ -77,42 +102,98 @@ internal sealed class Mixture
             LogNorm[i] = Math.Log(Math.Max(1 - PMissing[i], 1e-300)) - (0.5 * Math.Log(2 * Math.PI * Var[i]));
             InvTwoVar[i] = 0.5 / Var[i];
         }
+
+        var nIn = InputContinuous.Length;
+        for (var k = 0; k < K; k++)
+        {
+            for (var i = 0; i < nIn; i++)
+            {
+                var src = (k * Nc) + InputContinuous[i];
+                InMean[(k * nIn) + i] = Mean[src];
+                InLogNorm[(k * nIn) + i] = LogNorm[src];
+                InInvTwoVar[(k * nIn) + i] = InvTwoVar[src];
+                InLogMissing[(k * nIn) + i] = LogMissing[src];
+            }
+        }
+    }
+
+    /// <summary>The input continuous values of a case, packed; returns whether any is missing.</summary>
+    public bool GatherInputs(ReadOnlySpan<double> values, Span<double> packed)
+    {
+        var missing = false;
+        for (var i = 0; i < InputContinuous.Length; i++)
+        {
+            var x = values[InputContinuous[i]];
+            packed[i] = x;
+            missing |= double.IsNaN(x);
+        }
+
+        return missing;
     }
 
     /// <summary>log(weight) + log P(case | cluster) over the input attributes, for every cluster.</summary>
     public void LogJoint(ReadOnlySpan<int> states, ReadOnlySpan<double> values, Span<double> result)
     {
+        Span<double> packed = stackalloc double[InputContinuous.Length];
+        var missing = GatherInputs(values, packed);
+        LogJoint(states, packed, missing, result);
+    }
+
+    /// <summary><see cref="LogJoint(ReadOnlySpan{int}, ReadOnlySpan{double}, Span{double})"/> on packed input values.</summary>
+    public void LogJoint(ReadOnlySpan<int> states, ReadOnlySpan<double> packed, bool anyMissing, Span<double> result)
+    {
         var ts = Set.TotalStates;
-        var nc = Nc;
+        var nIn = packed.Length;
+        var inD = InputDiscrete;
+        var offsets = InStateOffset;
         for (var k = 0; k < K; k++)
         {
             var sum = LogWeight[k];
             var baseState = k * ts;
-            for (var j = 0; j < states.Length; j++)
+            for (var j = 0; j < inD.Length; j++)
             {
-                if (Set.IsInputDiscrete(j))
-                {
-                    sum += LogState[baseState + Set.Offsets[j] + states[j]];
-                }
+                sum += LogState[baseState + offsets[j] + states[inD[j]]];
             }
 
-            var baseC = k * nc;
-            for (var c = 0; c < nc; c++)
+            var mean = InMean.AsSpan(k * nIn, nIn);
+            var norm = InLogNorm.AsSpan(k * nIn, nIn);
+            var inv = InInvTwoVar.AsSpan(k * nIn, nIn);
+            if (!anyMissing)
             {
-                if (!Set.IsInputContinuous(c))
+                var i = 0;
+                if (System.Numerics.Vector.IsHardwareAccelerated && nIn >= System.Numerics.Vector<double>.Count)
                 {
-                    continue;
+                    var acc = System.Numerics.Vector<double>.Zero;
+                    var width = System.Numerics.Vector<double>.Count;
+                    for (; i <= nIn - width; i += width)
+                    {
+                        var d = new System.Numerics.Vector<double>(packed[i..]) - new System.Numerics.Vector<double>(mean[i..]);
+                        acc += new System.Numerics.Vector<double>(norm[i..]) - (d * d * new System.Numerics.Vector<double>(inv[i..]));
+                    }
+
+                    sum += System.Numerics.Vector.Sum(acc);
                 }
 
-                var x = values[c];
-                if (double.IsNaN(x))
+                for (; i < nIn; i++)
                 {
-                    sum += LogMissing[baseC + c];
+                    var d = packed[i] - mean[i];
+                    sum += norm[i] - (d * d * inv[i]);
                 }
-                else
+            }
+            else
+            {
+                for (var i = 0; i < nIn; i++)
                 {
-                    var d = x - Mean[baseC + c];
-                    sum += LogNorm[baseC + c] - (d * d * InvTwoVar[baseC + c]);
+                    var x = packed[i];
+                    if (double.IsNaN(x))
+                    {
+                        sum += InLogMissing[(k * nIn) + i];
+                    }
+                    else
+                    {
+                        var d = x - mean[i];
+                        sum += norm[i] - (d * d * inv[i]);
+                    }
                 }
             }
 
@@ -123,25 +204,48 @@ internal sealed class Mixture
     /// <summary>K-means distance: squared Euclidean on continuous inputs, 1 - P(state | cluster) on discrete ones.</summary>
     public void Distances(ReadOnlySpan<int> states, ReadOnlySpan<double> values, Span<double> result)
     {
+        Span<double> packed = stackalloc double[InputContinuous.Length];
+        var missing = GatherInputs(values, packed);
+        Distances(states, packed, missing, result);
+    }
+
+    /// <summary><see cref="Distances(ReadOnlySpan{int}, ReadOnlySpan{double}, Span{double})"/> on packed input values.</summary>
+    public void Distances(ReadOnlySpan<int> states, ReadOnlySpan<double> packed, bool anyMissing, Span<double> result)
+    {
         var ts = Set.TotalStates;
-        var nc = Nc;
+        var nIn = packed.Length;
+        var inD = InputDiscrete;
+        var offsets = InStateOffset;
         for (var k = 0; k < K; k++)
         {
             var sum = 0.0;
-            for (var j = 0; j < states.Length; j++)
+            var baseState = k * ts;
+            for (var j = 0; j < inD.Length; j++)
             {
-                if (Set.IsInputDiscrete(j))
-                {
-                    sum += 1 - StateProb[(k * ts) + Set.Offsets[j] + states[j]];
-                }
+                sum += 1 - StateProb[baseState + offsets[j] + states[inD[j]]];
             }
 
-            for (var c = 0; c < nc; c++)
+            var mean = InMean.AsSpan(k * nIn, nIn);
+            var i = 0;
+            if (!anyMissing && System.Numerics.Vector.IsHardwareAccelerated && nIn >= System.Numerics.Vector<double>.Count)
             {
-                var x = values[c];
-                if (Set.IsInputContinuous(c) && !double.IsNaN(x))
+                var acc = System.Numerics.Vector<double>.Zero;
+                var width = System.Numerics.Vector<double>.Count;
+                for (; i <= nIn - width; i += width)
                 {
-                    var d = x - Mean[(k * nc) + c];
+                    var d = new System.Numerics.Vector<double>(packed[i..]) - new System.Numerics.Vector<double>(mean[i..]);
+                    acc += d * d;
+                }
+
+                sum += System.Numerics.Vector.Sum(acc);
+            }
+
+            for (; i < nIn; i++)
+            {
+                var x = packed[i];
+                if (!double.IsNaN(x))
+                {
+                    var d = x - mean[i];
                     sum += d * d;
                 }
             }

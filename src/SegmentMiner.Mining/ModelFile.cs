@@ -24,7 +24,7 @@ public static class ModelFile
         var m = model.Mixture;
         var dto = new ModelDto(
             FormatVersion, model.Definition.Name, model.Definition.Columns.ToList(), model.Definition.Parameters, model.SourceColumns.ToList(),
-            set.Attributes.Select(a => new AttributeDto(a.Name, a.Content, a.DataType, a.IsInput, a.ExistenceOnly, a.States, a.Cuts, a.Mean, a.StdDev, a.Normalized)).ToList(),
+            set.Attributes.Select(a => new AttributeDto(a.Name, a.Content, a.DataType, a.IsInput, a.ExistenceOnly, a.States, a.Cuts, a.Mean, a.StdDev, a.Normalized, a.NestedKey)).ToList(),
             set.Ordinals, set.KeyOrdinal, set.Cases, set.RootStateCounts, set.RootExisting, set.RootSum, set.RootSumSquares,
             m.K, m.Weight, m.StateProb, m.Mean, m.Var, m.PMissing,
             model.RawSupport.ToArray(),
@@ -52,12 +52,12 @@ public static class ModelFile
         var attributes = dto.Attributes.Select(a => new MiningAttribute
         {
             Name = a.Name, Content = a.Content, DataType = a.DataType, IsInput = a.IsInput, ExistenceOnly = a.ExistenceOnly,
-            States = a.States, Cuts = a.Cuts, Mean = a.Mean, StdDev = a.StdDev, Normalized = a.Normalized,
+            States = a.States, Cuts = a.Cuts, Mean = a.Mean, StdDev = a.StdDev, Normalized = a.Normalized, NestedKey = a.NestedKey,
         }).ToList();
         var lookups = attributes.Select(a =>
         {
             var d = new Dictionary<string, int>(StringComparer.Ordinal);
-            if (!a.ExistenceOnly && a.Cuts.Length == 0 && !a.IsContinuous)
+            if (!a.ExistenceOnly && a.NestedKey is null && a.Cuts.Length == 0 && !a.IsContinuous)
             {
                 for (var s = 1; s < a.States.Length; s++) d[a.States[s]] = s;
             }
@@ -93,7 +93,7 @@ public static class ModelFile
         return Load(f, Path.GetFileName(path));
     }
 
-    private sealed record AttributeDto(string Name, ContentType Content, MiningDataType DataType, bool IsInput, bool ExistenceOnly, string[] States, double[] Cuts, double Mean, double StdDev, bool Normalized);
+    private sealed record AttributeDto(string Name, ContentType Content, MiningDataType DataType, bool IsInput, bool ExistenceOnly, string[] States, double[] Cuts, double Mean, double StdDev, bool Normalized, string? NestedKey);
 
     private sealed record ModelDto(
         int FormatVersion, string Name, List<MiningColumn> Columns, ClusteringParameters Parameters, List<string> SourceColumns,

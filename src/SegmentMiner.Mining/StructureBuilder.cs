@@ -28,6 +28,16 @@ internal static class StructureBuilder
             {
                 var c = modelled[i];
                 var v = row[ordinals[i]];
+                if (c.Content == ContentType.Table)
+                {
+                    foreach (var key in AttributeSet.NestedKeys(v))
+                    {
+                        counts[i][key] = counts[i].GetValueOrDefault(key) + 1;
+                    }
+
+                    continue;
+                }
+
                 if (v is null or DBNull)
                 {
                     if (c.NotNull)
@@ -78,11 +88,33 @@ internal static class StructureBuilder
         }
 
         var attributes = new List<MiningAttribute>();
-        var lookups = new Dictionary<string, int>[modelled.Count];
+        var lookups = new List<Dictionary<string, int>>();
+        var attributeOrdinals = new List<int>();
+        var columnOf = new List<int>();
         for (var i = 0; i < modelled.Count; i++)
         {
             var c = modelled[i];
-            lookups[i] = new Dictionary<string, int>(StringComparer.Ordinal);
+            if (c.Content == ContentType.Table)
+            {
+                // Each nested key seen becomes an existence attribute named Table(key), in key order.
+                foreach (var key in counts[i].Keys.Order(StateComparer.Instance))
+                {
+                    attributes.Add(new MiningAttribute
+                    {
+                        Name = $"{c.Name}({key})", Content = ContentType.Discrete, DataType = c.DataType, IsInput = c.IsInput,
+                        ExistenceOnly = true, NestedKey = key, States = ["Missing", "Existing"],
+                    });
+                    lookups.Add(new Dictionary<string, int>(StringComparer.Ordinal));
+                    attributeOrdinals.Add(ordinals[i]);
+                    columnOf.Add(i);
+                }
+
+                continue;
+            }
+
+            lookups.Add(new Dictionary<string, int>(StringComparer.Ordinal));
+            attributeOrdinals.Add(ordinals[i]);
+            columnOf.Add(i);
             if (c.ModelExistenceOnly)
             {
                 attributes.Add(new MiningAttribute { Name = c.Name, Content = c.Content, DataType = c.DataType, IsInput = c.IsInput, ExistenceOnly = true, States = ["Missing", "Existing"] });
@@ -115,44 +147,20 @@ internal static class StructureBuilder
                     .Order(StateComparer.Instance).ToArray();
                 for (var s = 0; s < kept.Length; s++)
                 {
-                    lookups[i][kept[s]] = s + 1;
+                    lookups[^1][kept[s]] = s + 1;
                 }
 
                 attributes.Add(new MiningAttribute { Name = c.Name, Content = ContentType.Discrete, DataType = c.DataType, IsInput = c.IsInput, States = ["Missing", .. kept] });
             }
         }
 
-        SelectFeatures(attributes, counts, reservoirs, p.MaximumInputAttributes);
+        SelectFeatures(attributes, columnOf, counts, reservoirs, n, p.MaximumInputAttributes);
 
-        // Root marginals: exact counts of every state, and existing count, sum and sum of squares of continuous values.
-        var set = new AttributeSet(attributes, ordinals, keyOrdinal, lookups, n, [], [], [], []);
-        var stateCounts = new long[set.TotalStates];
-        for (var j = 0; j < set.Discrete.Length; j++)
-        {
-            var a = set.Discrete[j];
-            var attr = attributes[a];
-            stateCounts[set.Offsets[j]] = nulls[a];
-            if (attr.ExistenceOnly)
-            {
-                stateCounts[set.Offsets[j] + 1] = n - nulls[a];
-            }
-            else if (attr.Cuts.Length > 0)
-            {
-                // Bucket counts need the values again; they come from the reservoir only when it holds every value.
-                continue;
-            }
-            else
-            {
-                foreach (var (key, count) in counts[a])
-                {
-                    var s = lookups[a].GetValueOrDefault(key);
-                    stateCounts[set.Offsets[j] + s] += count;
-                }
-            }
-        }
-
-        return new AttributeSet(attributes, ordinals, keyOrdinal, lookups, n, stateCounts,
-            set.Continuous.Select(a => existing[a]).ToArray(), set.Continuous.Select(a => sum[a]).ToArray(), set.Continuous.Select(a => sumSq[a]).ToArray());
+        // Root marginals: the training pass counts every state exactly; continuous sums come from this pass.
+        var set = new AttributeSet(attributes, attributeOrdinals.ToArray(), keyOrdinal, lookups.ToArray(), n, [], [], [], []);
+        return new AttributeSet(attributes, attributeOrdinals.ToArray(), keyOrdinal, lookups.ToArray(), n, new long[set.TotalStates],
+            set.Continuous.Select(a => existing[columnOf[a]]).ToArray(), set.Continuous.Select(a => sum[columnOf[a]]).ToArray(),
+            set.Continuous.Select(a => sumSq[columnOf[a]]).ToArray());
     }
 
     /// <summary>
@@ -160,7 +168,8 @@ internal static class StructureBuilder
     /// Interestingness(A) = -(m - Entropy(A))^2 and m is the mean entropy of all inputs (continuous attributes are
     /// binned into ten equal-area buckets for their entropy). The others become non-inputs (still described).
     /// </summary>
-    private static void SelectFeatures(List<MiningAttribute> attributes, Dictionary<string, long>[] counts, List<double>?[] reservoirs, int maximum)
+    private static void SelectFeatures(
+        List<MiningAttribute> attributes, List<int> columnOf, Dictionary<string, long>[] counts, List<double>?[] reservoirs, long n, int maximum)
     {
         var inputs = Enumerable.Range(0, attributes.Count).Where(i => attributes[i].IsInput).ToList();
         if (maximum == 0 || inputs.Count <= maximum)
@@ -168,9 +177,20 @@ internal static class StructureBuilder
             return;
         }
 
-        var entropy = inputs.ToDictionary(i => i, i => reservoirs[i] is { Count: > 0 } r
-            ? Entropy(Histogram(r, Discretizer.Cuts(r, 10, DiscretizationMethod.EqualAreas, 0)))
-            : Entropy(counts[i].Values.Select(v => (double)v)));
+        var entropy = inputs.ToDictionary(i => i, i =>
+        {
+            var column = columnOf[i];
+            if (attributes[i].NestedKey is { } key)
+            {
+                // A nested item: the entropy of its Existing/Missing split over the cases.
+                var present = (double)counts[column][key];
+                return Entropy([present, Math.Max(0, n - present)]);
+            }
+
+            return reservoirs[column] is { Count: > 0 } r
+                ? Entropy(Histogram(r, Discretizer.Cuts(r, 10, DiscretizationMethod.EqualAreas, 0)))
+                : Entropy(counts[column].Values.Select(v => (double)v));
+        });
         var m = entropy.Values.Average();
         foreach (var dropped in inputs.OrderBy(i => (m - entropy[i]) * (m - entropy[i])).ThenBy(i => i).Skip(maximum))
         {

@@ -1,7 +1,11 @@
 namespace SegmentMiner.Mining;
 
 /// <summary>What training produced, before it becomes a <see cref="ClusteringModel"/>.</summary>
-internal sealed record TrainResult(Mixture Mixture, double[] Support, double LogLikelihood, int Iterations, IReadOnlyList<double> Objectives, long Cases);
+internal sealed record TrainResult(Mixture Mixture, double[] Support, double LogLikelihood, int Iterations, IReadOnlyList<double> Objectives, long Cases)
+{
+    /// <summary>Wall time of each training iteration (one E-step and one M-step over the buffer).</summary>
+    public IReadOnlyList<TimeSpan> IterationTimes { get; init; } = [];
+}
 
 /// <summary>
 /// Trains the mixture. Scalable methods read the cases once, SAMPLE_SIZE at a time: each buffer is fitted
@@ -18,6 +22,7 @@ internal sealed class Trainer
     private readonly ClusteringParameters _p;
     private readonly AttributeSet _set;
     private readonly Action<string>? _progress;
+    private readonly List<TimeSpan> _iterationTimes = [];
 
     public Trainer(ClusteringParameters parameters, AttributeSet set, Action<string>? progress)
     {
@@ -102,7 +107,7 @@ internal sealed class Trainer
             // estimate of the log-likelihood of all cases under the model.
         }
 
-        return DropSmall(mixture, support, compressed.Objective, iterations, objectives, n);
+        return DropSmall(mixture, support, compressed.Objective, iterations, objectives, n) with { IterationTimes = _iterationTimes };
     }
 
     /// <summary>CLUSTER_COUNT, or with 0 the count (1 to the search bound) whose EM fit of the first buffer has the lowest BIC.</summary>
@@ -362,9 +367,16 @@ internal sealed class Trainer
         Statistics stats = null!;
         double[]? previousN = null;
         var previousObjective = double.NaN;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         for (var it = 1; ; it++)
         {
             ct.ThrowIfCancellationRequested();
+            if (objectives is not null && it > 1)
+            {
+                _iterationTimes.Add(watch.Elapsed);
+            }
+
+            watch.Restart();
             stats = Expectation.Run(m, buffer, hard, _p.Threads);
             objectives?.Add(hard ? stats.Objective : stats.Objective + m.LogPrior());
             var all = compressed is null ? stats : Combine(stats, compressed, m);

@@ -218,3 +218,78 @@ public sealed class EngineTests
         Assert.That(rows[0].AttributeValue, Does.StartWith("< "));
     }
 }
+
+[TestFixture]
+public sealed class NestedTableTests
+{
+    [Test]
+    public void NestedItems_BecomeExistenceAttributes_AndShapeTheClusters()
+    {
+        var rng = new Random(3);
+        string[] products = ["Core", "Analytics", "Automation", "Integrations", "Support", "Training", "Mobile", "Api"];
+        var rows = new List<object?[]>();
+        var truth = new List<int>();
+        for (var i = 0; i < 3000; i++)
+        {
+            var g = i % 3;
+            var owned = products.Where((p, j) => rng.NextDouble() < (j / 3 == g || (g == 2 && j >= 6) ? 0.85 : 0.05)).Select(p => (object?)p).ToList();
+            rows.Add([i, rng.NextDouble() < 0.5 ? "x" : "y", owned]);
+            truth.Add(g);
+        }
+
+        var source = CaseSource.From(["Id", "Noise", "Products"], rows);
+        var definition = new MiningModelDefinition("nested",
+        [
+            new MiningColumn("Id", MiningDataType.Long, ContentType.Key, ColumnUsage.Key),
+            new MiningColumn("Noise", MiningDataType.Text, ContentType.Discrete),
+            new MiningColumn("Products", MiningDataType.Text, ContentType.Table),
+        ], new ClusteringParameters { ClusterCount = 3 });
+
+        var model = ClusteringModel.Train(definition, source);
+
+        var root = model.Content()[0].NodeDistribution;
+        var core = root.Where(r => r.AttributeName == "Products(Core)").ToList();
+        Assert.That(core.Select(r => r.AttributeValue), Is.EqualTo(new[] { "Missing", "Existing" }));
+        Assert.That(core[1].ValueType, Is.EqualTo(MiningValueType.Existing));
+        Assert.That(core[1].Support, Is.EqualTo(rows.Count(r => ((List<object?>)r[2]!).Contains("Core"))), "root counts of a nested item are exact");
+        Assert.That(model.Attributes.Attributes.Count(a => a.NestedKey is not null), Is.EqualTo(products.Length));
+        var labels = model.PredictAll(source).Select(p => model.NodeOf(p.Cluster)).ToArray();
+        Assert.That(Planted.AdjustedRand(truth, labels), Is.GreaterThanOrEqualTo(0.9));
+
+        using var stream = new MemoryStream();
+        ModelFile.Save(model, stream);
+        stream.Position = 0;
+        Assert.That(ModelFile.Load(stream).PredictAll(source).Select(p => p.Cluster), Is.EqualTo(model.PredictAll(source).Select(p => p.Cluster)));
+    }
+}
+
+[TestFixture]
+public sealed class DataReaderSourceTests
+{
+    [Test]
+    public void DataReaderSource_TrainsLikeTheSameRowsInMemory()
+    {
+        var (source, _) = Planted.Make(groups: 3, n: 1000, seed: 6);
+        var rows = source.Read().ToList();
+        System.Data.IDataReader Open()
+        {
+            var table = new System.Data.DataTable();
+            foreach (var c in Planted.Columns)
+            {
+                table.Columns.Add(c, typeof(object));
+            }
+
+            foreach (var r in rows)
+            {
+                table.Rows.Add(r.Select(v => v ?? DBNull.Value).ToArray());
+            }
+
+            return table.CreateDataReader();
+        }
+
+        var definition = Planted.Definition(new ClusteringParameters { ClusterCount = 3 });
+        var fromReader = ClusteringModel.Train(definition, new DataReaderCaseSource(Planted.Columns, Open));
+        var inMemory = ClusteringModel.Train(definition, source);
+        Assert.That(fromReader.PredictAll(source).Select(p => p.Probability), Is.EqualTo(inMemory.PredictAll(source).Select(p => p.Probability)));
+    }
+}
