@@ -176,14 +176,15 @@ internal static class EngineBenchmark
     private static float[] Blobs(int n, int d, int k, int seed)
     {
         var rng = new Random(seed);
-        var centres = Enumerable.Range(0, k).Select(_ => Enumerable.Range(0, d).Select(_ => (rng.NextDouble() * 20) - 10).ToArray()).ToArray();
+        // Overlapping blobs, so that K-means needs many iterations (well separated ones converge in two or three).
+        var centres = Enumerable.Range(0, k).Select(_ => Enumerable.Range(0, d).Select(_ => (rng.NextDouble() * 6) - 3).ToArray()).ToArray();
         var data = new float[n * d];
         for (var i = 0; i < n; i++)
         {
             var c = centres[rng.Next(k)];
             for (var a = 0; a < d; a++)
             {
-                data[(i * d) + a] = (float)(c[a] + (Normal(rng) * 3));
+                data[(i * d) + a] = (float)(c[a] + (Normal(rng) * 1.5));
             }
         }
 

@@ -10,6 +10,8 @@ switch (command)
     case "engine":
         return EngineBenchmark.Run(options.Get("--cases", 1_000_000), options.Get("--attributes", 20), options.Get("--clusters", 10),
             args.Contains("--skip-mlnet"), args.Contains("--memory"));
+    case "kernels":
+        return KernelProbe.Run(options.Get("--cases", 1_000_000), options.Get("--attributes", 20), options.Get("--clusters", 10));
     case "engine-child":
         return EngineBenchmark.Child(options.Get("--cases", 1_000_000), options.Get("--attributes", 20), options.Get("--clusters", 10));
     default:

@@ -82,7 +82,7 @@ internal static class Expectation
         {
             var s = new Statistics(m.K, m.Set.TotalStates, m.Nc);
             var scores = new double[m.K];
-            var packed = new double[m.InputContinuous.Length];
+            var packed = new double[m.PaddedInputs];
             var end = Math.Min(b.Count, (c + 1) * Chunk);
             for (var i = c * Chunk; i < end; i++)
             {
@@ -151,15 +151,6 @@ internal static class Expectation
         }
 
         var baseC = k * m.Nc;
-        for (var c = 0; c < values.Length; c++)
-        {
-            var x = values[c];
-            if (!double.IsNaN(x))
-            {
-                s.Existing[baseC + c] += r;
-                s.Sum[baseC + c] += r * x;
-                s.SumSquares[baseC + c] += r * x * x;
-            }
-        }
+        Kernels.AccumulateMoments(values, r, s.Existing.AsSpan(baseC, m.Nc), s.Sum.AsSpan(baseC, m.Nc), s.SumSquares.AsSpan(baseC, m.Nc));
     }
 }

@@ -54,6 +54,12 @@ internal sealed class Mixture
 
     private double[] InLogMissing { get; }
 
+    /// <summary>Input means in blocks of four dimensions, cluster after cluster within a block (zero-padded).</summary>
+    private double[] InMeanBlocked { get; set; } = [];
+
+    /// <summary>Packed input values padded to whole blocks of four.</summary>
+    public int PaddedInputs => (InputContinuous.Length + 3) & ~3;
+
     public int K { get; }
 
     public AttributeSet Set { get; }
@@ -115,6 +121,26 @@ internal sealed class Mixture
                 InLogMissing[(k * nIn) + i] = LogMissing[src];
             }
         }
+
+        PrepareBlocks();
+    }
+
+    private void PrepareBlocks()
+    {
+        var nIn = InputContinuous.Length;
+        var padded = PaddedInputs;
+        InMeanBlocked = new double[padded * K];
+        for (var b = 0; b < padded / 4; b++)
+        {
+            for (var k = 0; k < K; k++)
+            {
+                for (var lane = 0; lane < 4; lane++)
+                {
+                    var i = (b * 4) + lane;
+                    InMeanBlocked[(((b * K) + k) * 4) + lane] = i < nIn ? InMean[(k * nIn) + i] : 0;
+                }
+            }
+        }
     }
 
     /// <summary>The input continuous values of a case, packed; returns whether any is missing.</summary>
@@ -128,6 +154,7 @@ internal sealed class Mixture
             missing |= double.IsNaN(x);
         }
 
+        packed[InputContinuous.Length..].Clear();
         return missing;
     }
 
@@ -142,6 +169,7 @@ internal sealed class Mixture
     /// <summary><see cref="LogJoint(ReadOnlySpan{int}, ReadOnlySpan{double}, Span{double})"/> on packed input values.</summary>
     public void LogJoint(ReadOnlySpan<int> states, ReadOnlySpan<double> packed, bool anyMissing, Span<double> result)
     {
+        packed = packed[..InputContinuous.Length];
         var ts = Set.TotalStates;
         var nIn = packed.Length;
         var inD = InputDiscrete;
@@ -160,25 +188,7 @@ internal sealed class Mixture
             var inv = InInvTwoVar.AsSpan(k * nIn, nIn);
             if (!anyMissing)
             {
-                var i = 0;
-                if (System.Numerics.Vector.IsHardwareAccelerated && nIn >= System.Numerics.Vector<double>.Count)
-                {
-                    var acc = System.Numerics.Vector<double>.Zero;
-                    var width = System.Numerics.Vector<double>.Count;
-                    for (; i <= nIn - width; i += width)
-                    {
-                        var d = new System.Numerics.Vector<double>(packed[i..]) - new System.Numerics.Vector<double>(mean[i..]);
-                        acc += new System.Numerics.Vector<double>(norm[i..]) - (d * d * new System.Numerics.Vector<double>(inv[i..]));
-                    }
-
-                    sum += System.Numerics.Vector.Sum(acc);
-                }
-
-                for (; i < nIn; i++)
-                {
-                    var d = packed[i] - mean[i];
-                    sum += norm[i] - (d * d * inv[i]);
-                }
+                sum += Kernels.GaussianLogDensity(packed, mean, norm, inv);
             }
             else
             {
@@ -204,7 +214,7 @@ internal sealed class Mixture
     /// <summary>K-means distance: squared Euclidean on continuous inputs, 1 - P(state | cluster) on discrete ones.</summary>
     public void Distances(ReadOnlySpan<int> states, ReadOnlySpan<double> values, Span<double> result)
     {
-        Span<double> packed = stackalloc double[InputContinuous.Length];
+        Span<double> packed = stackalloc double[PaddedInputs];
         var missing = GatherInputs(values, packed);
         Distances(states, packed, missing, result);
     }
@@ -212,6 +222,26 @@ internal sealed class Mixture
     /// <summary><see cref="Distances(ReadOnlySpan{int}, ReadOnlySpan{double}, Span{double})"/> on packed input values.</summary>
     public void Distances(ReadOnlySpan<int> states, ReadOnlySpan<double> packed, bool anyMissing, Span<double> result)
     {
+        if (!anyMissing && K <= 32 && packed.Length == PaddedInputs && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            // All clusters at once: each block of four input values is loaded once and compared with every centroid.
+            Kernels.BlockedSquaredDistances(packed, InMeanBlocked, K, result);
+            if (InputDiscrete.Length > 0)
+            {
+                var total = Set.TotalStates;
+                for (var k = 0; k < K; k++)
+                {
+                    for (var j = 0; j < InputDiscrete.Length; j++)
+                    {
+                        result[k] += 1 - StateProb[(k * total) + InStateOffset[j] + states[InputDiscrete[j]]];
+                    }
+                }
+            }
+
+            return;
+        }
+
+        packed = packed[..InputContinuous.Length];
         var ts = Set.TotalStates;
         var nIn = packed.Length;
         var inD = InputDiscrete;
@@ -226,27 +256,20 @@ internal sealed class Mixture
             }
 
             var mean = InMean.AsSpan(k * nIn, nIn);
-            var i = 0;
-            if (!anyMissing && System.Numerics.Vector.IsHardwareAccelerated && nIn >= System.Numerics.Vector<double>.Count)
+            if (!anyMissing)
             {
-                var acc = System.Numerics.Vector<double>.Zero;
-                var width = System.Numerics.Vector<double>.Count;
-                for (; i <= nIn - width; i += width)
-                {
-                    var d = new System.Numerics.Vector<double>(packed[i..]) - new System.Numerics.Vector<double>(mean[i..]);
-                    acc += d * d;
-                }
-
-                sum += System.Numerics.Vector.Sum(acc);
+                sum += Kernels.SquaredDistance(packed, mean);
             }
-
-            for (; i < nIn; i++)
+            else
             {
-                var x = packed[i];
-                if (!double.IsNaN(x))
+                for (var i = 0; i < nIn; i++)
                 {
-                    var d = x - mean[i];
-                    sum += d * d;
+                    var x = packed[i];
+                    if (!double.IsNaN(x))
+                    {
+                        var d = x - mean[i];
+                        sum += d * d;
+                    }
                 }
             }
 

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using SegmentMiner.Mining;
+
+namespace SegmentMiner.Bench;
+
+/// <summary>Times the E-step kernels of the engine separately (a development probe: `segminer-bench kernels`).</summary>
+internal static class KernelProbe
+{
+    public static int Run(int n, int d, int k)
+    {
+        var rng = new Random(1);
+        var columns = new[] { "Id" }.Concat(Enumerable.Range(0, d).Select(a => $"x{a}")).ToArray();
+        var rows = Enumerable.Range(0, n).Select(i => new object?[] { (long)i }.Concat(Enumerable.Range(0, d).Select(_ => (object?)rng.NextDouble())).ToArray()).ToList();
+        var definition = new MiningModelDefinition("probe",
+            [new MiningColumn("Id", MiningDataType.Long, ContentType.Key, ColumnUsage.Key), .. columns.Skip(1).Select(c => new MiningColumn(c, MiningDataType.Double, ContentType.Continuous))],
+            new ClusteringParameters { ClusterCount = k, Method = ClusteringMethod.NonScalableKMeans, ModellingCardinality = 1 });
+        var set = StructureBuilder.Build(definition, rows, columns);
+        var buffer = new CaseBuffer(n, set.Discrete.Length, set.Continuous.Length);
+        foreach (var r in rows) buffer.Add(set, r, grow: false);
+        var m = new Mixture(k, set);
+        for (var c = 0; c < k; c++) { m.Weight[c] = 1.0 / k; for (var v = 0; v < set.Continuous.Length; v++) { m.Mean[(c * set.Continuous.Length) + v] = rng.NextDouble(); m.Var[(c * set.Continuous.Length) + v] = 1; m.PMissing[(c * set.Continuous.Length) + v] = 0.01; } }
+        m.Prepare();
+        var packed = new double[d];
+        var scores = new double[k];
+        var sink = 0.0;
+        var w = Stopwatch.StartNew();
+        for (var i = 0; i < n; i++) { m.GatherInputs(buffer.Values(i), packed); sink += packed[0]; }
+        Console.WriteLine($"gather     {w.Elapsed.TotalMilliseconds,8:0.0} ms");
+        w.Restart();
+        for (var i = 0; i < n; i++) { m.Distances(buffer.States(i), buffer.Values(i), scores); sink += scores[0]; }
+        Console.WriteLine($"distances  {w.Elapsed.TotalMilliseconds,8:0.0} ms (with gather)");
+        w.Restart();
+        for (var i = 0; i < n; i++) { m.LogJoint(buffer.States(i), buffer.Values(i), scores); sink += scores[0]; }
+        Console.WriteLine($"logjoint   {w.Elapsed.TotalMilliseconds,8:0.0} ms (with gather)");
+        var all = new double[n * m.PaddedInputs];
+        for (var i = 0; i < n; i++) m.GatherInputs(buffer.Values(i), all.AsSpan(i * m.PaddedInputs, m.PaddedInputs));
+        w.Restart();
+        for (var i = 0; i < n; i++) { m.Distances(buffer.States(i), all.AsSpan(i * m.PaddedInputs, m.PaddedInputs), false, scores); sink += scores[0]; }
+        Console.WriteLine($"distances on packed {w.Elapsed.TotalMilliseconds,8:0.0} ms");
+        w.Restart();
+        for (var i = 0; i < n; i++) { Kernels.BlockedSquaredDistances(all.AsSpan(i * m.PaddedInputs, m.PaddedInputs), new double[m.PaddedInputs * k], k, scores); sink += scores[0]; }
+        Console.WriteLine($"kernel only (allocating) {w.Elapsed.TotalMilliseconds,8:0.0} ms");
+        Expectation.Run(m, buffer, hard: true, threads: 1);
+        Expectation.Run(m, buffer, hard: false, threads: 1);
+        w.Restart();
+        var s1 = Expectation.Run(m, buffer, hard: true, threads: 1);
+        Console.WriteLine($"e-step hard 1 thread  {w.Elapsed.TotalMilliseconds,8:0.0} ms");
+        w.Restart();
+        var s2 = Expectation.Run(m, buffer, hard: false, threads: 1);
+        Console.WriteLine($"e-step soft 1 thread  {w.Elapsed.TotalMilliseconds,8:0.0} ms {sink + s1.Objective + s2.Objective:E1}");
+        return 0;
+    }
+}
