@@ -89,6 +89,7 @@ internal static class Expectation
                 var states = b.States(i);
                 var values = b.Values(i);
                 var missing = m.GatherInputs(values, packed);
+                var anyMissing = missing || Kernels.HasNaN(values);
                 if (hard)
                 {
                     m.Distances(states, packed, missing, scores);
@@ -99,7 +100,7 @@ internal static class Expectation
                     }
 
                     s.Objective += scores[best];
-                    Accumulate(m, s, best, 1.0, states, values);
+                    Accumulate(m, s, best, 1.0, states, values, anyMissing);
                 }
                 else
                 {
@@ -110,12 +111,7 @@ internal static class Expectation
                         if (scores[k] > max) max = scores[k];
                     }
 
-                    var sum = 0.0;
-                    for (var k = 0; k < m.K; k++)
-                    {
-                        scores[k] = Math.Exp(scores[k] - max);
-                        sum += scores[k];
-                    }
+                    var sum = Kernels.ExpShifted(scores, max);
 
                     s.Objective += max + Math.Log(sum);
                     for (var k = 0; k < m.K; k++)
@@ -123,7 +119,7 @@ internal static class Expectation
                         var r = scores[k] / sum;
                         if (r > 1e-12)
                         {
-                            Accumulate(m, s, k, r, states, values);
+                            Accumulate(m, s, k, r, states, values, anyMissing);
                         }
                     }
                 }
@@ -141,7 +137,7 @@ internal static class Expectation
         return total;
     }
 
-    private static void Accumulate(Mixture m, Statistics s, int k, double r, ReadOnlySpan<int> states, ReadOnlySpan<double> values)
+    private static void Accumulate(Mixture m, Statistics s, int k, double r, ReadOnlySpan<int> states, ReadOnlySpan<double> values, bool anyMissing)
     {
         s.N[k] += r;
         var baseState = k * m.Set.TotalStates;
@@ -151,6 +147,6 @@ internal static class Expectation
         }
 
         var baseC = k * m.Nc;
-        Kernels.AccumulateMoments(values, r, s.Existing.AsSpan(baseC, m.Nc), s.Sum.AsSpan(baseC, m.Nc), s.SumSquares.AsSpan(baseC, m.Nc));
+        Kernels.AccumulateMoments(values, anyMissing, r, s.Existing.AsSpan(baseC, m.Nc), s.Sum.AsSpan(baseC, m.Nc), s.SumSquares.AsSpan(baseC, m.Nc));
     }
 }

@@ -121,12 +121,12 @@ internal static class Kernels
     }
 
     /// <summary>existing += r, sum += r x, sumSquares += r x^2 for every value that is not missing (NaN).</summary>
-    public static void AccumulateMoments(ReadOnlySpan<double> x, double r, Span<double> existing, Span<double> sum, Span<double> sumSquares)
+    public static void AccumulateMoments(ReadOnlySpan<double> x, bool anyMissing, double r, Span<double> existing, Span<double> sum, Span<double> sumSquares)
     {
         var n = x.Length;
         ref var px = ref MemoryMarshal.GetReference(x);
         var i = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 4 && !HasNaN(x))
+        if (Vector256.IsHardwareAccelerated && n >= 4 && !anyMissing)
         {
             ref var pe = ref MemoryMarshal.GetReference(existing);
             ref var ps = ref MemoryMarshal.GetReference(sum);
@@ -154,7 +154,7 @@ internal static class Kernels
         }
     }
 
-    private static bool HasNaN(ReadOnlySpan<double> x)
+    public static bool HasNaN(ReadOnlySpan<double> x)
     {
         foreach (var v in x)
         {
@@ -162,5 +162,66 @@ internal static class Kernels
         }
 
         return false;
+    }
+
+    /// <summary>Per cluster, the sum of norm - (x - mean)^2 * inv over blocked parameters (see <see cref="BlockedSquaredDistances"/>).</summary>
+    public static void BlockedGaussianLogDensities(
+        ReadOnlySpan<double> x, ReadOnlySpan<double> mean, ReadOnlySpan<double> norm, ReadOnlySpan<double> inv, int k, Span<double> result)
+    {
+        Span<Vector256<double>> acc = stackalloc Vector256<double>[k];
+        ref var px = ref MemoryMarshal.GetReference(x);
+        ref var pm = ref MemoryMarshal.GetReference(mean);
+        ref var pn = ref MemoryMarshal.GetReference(norm);
+        ref var pi = ref MemoryMarshal.GetReference(inv);
+        ref var pa = ref MemoryMarshal.GetReference(acc);
+        var blocks = x.Length / 4;
+        for (var b = 0; b < blocks; b++)
+        {
+            var xv = Vector256.LoadUnsafe(ref px, (nuint)(b * 4));
+            var baseIndex = (nuint)(b * k * 4);
+            for (var c = 0; c < k; c++)
+            {
+                var at = baseIndex + (nuint)(c * 4);
+                var d = xv - Vector256.LoadUnsafe(ref pm, at);
+                ref var a = ref Unsafe.Add(ref pa, c);
+                a += Vector256.LoadUnsafe(ref pn, at) - (d * d * Vector256.LoadUnsafe(ref pi, at));
+            }
+        }
+
+        for (var c = 0; c < k; c++)
+        {
+            result[c] = Vector256.Sum(Unsafe.Add(ref pa, c));
+        }
+    }
+
+    /// <summary>Replaces each score by exp(score - max) and returns their sum.</summary>
+    public static double ExpShifted(Span<double> scores, double max)
+    {
+        var n = scores.Length;
+        ref var p = ref MemoryMarshal.GetReference(scores);
+        var i = 0;
+        var sum = 0.0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var shift = Vector256.Create(max);
+            var acc = Vector256<double>.Zero;
+            for (; i <= n - 4; i += 4)
+            {
+                var e = Vector256.Exp(Vector256.LoadUnsafe(ref p, (nuint)i) - shift);
+                e.StoreUnsafe(ref p, (nuint)i);
+                acc += e;
+            }
+
+            sum = Vector256.Sum(acc);
+        }
+
+        for (; i < n; i++)
+        {
+            var e = Math.Exp(Unsafe.Add(ref p, i) - max);
+            Unsafe.Add(ref p, i) = e;
+            sum += e;
+        }
+
+        return sum;
     }
 }

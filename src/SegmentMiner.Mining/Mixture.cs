@@ -57,6 +57,11 @@ internal sealed class Mixture
     /// <summary>Input means in blocks of four dimensions, cluster after cluster within a block (zero-padded).</summary>
     private double[] InMeanBlocked { get; set; } = [];
 
+    /// <summary>The same blocking for the Gaussian constants and 1 / (2 var) (padding: 0, so it adds nothing).</summary>
+    private double[] InNormBlocked { get; set; } = [];
+
+    private double[] InInvBlocked { get; set; } = [];
+
     /// <summary>Packed input values padded to whole blocks of four.</summary>
     public int PaddedInputs => (InputContinuous.Length + 3) & ~3;
 
@@ -130,6 +135,8 @@ internal sealed class Mixture
         var nIn = InputContinuous.Length;
         var padded = PaddedInputs;
         InMeanBlocked = new double[padded * K];
+        InNormBlocked = new double[padded * K];
+        InInvBlocked = new double[padded * K];
         for (var b = 0; b < padded / 4; b++)
         {
             for (var k = 0; k < K; k++)
@@ -137,7 +144,10 @@ internal sealed class Mixture
                 for (var lane = 0; lane < 4; lane++)
                 {
                     var i = (b * 4) + lane;
-                    InMeanBlocked[(((b * K) + k) * 4) + lane] = i < nIn ? InMean[(k * nIn) + i] : 0;
+                    var at = (((b * K) + k) * 4) + lane;
+                    InMeanBlocked[at] = i < nIn ? InMean[(k * nIn) + i] : 0;
+                    InNormBlocked[at] = i < nIn ? InLogNorm[(k * nIn) + i] : 0;
+                    InInvBlocked[at] = i < nIn ? InInvTwoVar[(k * nIn) + i] : 0;
                 }
             }
         }
@@ -161,7 +171,7 @@ internal sealed class Mixture
     /// <summary>log(weight) + log P(case | cluster) over the input attributes, for every cluster.</summary>
     public void LogJoint(ReadOnlySpan<int> states, ReadOnlySpan<double> values, Span<double> result)
     {
-        Span<double> packed = stackalloc double[InputContinuous.Length];
+        Span<double> packed = stackalloc double[PaddedInputs];
         var missing = GatherInputs(values, packed);
         LogJoint(states, packed, missing, result);
     }
@@ -169,6 +179,24 @@ internal sealed class Mixture
     /// <summary><see cref="LogJoint(ReadOnlySpan{int}, ReadOnlySpan{double}, Span{double})"/> on packed input values.</summary>
     public void LogJoint(ReadOnlySpan<int> states, ReadOnlySpan<double> packed, bool anyMissing, Span<double> result)
     {
+        if (!anyMissing && K <= 32 && packed.Length == PaddedInputs && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            Kernels.BlockedGaussianLogDensities(packed, InMeanBlocked, InNormBlocked, InInvBlocked, K, result);
+            var total = Set.TotalStates;
+            for (var k = 0; k < K; k++)
+            {
+                var sum = result[k] + LogWeight[k];
+                for (var j = 0; j < InputDiscrete.Length; j++)
+                {
+                    sum += LogState[(k * total) + InStateOffset[j] + states[InputDiscrete[j]]];
+                }
+
+                result[k] = sum;
+            }
+
+            return;
+        }
+
         packed = packed[..InputContinuous.Length];
         var ts = Set.TotalStates;
         var nIn = packed.Length;
