@@ -37,9 +37,6 @@ internal static class KernelProbe
         w.Restart();
         for (var i = 0; i < n; i++) { m.Distances(buffer.States(i), all.AsSpan(i * m.PaddedInputs, m.PaddedInputs), false, scores); sink += scores[0]; }
         Console.WriteLine($"distances on packed {w.Elapsed.TotalMilliseconds,8:0.0} ms");
-        w.Restart();
-        for (var i = 0; i < n; i++) { Kernels.BlockedSquaredDistances(all.AsSpan(i * m.PaddedInputs, m.PaddedInputs), new double[m.PaddedInputs * k], k, scores); sink += scores[0]; }
-        Console.WriteLine($"kernel only (allocating) {w.Elapsed.TotalMilliseconds,8:0.0} ms");
         foreach (var (hard, threads) in new[] { (true, 1), (false, 1), (true, 0), (false, 0) })
         {
             var best = double.MaxValue;

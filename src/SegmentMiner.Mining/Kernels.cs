@@ -91,35 +91,6 @@ internal static class Kernels
         return sum;
     }
 
-    /// <summary>
-    /// Squared distances from x (padded to blocks of four) to K centroids stored block by block, cluster by cluster
-    /// within a block (<paramref name="blocked"/>[((block * K) + k) * 4 + lane]).
-    /// </summary>
-    public static void BlockedSquaredDistances(ReadOnlySpan<double> x, ReadOnlySpan<double> blocked, int k, Span<double> result)
-    {
-        Span<Vector256<double>> acc = stackalloc Vector256<double>[k];
-        ref var px = ref MemoryMarshal.GetReference(x);
-        ref var pc = ref MemoryMarshal.GetReference(blocked);
-        ref var pa = ref MemoryMarshal.GetReference(acc);
-        var blocks = x.Length / 4;
-        for (var b = 0; b < blocks; b++)
-        {
-            var xv = Vector256.LoadUnsafe(ref px, (nuint)(b * 4));
-            var baseIndex = (nuint)(b * k * 4);
-            for (var c = 0; c < k; c++)
-            {
-                var d = xv - Vector256.LoadUnsafe(ref pc, baseIndex + (nuint)(c * 4));
-                ref var a = ref Unsafe.Add(ref pa, c);
-                a += d * d;
-            }
-        }
-
-        for (var c = 0; c < k; c++)
-        {
-            result[c] = Vector256.Sum(Unsafe.Add(ref pa, c));
-        }
-    }
-
     /// <summary>existing += r, sum += r x, sumSquares += r x^2 for every value that is not missing (NaN).</summary>
     public static void AccumulateMoments(ReadOnlySpan<double> x, bool anyMissing, double r, Span<double> existing, Span<double> sum, Span<double> sumSquares)
     {
@@ -164,36 +135,6 @@ internal static class Kernels
         return false;
     }
 
-    /// <summary>Per cluster, the sum of norm - (x - mean)^2 * inv over blocked parameters (see <see cref="BlockedSquaredDistances"/>).</summary>
-    public static void BlockedGaussianLogDensities(
-        ReadOnlySpan<double> x, ReadOnlySpan<double> mean, ReadOnlySpan<double> norm, ReadOnlySpan<double> inv, int k, Span<double> result)
-    {
-        Span<Vector256<double>> acc = stackalloc Vector256<double>[k];
-        ref var px = ref MemoryMarshal.GetReference(x);
-        ref var pm = ref MemoryMarshal.GetReference(mean);
-        ref var pn = ref MemoryMarshal.GetReference(norm);
-        ref var pi = ref MemoryMarshal.GetReference(inv);
-        ref var pa = ref MemoryMarshal.GetReference(acc);
-        var blocks = x.Length / 4;
-        for (var b = 0; b < blocks; b++)
-        {
-            var xv = Vector256.LoadUnsafe(ref px, (nuint)(b * 4));
-            var baseIndex = (nuint)(b * k * 4);
-            for (var c = 0; c < k; c++)
-            {
-                var at = baseIndex + (nuint)(c * 4);
-                var d = xv - Vector256.LoadUnsafe(ref pm, at);
-                ref var a = ref Unsafe.Add(ref pa, c);
-                a += Vector256.LoadUnsafe(ref pn, at) - (d * d * Vector256.LoadUnsafe(ref pi, at));
-            }
-        }
-
-        for (var c = 0; c < k; c++)
-        {
-            result[c] = Vector256.Sum(Unsafe.Add(ref pa, c));
-        }
-    }
-
     /// <summary>Replaces each score by exp(score - max) and returns their sum.</summary>
     public static double ExpShifted(Span<double> scores, double max)
     {
@@ -223,5 +164,70 @@ internal static class Kernels
         }
 
         return sum;
+    }
+
+    /// <summary>
+    /// result[k] = bias[k] + sum_i a[k, i] * x[i] + b[k, i] * y[i] for every cluster k, where a and b are row-major
+    /// (padded rows of x.Length). Four clusters at a time keep their accumulators in registers and read each block of
+    /// x once per group. With b empty the second term is skipped.
+    /// </summary>
+    public static void AffineRows(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> bias, int k, Span<double> result)
+    {
+        var n = x.Length;
+        ref var px = ref MemoryMarshal.GetReference(x);
+        ref var py = ref MemoryMarshal.GetReference(y);
+        ref var pa = ref MemoryMarshal.GetReference(a);
+        ref var pb = ref MemoryMarshal.GetReference(b);
+        var twoTerms = !b.IsEmpty;
+        var c = 0;
+        for (; c <= k - 4; c += 4)
+        {
+            var a0 = Vector256<double>.Zero;
+            var a1 = Vector256<double>.Zero;
+            var a2 = Vector256<double>.Zero;
+            var a3 = Vector256<double>.Zero;
+            var r0 = (nuint)(c * n);
+            var r1 = r0 + (nuint)n;
+            var r2 = r1 + (nuint)n;
+            var r3 = r2 + (nuint)n;
+            for (var i = 0; i < n; i += 4)
+            {
+                var xv = Vector256.LoadUnsafe(ref px, (nuint)i);
+                a0 += Vector256.LoadUnsafe(ref pa, r0 + (nuint)i) * xv;
+                a1 += Vector256.LoadUnsafe(ref pa, r1 + (nuint)i) * xv;
+                a2 += Vector256.LoadUnsafe(ref pa, r2 + (nuint)i) * xv;
+                a3 += Vector256.LoadUnsafe(ref pa, r3 + (nuint)i) * xv;
+                if (twoTerms)
+                {
+                    var yv = Vector256.LoadUnsafe(ref py, (nuint)i);
+                    a0 += Vector256.LoadUnsafe(ref pb, r0 + (nuint)i) * yv;
+                    a1 += Vector256.LoadUnsafe(ref pb, r1 + (nuint)i) * yv;
+                    a2 += Vector256.LoadUnsafe(ref pb, r2 + (nuint)i) * yv;
+                    a3 += Vector256.LoadUnsafe(ref pb, r3 + (nuint)i) * yv;
+                }
+            }
+
+            result[c] = bias[c] + Vector256.Sum(a0);
+            result[c + 1] = bias[c + 1] + Vector256.Sum(a1);
+            result[c + 2] = bias[c + 2] + Vector256.Sum(a2);
+            result[c + 3] = bias[c + 3] + Vector256.Sum(a3);
+        }
+
+        for (; c < k; c++)
+        {
+            var a0 = Vector256<double>.Zero;
+            var r0 = (nuint)(c * n);
+            for (var i = 0; i < n; i += 4)
+            {
+                var xv = Vector256.LoadUnsafe(ref px, (nuint)i);
+                a0 += Vector256.LoadUnsafe(ref pa, r0 + (nuint)i) * xv;
+                if (twoTerms)
+                {
+                    a0 += Vector256.LoadUnsafe(ref pb, r0 + (nuint)i) * Vector256.LoadUnsafe(ref py, (nuint)i);
+                }
+            }
+
+            result[c] = bias[c] + Vector256.Sum(a0);
+        }
     }
 }

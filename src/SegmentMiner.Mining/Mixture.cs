@@ -54,13 +54,17 @@ internal sealed class Mixture
 
     private double[] InLogMissing { get; }
 
-    /// <summary>Input means in blocks of four dimensions, cluster after cluster within a block (zero-padded).</summary>
-    private double[] InMeanBlocked { get; set; } = [];
+    // Distances as ||c||^2 - 2 x.c (plus ||x||^2), and Gaussian log densities as a bias plus a.x plus b.x^2:
+    // row-major per cluster, rows padded to whole blocks of four with zeros.
+    private double[] DistA { get; set; } = [];
 
-    /// <summary>The same blocking for the Gaussian constants and 1 / (2 var) (padding: 0, so it adds nothing).</summary>
-    private double[] InNormBlocked { get; set; } = [];
+    private double[] DistBias { get; set; } = [];
 
-    private double[] InInvBlocked { get; set; } = [];
+    private double[] LogA { get; set; } = [];
+
+    private double[] LogB { get; set; } = [];
+
+    private double[] LogBias { get; set; } = [];
 
     /// <summary>Packed input values padded to whole blocks of four.</summary>
     public int PaddedInputs => (InputContinuous.Length + 3) & ~3;
@@ -132,23 +136,24 @@ internal sealed class Mixture
 
     private void PrepareBlocks()
     {
-        var nIn = InputContinuous.Length;
-        var padded = PaddedInputs;
-        InMeanBlocked = new double[padded * K];
-        InNormBlocked = new double[padded * K];
-        InInvBlocked = new double[padded * K];
-        for (var b = 0; b < padded / 4; b++)
+        var width = PaddedInputs;
+        var count = InputContinuous.Length;
+        DistA = new double[K * width];
+        DistBias = new double[K];
+        LogA = new double[K * width];
+        LogB = new double[K * width];
+        LogBias = new double[K];
+        for (var k = 0; k < K; k++)
         {
-            for (var k = 0; k < K; k++)
+            for (var i = 0; i < count; i++)
             {
-                for (var lane = 0; lane < 4; lane++)
-                {
-                    var i = (b * 4) + lane;
-                    var at = (((b * K) + k) * 4) + lane;
-                    InMeanBlocked[at] = i < nIn ? InMean[(k * nIn) + i] : 0;
-                    InNormBlocked[at] = i < nIn ? InLogNorm[(k * nIn) + i] : 0;
-                    InInvBlocked[at] = i < nIn ? InInvTwoVar[(k * nIn) + i] : 0;
-                }
+                var mean = InMean[(k * count) + i];
+                var inv = InInvTwoVar[(k * count) + i];
+                DistA[(k * width) + i] = -2 * mean;
+                DistBias[k] += mean * mean;
+                LogA[(k * width) + i] = 2 * inv * mean;
+                LogB[(k * width) + i] = -inv;
+                LogBias[k] += InLogNorm[(k * count) + i] - (inv * mean * mean);
             }
         }
     }
@@ -181,7 +186,13 @@ internal sealed class Mixture
     {
         if (!anyMissing && K <= 32 && packed.Length == PaddedInputs && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            Kernels.BlockedGaussianLogDensities(packed, InMeanBlocked, InNormBlocked, InInvBlocked, K, result);
+            Span<double> squares = stackalloc double[packed.Length];
+            for (var i = 0; i < packed.Length; i++)
+            {
+                squares[i] = packed[i] * packed[i];
+            }
+
+            Kernels.AffineRows(packed, squares, LogA, LogB, LogBias, K, result);
             var total = Set.TotalStates;
             for (var k = 0; k < K; k++)
             {
@@ -252,8 +263,19 @@ internal sealed class Mixture
     {
         if (!anyMissing && K <= 32 && packed.Length == PaddedInputs && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            // All clusters at once: each block of four input values is loaded once and compared with every centroid.
-            Kernels.BlockedSquaredDistances(packed, InMeanBlocked, K, result);
+            // ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2, four clusters at a time.
+            Kernels.AffineRows(packed, default, DistA, default, DistBias, K, result);
+            var norm = 0.0;
+            foreach (var v in packed)
+            {
+                norm += v * v;
+            }
+
+            for (var k = 0; k < K; k++)
+            {
+                result[k] = Math.Max(0, result[k] + norm);
+            }
+
             if (InputDiscrete.Length > 0)
             {
                 var total = Set.TotalStates;
