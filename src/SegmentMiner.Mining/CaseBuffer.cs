@@ -71,62 +71,14 @@ internal sealed class CaseBuffer
 /// </summary>
 internal static class Expectation
 {
-    private const int Chunk = 2048;
+    private const int ChunkSize = 2048;
 
     public static Statistics Run(Mixture m, CaseBuffer b, bool hard, int threads)
     {
-        var chunks = (b.Count + Chunk - 1) / Chunk;
+        var chunks = (b.Count + ChunkSize - 1) / ChunkSize;
         var partial = new Statistics[chunks];
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads };
-        Parallel.For(0, chunks, options, c =>
-        {
-            var s = new Statistics(m.K, m.Set.TotalStates, m.Nc);
-            var scores = new double[m.K];
-            var packed = new double[m.PaddedInputs];
-            var end = Math.Min(b.Count, (c + 1) * Chunk);
-            for (var i = c * Chunk; i < end; i++)
-            {
-                var states = b.States(i);
-                var values = b.Values(i);
-                var missing = m.GatherInputs(values, packed);
-                var anyMissing = missing || Kernels.HasNaN(values);
-                if (hard)
-                {
-                    m.Distances(states, packed, missing, scores);
-                    var best = 0;
-                    for (var k = 1; k < m.K; k++)
-                    {
-                        if (scores[k] < scores[best]) best = k;
-                    }
-
-                    s.Objective += scores[best];
-                    Accumulate(m, s, best, 1.0, states, values, anyMissing);
-                }
-                else
-                {
-                    m.LogJoint(states, packed, missing, scores);
-                    var max = double.NegativeInfinity;
-                    for (var k = 0; k < m.K; k++)
-                    {
-                        if (scores[k] > max) max = scores[k];
-                    }
-
-                    var sum = Kernels.ExpShifted(scores, max);
-
-                    s.Objective += max + Math.Log(sum);
-                    for (var k = 0; k < m.K; k++)
-                    {
-                        var r = scores[k] / sum;
-                        if (r > 1e-12)
-                        {
-                            Accumulate(m, s, k, r, states, values, anyMissing);
-                        }
-                    }
-                }
-            }
-
-            partial[c] = s;
-        });
+        Parallel.For(0, chunks, options, c => partial[c] = Chunk(m, b, hard, c));
 
         var total = new Statistics(m.K, m.Set.TotalStates, m.Nc);
         foreach (var p in partial)
@@ -137,6 +89,59 @@ internal static class Expectation
         return total;
     }
 
+    /// <summary>One chunk's statistics. Fully optimized from the first call: a training run may be only a few iterations long.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static Statistics Chunk(Mixture m, CaseBuffer b, bool hard, int c)
+    {
+        var s = new Statistics(m.K, m.Set.TotalStates, m.Nc);
+        var scores = new double[m.K];
+        var packed = new double[m.PaddedInputs];
+        var end = Math.Min(b.Count, (c + 1) * ChunkSize);
+        for (var i = c * ChunkSize; i < end; i++)
+        {
+            var states = b.States(i);
+            var values = b.Values(i);
+            var missing = m.GatherInputs(values, packed);
+            var anyMissing = missing || Kernels.HasNaN(values);
+            if (hard)
+            {
+                m.Distances(states, packed, missing, scores);
+                var best = 0;
+                for (var k = 1; k < m.K; k++)
+                {
+                    if (scores[k] < scores[best]) best = k;
+                }
+
+                s.Objective += scores[best];
+                Accumulate(m, s, best, 1.0, states, values, anyMissing);
+            }
+            else
+            {
+                m.LogJoint(states, packed, missing, scores);
+                var max = double.NegativeInfinity;
+                for (var k = 0; k < m.K; k++)
+                {
+                    if (scores[k] > max) max = scores[k];
+                }
+
+                var sum = Kernels.ExpShifted(scores, max);
+
+                s.Objective += max + Math.Log(sum);
+                for (var k = 0; k < m.K; k++)
+                {
+                    var r = scores[k] / sum;
+                    if (r > 1e-12)
+                    {
+                        Accumulate(m, s, k, r, states, values, anyMissing);
+                    }
+                }
+            }
+        }
+
+        return s;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Accumulate(Mixture m, Statistics s, int k, double r, ReadOnlySpan<int> states, ReadOnlySpan<double> values, bool anyMissing)
     {
         s.N[k] += r;

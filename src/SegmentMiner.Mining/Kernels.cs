@@ -92,6 +92,7 @@ internal static class Kernels
     }
 
     /// <summary>existing += r, sum += r x, sumSquares += r x^2 for every value that is not missing (NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateMoments(ReadOnlySpan<double> x, bool anyMissing, double r, Span<double> existing, Span<double> sum, Span<double> sumSquares)
     {
         var n = x.Length;
@@ -136,6 +137,7 @@ internal static class Kernels
     }
 
     /// <summary>Replaces each score by exp(score - max) and returns their sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double ExpShifted(Span<double> scores, double max)
     {
         var n = scores.Length;
@@ -171,6 +173,7 @@ internal static class Kernels
     /// (padded rows of x.Length). Four clusters at a time keep their accumulators in registers and read each block of
     /// x once per group. With b empty the second term is skipped.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AffineRows(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> bias, int k, Span<double> result)
     {
         var n = x.Length;

@@ -159,6 +159,7 @@ internal sealed class Mixture
     }
 
     /// <summary>The input continuous values of a case, packed; returns whether any is missing.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool GatherInputs(ReadOnlySpan<double> values, Span<double> packed)
     {
         var missing = false;
@@ -182,6 +183,7 @@ internal sealed class Mixture
     }
 
     /// <summary><see cref="LogJoint(ReadOnlySpan{int}, ReadOnlySpan{double}, Span{double})"/> on packed input values.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void LogJoint(ReadOnlySpan<int> states, ReadOnlySpan<double> packed, bool anyMissing, Span<double> result)
     {
         if (!anyMissing && K <= 32 && packed.Length == PaddedInputs && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
@@ -259,6 +261,7 @@ internal sealed class Mixture
     }
 
     /// <summary><see cref="Distances(ReadOnlySpan{int}, ReadOnlySpan{double}, Span{double})"/> on packed input values.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Distances(ReadOnlySpan<int> states, ReadOnlySpan<double> packed, bool anyMissing, Span<double> result)
     {
         if (!anyMissing && K <= 32 && packed.Length == PaddedInputs && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
