@@ -71,7 +71,7 @@ internal sealed class CaseBuffer
 /// </summary>
 internal static class Expectation
 {
-    private const int ChunkSize = 2048;
+    internal const int ChunkSize = 2048;
 
     public static Statistics Run(Mixture m, CaseBuffer b, bool hard, int threads)
     {
@@ -142,7 +142,7 @@ internal static class Expectation
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate(Mixture m, Statistics s, int k, double r, ReadOnlySpan<int> states, ReadOnlySpan<double> values, bool anyMissing)
+    internal static void Accumulate(Mixture m, Statistics s, int k, double r, ReadOnlySpan<int> states, ReadOnlySpan<double> values, bool anyMissing)
     {
         s.N[k] += r;
         var baseState = k * m.Set.TotalStates;

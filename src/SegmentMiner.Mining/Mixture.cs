@@ -46,7 +46,7 @@ internal sealed class Mixture
     private int[] InStateOffset { get; }
 
     // Per cluster, packed over the input continuous attributes only, so the hot loops run over contiguous memory.
-    private double[] InMean { get; }
+    internal double[] InMean { get; }
 
     private double[] InLogNorm { get; }
 

@@ -359,7 +359,8 @@ internal sealed class Trainer
     /// <summary>
     /// Iterates E and M steps over <paramref name="buffer"/> (plus the compressed statistics of earlier buffers)
     /// until the cluster sizes move by less than STOPPING_TOLERANCE cases, or the objective stops improving
-    /// (relative change below 1e-9), or the iteration bound. Returns the statistics of the last E-step.
+    /// (relative change below 1e-9 for EM, 1e-7 for K-means), or the iteration bound. Returns the statistics of the
+    /// last E-step.
     /// </summary>
     private (Statistics Stats, int Iterations) Fit(
         Mixture m, CaseBuffer buffer, Statistics? compressed, List<double>? objectives, CancellationToken ct, bool hard, int maxIterations)
@@ -368,6 +369,7 @@ internal sealed class Trainer
         double[]? previousN = null;
         var previousObjective = double.NaN;
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        var bounded = hard ? BoundedAssignment.TryCreate(m, buffer) : null;
         for (var it = 1; ; it++)
         {
             ct.ThrowIfCancellationRequested();
@@ -377,12 +379,13 @@ internal sealed class Trainer
             }
 
             watch.Restart();
-            stats = Expectation.Run(m, buffer, hard, _p.Threads);
+            stats = bounded?.Step(m, _p.Threads) ?? Expectation.Run(m, buffer, hard, _p.Threads);
             objectives?.Add(hard ? stats.Objective : stats.Objective + m.LogPrior());
             var all = compressed is null ? stats : Combine(stats, compressed, m);
             var move = previousN is null ? double.PositiveInfinity : all.N.Select((x, k) => Math.Abs(x - previousN[k])).Sum();
             var objective = stats.Objective;
-            var flat = !double.IsNaN(previousObjective) && Math.Abs(objective - previousObjective) <= 1e-9 * Math.Max(1, Math.Abs(objective));
+            // Relative change of the objective: 1e-7 for K-means (as ML.NET's OptimizationTolerance), 1e-9 for EM.
+            var flat = !double.IsNaN(previousObjective) && Math.Abs(objective - previousObjective) <= (hard ? 1e-7 : 1e-9) * Math.Max(1, Math.Abs(objective));
             previousN = all.N.ToArray();
             previousObjective = objective;
             if (it >= maxIterations || move < _p.StoppingTolerance || flat)

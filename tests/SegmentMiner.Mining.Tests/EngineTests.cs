@@ -293,3 +293,40 @@ public sealed class DataReaderSourceTests
         Assert.That(fromReader.PredictAll(source).Select(p => p.Probability), Is.EqualTo(inMemory.PredictAll(source).Select(p => p.Probability)));
     }
 }
+
+[TestFixture]
+public sealed class KMeansBoundsTests
+{
+    [Test]
+    public void NumericKMeans_WithBounds_ReachesTheFixedPointOfPlainAssignment_AndIsThreadIndependent()
+    {
+        var rng = new Random(12);
+        var columns = new[] { "Id", "a", "b", "c", "d", "e" };
+        var rows = Enumerable.Range(0, 6000).Select(i =>
+        {
+            var g = i % 4;
+            return new object?[] { i }.Concat(Enumerable.Range(0, 5).Select(d => (object?)((g * (d % 2 == 0 ? 1.5 : -1.0)) + (rng.NextDouble() * 3)))).ToArray();
+        }).ToList();
+        var source = CaseSource.From(columns, rows);
+        MiningModelDefinition Definition(int threads) => new("numeric",
+            [new MiningColumn("Id", MiningDataType.Long, ContentType.Key, ColumnUsage.Key), .. columns.Skip(1).Select(c => new MiningColumn(c, MiningDataType.Double, ContentType.Continuous))],
+            new ClusteringParameters { ClusterCount = 4, Method = ClusteringMethod.NonScalableKMeans, StoppingTolerance = 0.5, Threads = threads });
+
+        var model = ClusteringModel.Train(Definition(0), source);
+
+        // At convergence each centroid is the mean of the cases nearest to it (plain, unbounded assignment).
+        var predicted = model.PredictAll(source).Select(p => model.NodeOf(p.Cluster)).ToArray();
+        var content = model.Content();
+        for (var node = 0; node < model.ClusterCount; node++)
+        {
+            var members = rows.Where((r, i) => predicted[i] == node).ToList();
+            Assert.That(content[node + 1].NodeSupport, Is.EqualTo(members.Count), $"cluster {node + 1} support");
+            var meanA = members.Average(r => (double)r[1]!);
+            var centroidA = double.Parse(content[node + 1].NodeDistribution.Single(d => d.AttributeName == "a" && d.ValueType == MiningValueType.Continuous).AttributeValue, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.That(centroidA, Is.EqualTo(meanA).Within(1e-9 * Math.Max(1, Math.Abs(meanA))));
+        }
+
+        var single = ClusteringModel.Train(Definition(1), source);
+        Assert.That(single.Content().Select(n => n.NodeSupport), Is.EqualTo(content.Select(n => n.NodeSupport)));
+    }
+}
