@@ -16,7 +16,7 @@ internal sealed record TrainResult(Mixture Mixture, double[] Support, double Log
 internal sealed class Trainer
 {
     private const int MaxEmIterations = 300;
-    private const int MaxKMeansIterations = 300;
+    private const int MaxKMeansIterations = 1000;
     private const int CandidateIterations = 5;
     private const int SeedingSample = 5000;
     private readonly ClusteringParameters _p;
