@@ -24,6 +24,7 @@ internal sealed class Mixture
         PMissing = new double[k * set.Continuous.Length];
         LogWeight = new double[k];
         LogState = new double[StateProb.Length];
+        LogStateByState = new double[StateProb.Length];
         LogMissing = new double[Mean.Length];
         LogNorm = new double[Mean.Length];
         InvTwoVar = new double[Mean.Length];
@@ -87,6 +88,9 @@ internal sealed class Mixture
 
     public double[] LogState { get; }
 
+    /// <summary><see cref="LogState"/> transposed: state after state, the K clusters side by side.</summary>
+    private double[] LogStateByState { get; }
+
     public double[] LogMissing { get; }
 
     /// <summary>log(1 - pMissing) - log(2 pi var) / 2: the constant part of an existing value's log density.</summary>
@@ -109,6 +113,15 @@ internal sealed class Mixture
         for (var i = 0; i < StateProb.Length; i++)
         {
             LogState[i] = Math.Log(Math.Max(StateProb[i], 1e-300));
+        }
+
+        var states = Set.TotalStates;
+        for (var k = 0; k < K; k++)
+        {
+            for (var st = 0; st < states; st++)
+            {
+                LogStateByState[(st * K) + k] = LogState[(k * states) + st];
+            }
         }
 
         for (var i = 0; i < Mean.Length; i++)
@@ -195,18 +208,15 @@ internal sealed class Mixture
             }
 
             Kernels.AffineRows(packed, squares, LogA, LogB, LogBias, K, result);
-            var total = Set.TotalStates;
-            for (var k = 0; k < K; k++)
-            {
-                var sum = result[k] + LogWeight[k];
-                for (var j = 0; j < InputDiscrete.Length; j++)
-                {
-                    sum += LogState[(k * total) + InStateOffset[j] + states[InputDiscrete[j]]];
-                }
 
-                result[k] = sum;
+            // Discrete inputs: for each attribute, the K log-probabilities of the case's state lie side by side.
+            for (var j = 0; j < InputDiscrete.Length; j++)
+            {
+                var row = LogStateByState.AsSpan((InStateOffset[j] + states[InputDiscrete[j]]) * K, K);
+                System.Numerics.Tensors.TensorPrimitives.Add(result, row, result);
             }
 
+            System.Numerics.Tensors.TensorPrimitives.Add(result, LogWeight, result);
             return;
         }
 

@@ -46,7 +46,6 @@ internal sealed class Trainer
         var objectives = new List<double>();
         var iterations = 0;
         long n = 0;
-        var logLikelihood = 0.0;
 
         void Process(bool last)
         {
@@ -58,7 +57,6 @@ internal sealed class Trainer
             mixture ??= Initialize(buffer, ChooseCount(buffer));
             var (stats, its) = Fit(mixture, buffer, compressed, objectives, cancellationToken);
             iterations += its;
-            logLikelihood += stats.Objective;
             if (compressed is null)
             {
                 compressed = stats;
@@ -100,13 +98,9 @@ internal sealed class Trainer
 
         _set.RootStateCounts = rootStates;
         mixture.Maximize(compressed);
+        // The compressed statistics of every buffer give the final parameters; their log-likelihoods, each taken at
+        // the end of its buffer's fit, add up to the model's.
         var support = compressed.N.ToArray();
-        if (!Hard && Scalable)
-        {
-            // The compressed statistics of every buffer give the final parameters; the last E-step's total is the best
-            // estimate of the log-likelihood of all cases under the model.
-        }
-
         return DropSmall(mixture, support, compressed.Objective, iterations, objectives, n) with { IterationTimes = _iterationTimes };
     }
 
