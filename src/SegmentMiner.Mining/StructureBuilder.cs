@@ -18,7 +18,10 @@ internal static class StructureBuilder
         var sum = new double[modelled.Count];
         var sumSq = new double[modelled.Count];
         var existing = new double[modelled.Count];
-        var reservoirs = modelled.Select(c => c.Content is ContentType.Discretized or ContentType.Continuous ? new List<double>() : null).ToArray();
+        // A sample of values is needed to discretize, and for continuous inputs only when feature selection may run.
+        var selecting = p.MaximumInputAttributes > 0 && modelled.Count(c => c.IsInput) > p.MaximumInputAttributes
+            || modelled.Any(c => c.Content == ContentType.Table);
+        var reservoirs = modelled.Select(c => c.Content == ContentType.Discretized || (c.Content == ContentType.Continuous && selecting) ? new List<double>() : null).ToArray();
         var rng = new Random(p.ClusterSeed);
         long n = 0;
         foreach (var row in cases)
@@ -60,7 +63,11 @@ internal static class StructureBuilder
                     existing[i]++;
                     sum[i] += x;
                     sumSq[i] += x * x;
-                    var r = reservoirs[i]!;
+                    if (reservoirs[i] is not { } r)
+                    {
+                        continue;
+                    }
+
                     if (r.Count < ReservoirSize)
                     {
                         r.Add(x);
