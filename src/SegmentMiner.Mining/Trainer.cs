@@ -54,7 +54,12 @@ internal sealed class Trainer
                 return;
             }
 
-            mixture ??= Initialize(buffer, ChooseCount(buffer));
+            if (mixture is null)
+            {
+                _progress?.Invoke($"{n:N0} cases read; choosing the start among {_p.ModellingCardinality} candidate models");
+                mixture = Initialize(buffer, ChooseCount(buffer));
+                _progress?.Invoke($"start chosen: {mixture.K} clusters");
+            }
             var (stats, its) = Fit(mixture, buffer, compressed, objectives, cancellationToken);
             iterations += its;
             if (compressed is null)
