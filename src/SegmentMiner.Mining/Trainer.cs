@@ -60,7 +60,7 @@ internal sealed class Trainer
                 mixture = Initialize(buffer, ChooseCount(buffer));
                 _progress?.Invoke($"start chosen: {mixture.K} clusters");
             }
-            var (stats, its) = Fit(mixture, buffer, compressed, objectives, cancellationToken);
+            var (stats, its) = FitWithReseeding(mixture, buffer, compressed, objectives, cancellationToken);
             iterations += its;
             if (compressed is null)
             {
@@ -300,9 +300,6 @@ internal sealed class Trainer
 
         return d;
     }
-
-    private (Statistics Stats, int Iterations) Fit(Mixture m, CaseBuffer buffer, Statistics? compressed, List<double>? objectives, CancellationToken ct) =>
-        FitWithReseeding(m, buffer, compressed, objectives, ct);
 
     /// <summary>Fits, then reseeds clusters below MINIMUM_SUPPORT at the worst-fitted cases and fits again (three rounds at most).</summary>
     private (Statistics Stats, int Iterations) FitWithReseeding(Mixture m, CaseBuffer buffer, Statistics? compressed, List<double>? objectives, CancellationToken ct)
