@@ -20,23 +20,8 @@ internal static class KernelProbe
         var m = new Mixture(k, set);
         for (var c = 0; c < k; c++) { m.Weight[c] = 1.0 / k; for (var v = 0; v < set.Continuous.Length; v++) { m.Mean[(c * set.Continuous.Length) + v] = rng.NextDouble(); m.Var[(c * set.Continuous.Length) + v] = 1; m.PMissing[(c * set.Continuous.Length) + v] = 0.01; } }
         m.Prepare();
-        var packed = new double[d];
-        var scores = new double[k];
         var sink = 0.0;
         var w = Stopwatch.StartNew();
-        for (var i = 0; i < n; i++) { m.GatherInputs(buffer.Values(i), packed); sink += packed[0]; }
-        Console.WriteLine($"gather     {w.Elapsed.TotalMilliseconds,8:0.0} ms");
-        w.Restart();
-        for (var i = 0; i < n; i++) { m.Distances(buffer.States(i), buffer.Values(i), scores); sink += scores[0]; }
-        Console.WriteLine($"distances  {w.Elapsed.TotalMilliseconds,8:0.0} ms (with gather)");
-        w.Restart();
-        for (var i = 0; i < n; i++) { m.LogJoint(buffer.States(i), buffer.Values(i), scores); sink += scores[0]; }
-        Console.WriteLine($"logjoint   {w.Elapsed.TotalMilliseconds,8:0.0} ms (with gather)");
-        var all = new double[n * m.PaddedInputs];
-        for (var i = 0; i < n; i++) m.GatherInputs(buffer.Values(i), all.AsSpan(i * m.PaddedInputs, m.PaddedInputs));
-        w.Restart();
-        for (var i = 0; i < n; i++) { m.Distances(buffer.States(i), all.AsSpan(i * m.PaddedInputs, m.PaddedInputs), false, scores); sink += scores[0]; }
-        Console.WriteLine($"distances on packed {w.Elapsed.TotalMilliseconds,8:0.0} ms");
         foreach (var (hard, threads) in new[] { (true, 1), (false, 1), (true, 0), (false, 0) })
         {
             var times = new List<double>();

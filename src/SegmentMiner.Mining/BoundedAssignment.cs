@@ -37,7 +37,7 @@ internal sealed class BoundedAssignment
             var values = b.Values(i);
             foreach (var c in m.InputContinuous)
             {
-                if (double.IsNaN(values[c]))
+                if (float.IsNaN(values[c]))
                 {
                     return null;
                 }
@@ -115,6 +115,7 @@ internal sealed class BoundedAssignment
     {
         var delta = new Statistics(m.K, m.Set.TotalStates, m.Nc);
         var packed = new double[m.PaddedInputs];
+        var values = new double[m.Nc];
         var distances = new double[m.K];
         var nIn = m.InputContinuous.Length;
         var end = Math.Min(_b.Count, (chunk + 1) * Expectation.ChunkSize);
@@ -131,7 +132,8 @@ internal sealed class BoundedAssignment
                     continue;
                 }
 
-                m.GatherInputs(_b.Values(i), packed);
+                _b.ValuesInto(i, values);
+                m.GatherInputs(values, packed);
                 _upper[i] = Math.Sqrt(Kernels.SquaredDistance(packed.AsSpan(0, nIn), m.InMean.AsSpan(a * nIn, nIn)));
                 if (_upper[i] <= bound)
                 {
@@ -140,7 +142,8 @@ internal sealed class BoundedAssignment
             }
             else
             {
-                m.GatherInputs(_b.Values(i), packed);
+                _b.ValuesInto(i, values);
+                m.GatherInputs(values, packed);
             }
 
             m.Distances(_b.States(i), packed, false, distances);
@@ -163,7 +166,6 @@ internal sealed class BoundedAssignment
             _lower[i] = Math.Sqrt(distances[second]);
             if (full || best != a)
             {
-                var values = _b.Values(i);
                 var anyMissing = Kernels.HasNaN(values);
                 if (!full)
                 {

@@ -1,17 +1,20 @@
 namespace SegmentMiner.Mining;
 
-/// <summary>Encoded cases, row-major: a state per discrete attribute, a model-space value (NaN = missing) per continuous one.</summary>
+/// <summary>
+/// Encoded cases, row-major: a state per discrete attribute, a model-space value (NaN = missing) per continuous one,
+/// stored as float (z-scores need no more digits, and an iteration reads half the bytes); the arithmetic is in double.
+/// </summary>
 internal sealed class CaseBuffer
 {
     private int[] _states;
-    private double[] _values;
+    private float[] _values;
 
     public CaseBuffer(int capacity, int nd, int nc)
     {
         Nd = nd;
         Nc = nc;
         _states = new int[Math.Max(1, capacity) * nd];
-        _values = new double[Math.Max(1, capacity) * nc];
+        _values = new float[Math.Max(1, capacity) * nc];
         Capacity = Math.Max(1, capacity);
     }
 
@@ -25,7 +28,17 @@ internal sealed class CaseBuffer
 
     public ReadOnlySpan<int> States(int i) => _states.AsSpan(i * Nd, Nd);
 
-    public ReadOnlySpan<double> Values(int i) => _values.AsSpan(i * Nc, Nc);
+    public ReadOnlySpan<float> Values(int i) => _values.AsSpan(i * Nc, Nc);
+
+    /// <summary>The continuous values of case i, widened to double.</summary>
+    public void ValuesInto(int i, Span<double> destination)
+    {
+        var source = Values(i);
+        for (var c = 0; c < source.Length; c++)
+        {
+            destination[c] = source[c];
+        }
+    }
 
     /// <summary>Adds a case; grows when <paramref name="grow"/> (non-scalable methods keep every case).</summary>
     public void Add(AttributeSet set, object?[] row, bool grow)
@@ -42,7 +55,14 @@ internal sealed class CaseBuffer
             Array.Resize(ref _values, Capacity * Nc);
         }
 
-        set.Encode(row, _states.AsSpan(Count * Nd, Nd), _values.AsSpan(Count * Nc, Nc));
+        Span<double> values = Nc <= 256 ? stackalloc double[Nc] : new double[Nc];
+        set.Encode(row, _states.AsSpan(Count * Nd, Nd), values);
+        var target = _values.AsSpan(Count * Nc, Nc);
+        for (var c = 0; c < Nc; c++)
+        {
+            target[c] = (float)values[c];
+        }
+
         Count++;
     }
 
@@ -96,11 +116,12 @@ internal static class Expectation
         var s = new Statistics(m.K, m.Set.TotalStates, m.Nc);
         var scores = new double[m.K];
         var packed = new double[m.PaddedInputs];
+        var values = new double[m.Nc];
         var end = Math.Min(b.Count, (c + 1) * ChunkSize);
         for (var i = c * ChunkSize; i < end; i++)
         {
             var states = b.States(i);
-            var values = b.Values(i);
+            b.ValuesInto(i, values);
             var missing = m.GatherInputs(values, packed);
             var anyMissing = missing || Kernels.HasNaN(values);
             if (hard)

@@ -325,7 +325,9 @@ internal sealed class Trainer
         var sample = Sample(buffer, SeedingSample, rng);
         var worst = Enumerable.Range(0, sample.Count).Select(i =>
         {
-            m.LogJoint(sample.States(i), sample.Values(i), scores);
+            var values = new double[m.Nc];
+            sample.ValuesInto(i, values);
+            m.LogJoint(sample.States(i), values, scores);
             return (i, fit: scores.Max());
         }).OrderBy(t => t.fit).Select(t => t.i).Take(clusters.Count).ToList();
         for (var r = 0; r < clusters.Count && r < worst.Count; r++)
