@@ -173,6 +173,10 @@ public sealed class SyncTests
         _w.Write("crm", "accounts.csv", "AccountId,Name,Industry,Country,CreatedAt,ModifiedAt", "A1,One,Software,Germany,2024-01-01,2024-01-01");
         var ex = Assert.ThrowsAsync<WarehouseException>(() => _w.SyncAsync());
         Assert.That(ex!.Message, Does.Contain("crm/accounts.csv").And.Contain("EmployeeBand"));
+        var history = await _w.QueryAsync<(string Status, string Message)>("SELECT Status, Message FROM ops.Batch");
+        Assert.That(history.Single().Status, Is.EqualTo("Failed"), "a run that fails while reading is in the run history too");
+        Assert.That(history.Single().Message, Does.Contain("EmployeeBand"));
+        Assert.That(await _w.ScalarAsync<long>("SELECT count(*) FROM stg.Account"), Is.Zero);
     }
 
     [Test]

@@ -65,6 +65,7 @@ public sealed class SyncService
         var loads = new List<FileLoad>();
         var pending = new List<PendingLoad>();
         var tempFiles = new List<string>();
+        var failureRecorded = false;
         try
         {
             // Phase 1, outside the transaction: read every new file into its own raw table, so that rowid is the
@@ -149,8 +150,15 @@ public sealed class SyncService
             {
                 await tx.RollbackAsync(CancellationToken.None);
                 await RecordFailureAsync(db, batchId, asOf, ex);
+                failureRecorded = true;
                 throw;
             }
+        }
+        catch (Exception ex) when (!failureRecorded)
+        {
+            // A file that cannot be read fails the run before its transaction starts; the run history still shows it.
+            await RecordFailureAsync(db, batchId, asOf, ex);
+            throw;
         }
         finally
         {
