@@ -43,7 +43,9 @@ public sealed class DemoGenerator
     /// <summary>Writes the base sources (or the requested increment) into the crm, billing and survey folders of <paramref name="sourcesDir"/>, and the planted groups of every current customer to <paramref name="truthPath"/>.</summary>
     public DemoResult Write(string sourcesDir, string truthPath, Action<string>? progress = null)
     {
-        var sink = new DemoSink(sourcesDir, _req.Increment == 0 ? "000-base" : $"{_req.Increment:D3}-increment");
+        // An increment replays the base (and the increments before it) without writing them, so that the world it
+        // changes is the same one the earlier files described.
+        var sink = _req.Increment == 0 ? new DemoSink(sourcesDir, "000-base") : DemoSink.Null;
         CreateAccounts(_req.Customers, sink, createdOn: null);
         if (_req.Increment == 0)
         {
@@ -53,25 +55,17 @@ public sealed class DemoGenerator
             {
                 WriteHistory(a, sink);
             }
-
-            AddBadRows(sink);
         }
         else
         {
-            sink.Discard();
             for (var k = 1; k <= _req.Increment; k++)
             {
-                var last = k == _req.Increment;
-                var deltaSink = last ? new DemoSink(sourcesDir, $"{k:D3}-increment") : DemoSink.Null;
-                Advance(k, deltaSink);
-                if (last)
-                {
-                    AddBadRows(deltaSink);
-                    sink = deltaSink;
-                }
+                sink = k == _req.Increment ? new DemoSink(sourcesDir, $"{k:D3}-increment") : DemoSink.Null;
+                Advance(k, sink);
             }
         }
 
+        AddBadRows(sink);
         var files = sink.Flush();
         WriteTruth(truthPath);
         return new DemoResult(files, _accounts.Count(a => !a.Deleted), _req.BadRows);
@@ -502,7 +496,6 @@ internal sealed class DemoSink
     private readonly string? _root;
     private readonly string _suffix;
     private readonly Dictionary<string, (string Folder, string Header, List<string?[]> Rows)> _files = new(StringComparer.Ordinal);
-    private bool _discarded;
 
     public DemoSink(string? root, string suffix)
     {
@@ -512,7 +505,7 @@ internal sealed class DemoSink
 
     public void Add(string folder, string entity, string header, string?[] row)
     {
-        if (_root is null || _discarded) return;
+        if (_root is null) return;
         if (!_files.TryGetValue(entity, out var f))
         {
             f = (folder, header, []);
@@ -521,8 +514,6 @@ internal sealed class DemoSink
 
         f.Rows.Add(row);
     }
-
-    public void Discard() => _discarded = true;
 
     public List<(string File, long Rows)> Flush()
     {
