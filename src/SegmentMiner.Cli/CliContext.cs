@@ -54,8 +54,8 @@ internal sealed class CliContext
 
         var options = OptionsLoader.Load(parse.GetValue(ConfigOption), overrides);
         var level = parse.GetValue(VerboseOption) ? LogLevel.Debug : LogLevel.Information;
-        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(level).AddProvider(new StderrLoggerProvider(level)));
-        return new CliContext(options, output, factory.CreateLogger("segminer"));
+        // The provider filters by level itself: no logger factory, which would have to outlive the command.
+        return new CliContext(options, output, new StderrLoggerProvider(level).CreateLogger("segminer"));
     }
 
     /// <summary>Parses a <c>yyyy-MM-dd</c> option value, or gives the setting / today (UTC) when it is absent.</summary>
