@@ -54,10 +54,16 @@ public sealed class SyncService
         var sqlEntities = _options.Sources.SelectMany(s => s.Value.Entities.Select(e => (Source: s.Key, Options: s.Value, Entity: e.Key, Query: e.Value))).ToList();
         var newFiles = files.Where(f => f.IsNew).ToList();
 
+        // Nothing was written: the counts show the files already loaded and no batch.
+        async Task<SyncResult> UpToDate(string why)
+        {
+            _log.LogInformation("nothing new: {Reason}", why);
+            return new SyncResult(null, asOf, Summarize(files, []), warnings, timings, await CountCustomersAsync(db));
+        }
+
         if (newFiles.Count == 0 && sqlEntities.Count == 0 && lastAsOf == asOf)
         {
-            _log.LogInformation("nothing new: every source file is already loaded and features are as of {AsOf}", asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            return new SyncResult(null, asOf, Summarize(files, []), warnings, timings, await CountCustomersAsync(db));
+            return await UpToDate($"every source file is already loaded and features are as of {asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
         }
 
         var total = Stopwatch.StartNew();
@@ -91,8 +97,7 @@ public sealed class SyncService
             timings["read"] = total.Elapsed;
             if (pending.Count == 0 && lastAsOf == asOf)
             {
-                _log.LogInformation("nothing new: the SQL sources returned no rows past their watermarks");
-                return new SyncResult(null, asOf, Summarize(files, []), warnings, timings, await CountCustomersAsync(db));
+                return await UpToDate("the SQL sources returned no rows past their watermarks");
             }
 
             // Phase 2: one transaction for validation, staging, merge, features and snapshots.
@@ -117,8 +122,7 @@ public sealed class SyncService
                 {
                     // SQL sources are read from their watermark inclusive: rows seen before are not news.
                     await tx.RollbackAsync(cancellationToken);
-                    _log.LogInformation("nothing new: the SQL sources returned only versions already staged");
-                    return new SyncResult(null, asOf, Summarize(files, []), warnings, timings, await CountCustomersAsync(db));
+                    return await UpToDate("the SQL sources returned only versions already staged");
                 }
 
                 await RequireAccountsAsync(db);
