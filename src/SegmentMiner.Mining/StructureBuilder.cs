@@ -14,7 +14,6 @@ internal static class StructureBuilder
         var ordinals = modelled.Select(c => Ordinal(sourceColumns, c.Name)).ToArray();
         var keyOrdinal = Ordinal(sourceColumns, definition.Key.Name);
         var counts = modelled.Select(_ => new Dictionary<string, long>(StringComparer.Ordinal)).ToArray();
-        var nulls = new long[modelled.Count];
         var sum = new double[modelled.Count];
         var sumSq = new double[modelled.Count];
         var existing = new double[modelled.Count];
@@ -48,7 +47,6 @@ internal static class StructureBuilder
                         throw new MiningException($"column '{c.Name}' is NOT NULL but case {n} (key {Values.Key(row[keyOrdinal] ?? "")}) has no value");
                     }
 
-                    nulls[i]++;
                     continue;
                 }
 
