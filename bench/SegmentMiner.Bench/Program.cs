@@ -1,3 +1,4 @@
+global using SegmentMiner.Core.Mining;
 using SegmentMiner.Bench;
 
 // Benchmarks print numbers to stdout; progress goes to stderr.

@@ -2,16 +2,6 @@ using System.Globalization;
 
 namespace SegmentMiner.Mining;
 
-/// <summary>ADOMD <c>MiningValueType</c> codes used in NODE_DISTRIBUTION.</summary>
-public enum MiningValueType
-{
-    Missing = 1,
-    Existing = 2,
-    Continuous = 3,
-    Discrete = 4,
-    Discretized = 5,
-}
-
 /// <summary>
 /// A modelled attribute after the structure pass: its states (state 0 is always Missing) for a discrete,
 /// discretized or existence-only attribute, or its population statistics for a continuous one.
