@@ -79,38 +79,11 @@ public sealed partial class ClusteringModel
     }
 
     /// <summary>
-    /// Profiles of every cluster against the population ("000"): for each attribute state, its probability and
-    /// support; for a continuous attribute, its mean and standard deviation too.
+    /// Profiles of every cluster against the population ("000"), computed from the content (as every mining server
+    /// computes them): for each attribute state its probability and support; for a continuous attribute, Missing and
+    /// Existing, with the mean and standard deviation on Existing.
     /// </summary>
-    public IReadOnlyList<ProfileRow> Profiles()
-    {
-        var rows = new List<ProfileRow>();
-        foreach (var (a, j, c) in Ordered())
-        {
-            for (var node = -1; node < ClusterCount; node++)
-            {
-                var name = node < 0 ? "000" : NodeName(node);
-                var caption = node < 0 ? "Population" : Caption(node);
-                var n = node < 0 ? Cases : Support(node);
-                if (j >= 0)
-                {
-                    for (var s = 0; s < a.States.Length; s++)
-                    {
-                        var p = node < 0 ? RootStateProbability(j, s) : StateProbability(node, j, s);
-                        rows.Add(new ProfileRow(name, caption, a.Name, a.States[s], p, n * p, null, null));
-                    }
-                }
-                else
-                {
-                    var (mean, variance, existing) = node < 0 ? RootContinuous(c) : Continuous(node, c);
-                    rows.Add(new ProfileRow(name, caption, a.Name, "Missing", 1 - existing, n * (1 - existing), null, null));
-                    rows.Add(new ProfileRow(name, caption, a.Name, "Existing", existing, n * existing, mean, Math.Sqrt(variance)));
-                }
-            }
-        }
-
-        return rows;
-    }
+    public IReadOnlyList<ProfileRow> Profiles() => ContentProfiles.From(Content());
 
     /// <summary>Every attribute state of a cluster with its probability: discrete states (not Missing) and continuous ranges.</summary>
     private IEnumerable<(string Attribute, string Value, double P)> States(int node)

@@ -61,3 +61,32 @@ public sealed class MiningException : Core.SegmentMinerException
 {
     public MiningException(string message) : base(message) { }
 }
+
+/// <summary>Maps a model file (<c>ssas-models/</c>) onto the engine's definition.</summary>
+public static class ModelDefinitionMapping
+{
+    /// <summary>The engine's definition of <paramref name="model"/>; columns keep the mining names the case reader aliases to.</summary>
+    public static MiningModelDefinition ToEngine(Core.Models.ModelDefinition model)
+    {
+        ClusteringParameters parameters;
+        try
+        {
+            parameters = ClusteringParameters.FromPairs(model.Model.ParameterPairs);
+        }
+        catch (MiningException e)
+        {
+            throw new MiningException($"{model.Origin}: model.parameters: {e.Message}");
+        }
+
+        var columns = model.Columns.Select(c => new MiningColumn(c.Name, c.Type, c.Content, model.UsageOf(c) == ColumnUsage.Key ? ColumnUsage.Key : model.UsageOf(c))
+        {
+            NotNull = c.NotNull,
+            ModelExistenceOnly = c.ModelExistenceOnly,
+            Discretization = c.Discretization ?? DiscretizationMethod.Automatic,
+            BucketCount = c.Buckets ?? 5,
+        }).ToList();
+        var definition = new MiningModelDefinition(model.Name, columns, parameters);
+        definition.Validate();
+        return definition;
+    }
+}

@@ -20,6 +20,9 @@ public sealed class DataFolder
 
     public string LockFile => Path.Combine(Root, "warehouse.lock");
 
+    /// <summary>The embedded mining server's deployed definitions and processed models.</summary>
+    public string Models => Path.Combine(Root, "models");
+
     public string WarehouseFile(WarehouseOptions options) =>
         Path.IsPathRooted(options.DuckDbFile) ? options.DuckDbFile : Path.Combine(Root, options.DuckDbFile);
 

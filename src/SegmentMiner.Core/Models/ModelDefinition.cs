@@ -120,6 +120,7 @@ public sealed record ModelSpec
     public IReadOnlyDictionary<string, ColumnUsage> Usage { get; init; } = new Dictionary<string, ColumnUsage>();
 
     /// <summary>The parameters as <c>NAME=value</c> pairs, in a stable order.</summary>
+    [JsonIgnore]
     public IEnumerable<KeyValuePair<string, string>> ParameterPairs =>
         Parameters.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString(CultureInfo.InvariantCulture)));
@@ -167,7 +168,13 @@ public static partial class ModelDefinitionJson
             throw new ConfigurationException([$"{origin}: {e.Message}"]);
         }
 
-        var d = parsed with { Name = name, Origin = origin };
+        // Sources are made explicit, so a definition read back from ASSL hashes the same as its file.
+        var d = parsed with
+        {
+            Name = name,
+            Origin = origin,
+            Columns = parsed.Columns.Select(c => c with { Source = c.SourceColumn, Columns = c.Columns.Select(n => n with { Source = n.SourceColumn }).ToList() }).ToList(),
+        };
         var errors = Check(d).Select(e => $"{origin}: {e}").ToList();
         return errors.Count > 0 ? throw new ConfigurationException(errors) : d;
     }
