@@ -188,6 +188,24 @@ public sealed class EmbeddedMiningServer(DuckDbWarehouse warehouse, ModelStore s
         return result;
     }
 
+    /// <summary>Rows of a warehouse view, the named columns in order (the endpoint's OPENQUERY; names are checked by the caller).</summary>
+    public IEnumerable<object?[]> ReadRows(string schema, string view, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    {
+        var sql = $"SELECT {string.Join(", ", columns.Select(Identifiers.QuoteAnsi))} FROM {Identifiers.QuoteAnsi(schema)}.{Identifiers.QuoteAnsi(view)}";
+        using var reader = Open(sql);
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var row = new object?[columns.Count];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            yield return row;
+        }
+    }
+
     private IDataReader Open(string sql)
     {
         var connection = warehouse.OpenReadOnlyAsync().GetAwaiter().GetResult();

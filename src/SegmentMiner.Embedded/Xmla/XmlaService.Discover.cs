@@ -1,0 +1,319 @@
+using System.Globalization;
+using System.Xml.Linq;
+using SegmentMiner.Core.Mining;
+using SegmentMiner.Core.Models;
+using SegmentMiner.Xmla;
+
+namespace SegmentMiner.Embedded.Xmla;
+
+/// <summary>The Discover rowsets: properties, schema rowsets, catalogs, the DMSCHEMA_MINING_* rowsets, XML metadata.</summary>
+public sealed partial class XmlaService
+{
+    /// <summary>The version this endpoint answers to: the protocol level of SQL Server 2019 Analysis Services.</summary>
+    public const string DbmsVersion = "15.0.0.0";
+
+    private static readonly string[] Rowsets =
+    [
+        "DISCOVER_PROPERTIES", "DISCOVER_SCHEMA_ROWSETS", "DBSCHEMA_CATALOGS", "DISCOVER_XML_METADATA",
+        "DMSCHEMA_MINING_SERVICES", "DMSCHEMA_MINING_SERVICE_PARAMETERS", "DMSCHEMA_MINING_STRUCTURES", "DMSCHEMA_MINING_STRUCTURE_COLUMNS",
+        "DMSCHEMA_MINING_MODELS", "DMSCHEMA_MINING_COLUMNS", "DMSCHEMA_MINING_MODEL_CONTENT",
+    ];
+
+    private static RowsetColumn S(string name) => new(name, "xsd:string");
+
+    private static RowsetColumn B(string name) => new(name, "xsd:boolean");
+
+    private static RowsetColumn I(string name) => new(name, "xsd:int");
+
+    private static RowsetColumn D(string name) => new(name, "xsd:double");
+
+    private static RowsetColumn T(string name) => new(name, "xsd:dateTime");
+
+    private XElement Discover(string requestType, Dictionary<string, List<string>> restrictions, Context context)
+    {
+        bool Match(string column, object? value) =>
+            !restrictions.TryGetValue(column, out var wanted) || wanted.Count == 0 || wanted.Any(w => string.Equals(w, Convert.ToString(value, CultureInfo.InvariantCulture), StringComparison.OrdinalIgnoreCase));
+
+        IEnumerable<object?[]> Filter(IReadOnlyList<RowsetColumn> columns, IEnumerable<object?[]> rows, params string[] restrictable) =>
+            rows.Where(r => restrictable.All(name => Match(name, r[columns.ToList().FindIndex(c => c.Name == name)])));
+
+        switch (requestType.ToUpperInvariant())
+        {
+            case "DISCOVER_PROPERTIES":
+            {
+                RowsetColumn[] cols = [S("PropertyName"), S("PropertyDescription"), S("PropertyType"), S("PropertyAccessType"), B("IsRequired"), S("Value")];
+                object?[][] rows =
+                [
+                    ["DBMSVersion", "The server version", "string", "Read", false, DbmsVersion],
+                    ["ProviderName", "The provider name", "string", "Read", false, "SegmentMiner embedded XMLA endpoint"],
+                    ["ProviderVersion", "The provider version", "string", "Read", false, typeof(XmlaService).Assembly.GetName().Version?.ToString()],
+                    ["Catalog", "The current database", "string", "ReadWrite", false, context.Catalog ?? ""],
+                    ["Format", "Tabular, Multidimensional or Native", "string", "Write", false, "Tabular"],
+                    ["Content", "Schema, Data, SchemaData or None", "string", "Write", false, "SchemaData"],
+                    ["LocaleIdentifier", "The locale", "unsignedInt", "ReadWrite", false, "1033"],
+                    ["Timeout", "Seconds a command may run", "unsignedInt", "ReadWrite", false, "0"],
+                ];
+                return RowsetWriter.Write(cols, Filter(cols, rows, "PropertyName"));
+            }
+
+            case "DISCOVER_SCHEMA_ROWSETS":
+            {
+                RowsetColumn[] cols = [S("SchemaName"), S("SchemaGuid"), new("Restrictions", null, [S("Name"), S("Type")]), S("Description"), I("RestrictionsMask")];
+                var rows = Rowsets.Select(r => new object?[] { r, null, RestrictionsOf(r).Select(x => new object?[] { x, "string" }).ToList(), r, 0 });
+                return RowsetWriter.Write(cols, Filter(cols, rows, "SchemaName"));
+            }
+
+            case "DBSCHEMA_CATALOGS":
+            {
+                RowsetColumn[] cols = [S("CATALOG_NAME"), S("DESCRIPTION"), S("ROLES"), T("DATE_MODIFIED"), I("COMPATIBILITY_LEVEL"), I("TYPE"), S("DATABASE_ID")];
+                var rows = _catalog.Databases.Select(d => new object?[]
+                {
+                    EndpointCatalog.Name(d), d.Element(Ns.Engine + "Description")?.Value ?? "", "", Modified(d), 1200, 0, EndpointCatalog.Id(d),
+                });
+                return RowsetWriter.Write(cols, Filter(cols, rows, "CATALOG_NAME"));
+            }
+
+            case "DMSCHEMA_MINING_SERVICES":
+            {
+                RowsetColumn[] cols = [S("SERVICE_NAME"), I("SERVICE_TYPE_ID"), S("SERVICE_DISPLAY_NAME"), S("SERVICE_GUID"), S("DESCRIPTION"), S("SUPPORTED_INPUT_CONTENT_TYPES"), S("SUPPORTED_MODELING_FLAGS"), B("ALLOW_DUPLICATE_KEY"), S("VIEWER_TYPE")];
+                object?[][] rows =
+                [
+                    ["Microsoft_Clustering", 2, "Microsoft Clustering", null, "SegmentMiner's Microsoft Clustering engine (EM and K-means)", "CONTINUOUS,DISCRETE,DISCRETIZED,KEY,TABLE", "MODEL_EXISTENCE_ONLY,NOT NULL", false, "Microsoft_Cluster_Viewer"],
+                ];
+                return RowsetWriter.Write(cols, Filter(cols, rows, "SERVICE_NAME", "SERVICE_TYPE_ID"));
+            }
+
+            case "DMSCHEMA_MINING_SERVICE_PARAMETERS":
+            {
+                RowsetColumn[] cols = [S("SERVICE_NAME"), S("PARAMETER_NAME"), S("PARAMETER_TYPE"), B("IS_REQUIRED"), S("DEFAULT_VALUE"), S("VALUE_ENUMERATION"), S("DESCRIPTION")];
+                object?[][] rows =
+                [
+                    ["Microsoft_Clustering", "CLUSTERING_METHOD", "DBTYPE_I4", false, "1", "1,2,3,4", "1 scalable EM, 2 EM, 3 scalable K-means, 4 K-means"],
+                    ["Microsoft_Clustering", "CLUSTER_COUNT", "DBTYPE_I4", false, "10", "[0,...)", "0 chooses the count from the data"],
+                    ["Microsoft_Clustering", "CLUSTER_SEED", "DBTYPE_I4", false, "0", "[0,...)", "Seed of the starting clusters"],
+                    ["Microsoft_Clustering", "MINIMUM_SUPPORT", "DBTYPE_R8", false, "1", "[0,...)", "Cases a cluster needs"],
+                    ["Microsoft_Clustering", "MODELLING_CARDINALITY", "DBTYPE_I4", false, "10", "[1,50]", "Candidate models"],
+                    ["Microsoft_Clustering", "SAMPLE_SIZE", "DBTYPE_I4", false, "50000", "0 or [100,...)", "Cases per buffer; 0 all"],
+                    ["Microsoft_Clustering", "STOPPING_TOLERANCE", "DBTYPE_R8", false, "10", "(0,...)", "Convergence threshold"],
+                    ["Microsoft_Clustering", "MAXIMUM_INPUT_ATTRIBUTES", "DBTYPE_I4", false, "255", "[0,65535]", "Inputs before feature selection"],
+                    ["Microsoft_Clustering", "MAXIMUM_STATES", "DBTYPE_I4", false, "100", "0 or [2,65535]", "States per attribute"],
+                ];
+                return RowsetWriter.Write(cols, Filter(cols, rows, "SERVICE_NAME", "PARAMETER_NAME"));
+            }
+
+            case "DMSCHEMA_MINING_STRUCTURES":
+            {
+                RowsetColumn[] cols = [S("STRUCTURE_CATALOG"), S("STRUCTURE_SCHEMA"), S("STRUCTURE_NAME"), S("STRUCTURE_GUID"), S("DESCRIPTION"), T("DATE_CREATED"), T("DATE_MODIFIED"), T("LAST_PROCESSED"), B("IS_POPULATED")];
+                var rows = Structures(context, restrictions, "STRUCTURE_CATALOG").Select(x =>
+                {
+                    var state = _engine.Store.ReadState(x.Model.Name);
+                    return new object?[]
+                    {
+                        EndpointCatalog.Name(x.Database), null, EndpointCatalog.Name(x.Structure), null, x.Structure.Element(Ns.Engine + "Description")?.Value ?? "",
+                        Modified(x.Structure), Modified(x.Structure), state?.ProcessedAt, state is not null,
+                    };
+                });
+                return RowsetWriter.Write(cols, Filter(cols, rows, "STRUCTURE_NAME"));
+            }
+
+            case "DMSCHEMA_MINING_STRUCTURE_COLUMNS":
+            case "DMSCHEMA_MINING_COLUMNS":
+            {
+                var model = requestType.Contains("STRUCTURE", StringComparison.OrdinalIgnoreCase) ? "STRUCTURE" : "MODEL";
+                RowsetColumn[] cols = [S(model + "_CATALOG"), S(model + "_SCHEMA"), S(model + "_NAME"), S("COLUMN_NAME"), I("ORDINAL_POSITION"), S("CONTENT_TYPE"), S("MODELING_FLAG"), B("IS_INPUT"), B("IS_PREDICTABLE"), S("SOURCE_COLUMN")];
+                var rows = Structures(context, restrictions, model + "_CATALOG").SelectMany(x => x.Model.Columns.Select((c, i) => new object?[]
+                {
+                    EndpointCatalog.Name(x.Database), null, model == "MODEL" ? x.Model.Name : x.Model.StructureName, c.Name, i + 1,
+                    c.Content.ToString().ToUpperInvariant(), string.Join(",", c.Flags),
+                    x.Model.UsageOf(c) is ColumnUsage.Input or ColumnUsage.Predict, x.Model.UsageOf(c) is ColumnUsage.Predict or ColumnUsage.PredictOnly, c.SourceColumn,
+                }));
+                return RowsetWriter.Write(cols, Filter(cols, rows, model + "_NAME", "COLUMN_NAME"));
+            }
+
+            case "DMSCHEMA_MINING_MODELS":
+            {
+                RowsetColumn[] cols = [S("MODEL_CATALOG"), S("MODEL_SCHEMA"), S("MODEL_NAME"), S("MODEL_TYPE"), S("MODEL_GUID"), S("DESCRIPTION"), T("DATE_CREATED"), T("DATE_MODIFIED"), I("SERVICE_TYPE_ID"), S("SERVICE_NAME"), S("CREATION_STATEMENT"), B("IS_POPULATED"), T("LAST_PROCESSED"), S("MINING_PARAMETERS"), S("MINING_STRUCTURE"), B("MSOLAP_IS_DRILLTHROUGH_ENABLED"), I("TRAINING_SET_SIZE")];
+                var rows = Structures(context, restrictions, "MODEL_CATALOG").Select(x =>
+                {
+                    var state = _engine.Store.ReadState(x.Model.Name);
+                    var processed = state is not null && _engine.Store.ReadDefinition(x.Model.Name)?.Hash == state.DefinitionHash;
+                    return new object?[]
+                    {
+                        EndpointCatalog.Name(x.Database), null, x.Model.Name, "Microsoft_Clustering", null, x.Model.Description ?? "",
+                        Modified(x.Structure), Modified(x.Structure), 2, "Microsoft_Clustering", null, processed, processed ? state!.ProcessedAt : null,
+                        string.Join(",", x.Model.Model.ParameterPairs.Select(p => $"{p.Key}={p.Value}")), x.Model.StructureName, false,
+                        processed ? (int?)Math.Min(state!.Cases, int.MaxValue) : null,
+                    };
+                });
+                return RowsetWriter.Write(cols, Filter(cols, rows, "MODEL_NAME", "MINING_STRUCTURE"));
+            }
+
+            case "DMSCHEMA_MINING_MODEL_CONTENT":
+            {
+                var models = Structures(context, restrictions, "MODEL_CATALOG")
+                    .Where(x => Match("MODEL_NAME", x.Model.Name)).ToList();
+                if (restrictions.TryGetValue("MODEL_NAME", out var names) && names.Count > 0 && models.Count == 0)
+                {
+                    throw new XmlaFault(XmlaFault.Query, $"Either the user does not have permission to access the '{names[0]}' mining model, or it does not exist.");
+                }
+
+                var rows = models.SelectMany(x => ContentRows(EndpointCatalog.Name(x.Database), x.Model.Name, flattened: false));
+                return RowsetWriter.Write(ContentColumns(false), Filter(ContentColumns(false), rows, "NODE_TYPE", "NODE_UNIQUE_NAME", "NODE_CAPTION"));
+            }
+
+            case "DISCOVER_XML_METADATA":
+                return XmlMetadata(restrictions);
+
+            default:
+                throw new XmlaFault(XmlaFault.Parser, $"The '{requestType}' request type was not recognized by the server; supported: {string.Join(", ", Rowsets)}.");
+        }
+    }
+
+    private static IEnumerable<string> RestrictionsOf(string rowset) => rowset switch
+    {
+        "DISCOVER_PROPERTIES" => ["PropertyName"],
+        "DISCOVER_SCHEMA_ROWSETS" => ["SchemaName"],
+        "DBSCHEMA_CATALOGS" => ["CATALOG_NAME"],
+        "DISCOVER_XML_METADATA" => ["DatabaseID", "DataSourceID", "DataSourceViewID", "MiningStructureID", "MiningModelID", "ObjectExpansion"],
+        "DMSCHEMA_MINING_SERVICES" => ["SERVICE_NAME", "SERVICE_TYPE_ID"],
+        "DMSCHEMA_MINING_SERVICE_PARAMETERS" => ["SERVICE_NAME", "PARAMETER_NAME"],
+        "DMSCHEMA_MINING_STRUCTURES" => ["STRUCTURE_CATALOG", "STRUCTURE_SCHEMA", "STRUCTURE_NAME"],
+        "DMSCHEMA_MINING_STRUCTURE_COLUMNS" => ["STRUCTURE_CATALOG", "STRUCTURE_SCHEMA", "STRUCTURE_NAME", "COLUMN_NAME"],
+        "DMSCHEMA_MINING_MODELS" => ["MODEL_CATALOG", "MODEL_SCHEMA", "MODEL_NAME", "MODEL_TYPE", "SERVICE_NAME", "SERVICE_TYPE_ID", "MINING_STRUCTURE"],
+        "DMSCHEMA_MINING_COLUMNS" => ["MODEL_CATALOG", "MODEL_SCHEMA", "MODEL_NAME", "COLUMN_NAME"],
+        "DMSCHEMA_MINING_MODEL_CONTENT" => ["MODEL_CATALOG", "MODEL_SCHEMA", "MODEL_NAME", "ATTRIBUTE_NAME", "NODE_NAME", "NODE_UNIQUE_NAME", "NODE_TYPE", "NODE_GUID", "NODE_CAPTION", "TREE_OPERATION"],
+        _ => [],
+    };
+
+    private static DateTime? Modified(XElement e) =>
+        e.Element(Ns.Engine + "LastSchemaUpdate") is { } t ? DateTime.Parse(t.Value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal) : null;
+
+    /// <summary>
+    /// The structures in scope: the catalog named by the restriction, else the request's or session's catalog, else
+    /// every database (a client that has not chosen one sees all). An unknown catalog is an error, as on a real server.
+    /// </summary>
+    private IEnumerable<(XElement Database, XElement Structure, ModelDefinition Model)> Structures(Context context, Dictionary<string, List<string>> restrictions, string catalogRestriction)
+    {
+        var catalog = restrictions.TryGetValue(catalogRestriction, out var c) && c.Count > 0 ? c[0] : context.Catalog;
+        IEnumerable<XElement> databases = _catalog.Databases;
+        if (!string.IsNullOrEmpty(catalog))
+        {
+            var d = _catalog.Databases.FirstOrDefault(x => EndpointCatalog.Same(EndpointCatalog.Name(x), catalog) || EndpointCatalog.Same(EndpointCatalog.Id(x), catalog))
+                ?? throw new XmlaFault(XmlaFault.Metadata, $"Either the user does not have access to the '{catalog}' database, or the database does not exist.");
+            databases = [d];
+        }
+
+        foreach (var d in databases.ToList())
+        {
+            foreach (var s in EndpointCatalog.Children(d, "MiningStructures", "MiningStructure").ToList())
+            {
+                yield return (d, s, Definition(d, s));
+            }
+        }
+    }
+
+    internal static IReadOnlyList<RowsetColumn> ContentColumns(bool flattened)
+    {
+        List<RowsetColumn> distribution = [S("ATTRIBUTE_NAME"), new("ATTRIBUTE_VALUE", null), D("SUPPORT"), D("PROBABILITY"), D("VARIANCE"), I("VALUETYPE")];
+        List<RowsetColumn> columns =
+        [
+            S("MODEL_CATALOG"), S("MODEL_SCHEMA"), S("MODEL_NAME"), S("ATTRIBUTE_NAME"), S("NODE_NAME"), S("NODE_UNIQUE_NAME"), I("NODE_TYPE"), S("NODE_GUID"),
+            S("NODE_CAPTION"), I("CHILDREN_CARDINALITY"), S("PARENT_UNIQUE_NAME"), S("NODE_DESCRIPTION"), S("NODE_RULE"), S("MARGINAL_RULE"),
+            D("NODE_PROBABILITY"), D("MARGINAL_PROBABILITY"),
+        ];
+        if (flattened)
+        {
+            columns.AddRange(distribution.Select(d => d with { Name = "NODE_DISTRIBUTION." + d.Name }));
+        }
+        else
+        {
+            columns.Add(new RowsetColumn("NODE_DISTRIBUTION", null, distribution));
+        }
+
+        columns.AddRange([D("NODE_SUPPORT"), S("MSOLAP_MODEL_COLUMN"), D("MSOLAP_NODE_SCORE"), S("MSOLAP_NODE_SHORT_CAPTION")]);
+        return columns;
+    }
+
+    /// <summary>Content rows of a processed model; flattened repeats the node once per distribution row.</summary>
+    internal IEnumerable<object?[]> ContentRows(string catalog, string model, bool flattened)
+    {
+        ClusteringModelContent content;
+        try
+        {
+            content = new ClusteringModelContent(_engine.Trained(model).Content());
+        }
+        catch (Core.SegmentMinerException e)
+        {
+            throw new XmlaFault(XmlaFault.Query, e.Message);
+        }
+
+        foreach (var n in content.Nodes)
+        {
+            object?[] Head() =>
+            [
+                catalog, null, n.ModelName, "", n.NodeUniqueName, n.NodeUniqueName, n.NodeType, null, n.NodeCaption, n.ChildrenCardinality,
+                n.ParentUniqueName, n.NodeDescription, null, null, n.NodeProbability, n.MarginalProbability,
+            ];
+            object?[] Tail() => [n.NodeSupport, null, n.MsolapNodeScore, n.MsolapNodeShortCaption];
+            var distribution = n.NodeDistribution.Select(d => new object?[]
+            {
+                d.AttributeName, DistributionValue(d), d.Support, d.Probability, d.Variance, (int)d.ValueType,
+            }).ToList();
+            if (!flattened)
+            {
+                yield return [.. Head(), distribution, .. Tail()];
+            }
+            else if (distribution.Count == 0)
+            {
+                yield return [.. Head(), null, null, null, null, null, null, .. Tail()];
+            }
+            else
+            {
+                foreach (var d in distribution)
+                {
+                    yield return [.. Head(), .. d, .. Tail()];
+                }
+            }
+        }
+    }
+
+    /// <summary>ATTRIBUTE_VALUE is a variant: a number for a continuous mean, text for a state.</summary>
+    private static object DistributionValue(DistributionRow d) =>
+        d.ValueType == MiningValueType.Continuous && double.TryParse(d.AttributeValue, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : d.AttributeValue;
+
+    private sealed record ClusteringModelContent(IReadOnlyList<ContentNode> Nodes);
+
+    private XElement XmlMetadata(Dictionary<string, List<string>> restrictions)
+    {
+        string? R(string name) => restrictions.TryGetValue(name, out var v) && v.Count > 0 ? v[0] : null;
+        XElement metadata;
+        if (R("DatabaseID") is not { } dbId)
+        {
+            metadata = new XElement(Ns.Engine + "Server",
+                new XElement(Ns.Engine + "ID", "SegmentMiner"), new XElement(Ns.Engine + "Name", "SegmentMiner"),
+                new XElement(Ns.Engine + "Version", DbmsVersion), new XElement(Ns.Engine + "ServerMode", "Multidimensional"),
+                new XElement(Ns.Engine + "Databases", _catalog.Databases.Select(d => new XElement(Ns.Engine + "Database",
+                    new XElement(Ns.Engine + "ID", EndpointCatalog.Id(d)), new XElement(Ns.Engine + "Name", EndpointCatalog.Name(d))))));
+        }
+        else
+        {
+            var database = _catalog.Database(dbId)
+                ?? throw new XmlaFault(XmlaFault.Metadata, $"Either the user does not have access to the '{dbId}' database, or the database does not exist.");
+            metadata = database;
+            foreach (var (restriction, collection, kind) in new[] { ("MiningStructureID", "MiningStructures", "MiningStructure"), ("DataSourceViewID", "DataSourceViews", "DataSourceView"), ("DataSourceID", "DataSources", "DataSource") })
+            {
+                if (R(restriction) is { } id)
+                {
+                    metadata = EndpointCatalog.Child(database, collection, kind, id)
+                        ?? throw new XmlaFault(XmlaFault.Metadata, $"The {kind} with the ID of '{id}' does not exist in the '{dbId}' database.");
+                    break;
+                }
+            }
+
+            metadata = new XElement(metadata);
+        }
+
+        metadata.SetAttributeValue(XNamespace.Xmlns + "xsi", Ns.Xsi.NamespaceName);
+        return RowsetWriter.Write([new RowsetColumn("METADATA", "xmlDocument")], [[metadata]]);
+    }
+}
