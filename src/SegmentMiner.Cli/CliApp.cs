@@ -18,6 +18,8 @@ public static class CliApp
         root.Subcommands.Add(SyncCommand.Create(output));
         root.Subcommands.Add(SqlCommand.Create(output));
         root.Subcommands.Add(DbCommand.Create(output));
+        root.Subcommands.Add(ModelsCommand.Create(output));
+        root.Subcommands.Add(XmlaCommand.Create(output));
         var config = new InvocationConfiguration { Output = output, Error = Console.Error };
         return await root.Parse(args).InvokeAsync(config, cancellationToken);
     }

@@ -46,20 +46,22 @@ public sealed class EmbeddedMiningServer(DuckDbWarehouse warehouse, ModelStore s
         var state = store.ReadState(deployed.Name);
         if (type == ProcessType.Default && state is not null && state.DefinitionHash == deployed.Hash)
         {
-            return new ProcessResult(deployed.Name, false, state.Cases, state.Clusters, state.ProcessedAt, TimeSpan.Zero);
+            return new ProcessResult(deployed.Name, false, state.Cases, state.Clusters, state.ProcessedAt, TimeSpan.Zero, "already processed");
         }
 
         var watch = Stopwatch.StartNew();
+        var count = CountCases(deployed);
+        if (count == 0)
+        {
+            // A layer whose inputs have no data yet (no survey answers, say) is skipped, not an error.
+            return new ProcessResult(deployed.Name, false, 0, 0, state?.ProcessedAt, watch.Elapsed, $"skipped: the case view {deployed.CaseView} has no rows yet");
+        }
+
         var definition = ModelDefinitionMapping.ToEngine(deployed);
         var source = await CaseSourceAsync(deployed, cancellationToken);
         progress?.Report($"{deployed.Name}: reading {deployed.CaseView}");
         var trained = await Task.Run(
             () => ClusteringModel.Train(definition, source, m => progress?.Report($"{deployed.Name}: {m}"), cancellationToken), cancellationToken);
-        if (trained.Cases == 0)
-        {
-            throw new MiningException($"{deployed.Name}: the case view {deployed.CaseView} has no rows; sync the warehouse first");
-        }
-
         var newState = new ModelRunState(deployed.Name, deployed.Hash, trained.ProcessedAt, trained.Cases, trained.ClusterCount, trained.Bic, trained.Iterations, watch.Elapsed);
         store.WriteModel(trained, newState);
         lock (_gate)
@@ -188,6 +190,18 @@ public sealed class EmbeddedMiningServer(DuckDbWarehouse warehouse, ModelStore s
         return result;
     }
 
+    private long CountCases(ModelDefinition model)
+    {
+        if (!warehouse.Exists)
+        {
+            throw new MiningException($"the warehouse {Path.GetFileName(warehouse.FilePath)} does not exist yet; run 'segminer sync' first");
+        }
+
+        using var reader = Open($"SELECT count(*) FROM {Identifiers.QuoteAnsi(model.CaseViewSchema)}.{Identifiers.QuoteAnsi(model.CaseViewName)}");
+        reader.Read();
+        return Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Rows of a warehouse view, the named columns in order (the endpoint's OPENQUERY; names are checked by the caller).</summary>
     public IEnumerable<object?[]> ReadRows(string schema, string view, IReadOnlyList<string> columns, CancellationToken cancellationToken)
     {
@@ -218,7 +232,8 @@ public sealed class EmbeddedMiningServer(DuckDbWarehouse warehouse, ModelStore s
         catch (DuckDBException e)
         {
             connection.Dispose();
-            throw new MiningException($"reading the cases failed: {e.Message}");
+            var hint = e.Message.Contains("does not exist", StringComparison.OrdinalIgnoreCase) ? " (is the warehouse schema current? run 'segminer db migrate' or 'segminer sync')" : "";
+            throw new MiningException($"reading the warehouse failed: {e.Message}{hint}");
         }
     }
 

@@ -67,6 +67,11 @@ public sealed class ModelStore(string root)
     /// <summary>Drops the trained model (the definition stays): what a redeploy or ProcessClear does.</summary>
     public void ClearModel(string model)
     {
+        if (!Directory.Exists(Folder(model)))
+        {
+            return;
+        }
+
         File.Delete(Path.Combine(Folder(model), "state.json"));
         File.Delete(Path.Combine(Folder(model), "model.smm"));
     }

@@ -81,7 +81,7 @@ public sealed class XmlaMiningServer : IMiningServer
 
         if (type == ProcessType.Default && before.Processed)
         {
-            return new ProcessResult(model.Name, false, before.Cases ?? 0, before.Clusters ?? 0, before.LastProcessed, TimeSpan.Zero);
+            return new ProcessResult(model.Name, false, before.Cases ?? 0, before.Clusters ?? 0, before.LastProcessed, TimeSpan.Zero, "already processed");
         }
 
         var watch = System.Diagnostics.Stopwatch.StartNew();

@@ -138,6 +138,29 @@ public static class OptionsLoader
             }
         }
 
+        if (o.Mining.Server == MiningServerKind.AnalysisServices)
+        {
+            if (!Uri.TryCreate(o.Mining.Xmla.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                errors.Add("Mining:Xmla:Url: required when Mining:Server is AnalysisServices; an http(s) address such as https://host/olap/msmdpump.dll.");
+            }
+        }
+
+        if (o.Mining.Xmla.Retries is < 0 or > 10)
+        {
+            errors.Add($"Mining:Xmla:Retries: {o.Mining.Xmla.Retries} is out of range 0 to 10.");
+        }
+
+        if (o.Mining.Xmla.QueryTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("Mining:Xmla:QueryTimeout: must be positive.");
+        }
+
+        if (o.Mining.Endpoint.SessionTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("Mining:Endpoint:SessionTimeout: must be positive.");
+        }
+
         return errors;
     }
 

@@ -12,6 +12,81 @@ public sealed class SegmentMinerOptions
 
     /// <summary>SQL sources by name. File drops under the data folder need no entry.</summary>
     public Dictionary<string, SqlSourceOptions> Sources { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public MiningOptions Mining { get; set; } = new();
+}
+
+public enum MiningServerKind
+{
+    /// <summary>SegmentMiner's own Microsoft Clustering engine, over the DuckDB warehouse (default).</summary>
+    Embedded,
+
+    /// <summary>SQL Server Analysis Services 2016 to 2019 (multidimensional) through XMLA.</summary>
+    AnalysisServices,
+}
+
+public sealed class MiningOptions
+{
+    /// <summary><c>Embedded</c> (default) or <c>AnalysisServices</c>.</summary>
+    public MiningServerKind Server { get; set; } = MiningServerKind.Embedded;
+
+    /// <summary>A folder of model definitions (<c>*.json</c>); default: the shipped definitions, embedded in the build.</summary>
+    public string? ModelsFolder { get; set; }
+
+    public XmlaSettings Xmla { get; set; } = new();
+
+    public EndpointSettings Endpoint { get; set; } = new();
+}
+
+public enum XmlaAuthenticationKind
+{
+    Anonymous,
+    Basic,
+    Negotiate,
+}
+
+/// <summary>How to reach Analysis Services (Mining:Server=AnalysisServices).</summary>
+public sealed class XmlaSettings
+{
+    /// <summary>The msmdpump endpoint, e.g. <c>https://bi.example.com/olap/msmdpump.dll</c>.</summary>
+    public string? Url { get; set; }
+
+    public XmlaAuthenticationKind Authentication { get; set; } = XmlaAuthenticationKind.Anonymous;
+
+    public string? User { get; set; }
+
+    /// <summary>A secret: never logged or printed.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Basic over plain http sends the password in clear; refused unless this is true.</summary>
+    public bool AllowBasicOverHttp { get; set; }
+
+    /// <summary>Discover and queries. Default 5 minutes.</summary>
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Processing and bulk prediction; default none (processing can take hours).</summary>
+    public TimeSpan? ProcessTimeout { get; set; }
+
+    /// <summary>Retries of transient transport failures. Default 3.</summary>
+    public int Retries { get; set; } = 3;
+
+    /// <summary>What the server uses to read the warehouse (its data source). A secret: never logged or printed.</summary>
+    public string? DataSourceConnectionString { get; set; }
+}
+
+/// <summary>The embedded XMLA endpoint (<c>segminer xmla serve</c>).</summary>
+public sealed class EndpointSettings
+{
+    /// <summary>Default <c>http://127.0.0.1:8390</c> (loopback).</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:8390";
+
+    public string? User { get; set; }
+
+    /// <summary>A secret: never logged or printed.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Idle sessions expire after this. Default 20 minutes.</summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(20);
 }
 
 public enum WarehouseProvider

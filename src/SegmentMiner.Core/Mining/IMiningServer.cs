@@ -57,7 +57,8 @@ public enum ProcessType
     Default,
 }
 
-public sealed record ProcessResult(string Model, bool Processed, long Cases, int Clusters, DateTime? ProcessedAt, TimeSpan Duration);
+/// <summary>What processing did; <paramref name="Note"/> says why a model was not processed (already processed, no cases yet).</summary>
+public sealed record ProcessResult(string Model, bool Processed, long Cases, int Clusters, DateTime? ProcessedAt, TimeSpan Duration, string? Note = null);
 
 public sealed record ModelState(string Model, string Database, string Structure, bool Deployed, bool Processed, DateTime? LastProcessed, long? Cases, int? Clusters);
 

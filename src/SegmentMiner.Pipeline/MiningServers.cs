@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+using SegmentMiner.Core.Configuration;
+using SegmentMiner.Core.Mining;
+using SegmentMiner.Embedded;
+using SegmentMiner.Warehouse;
+using SegmentMiner.Warehouse.DuckDb;
+using SegmentMiner.Xmla;
+
+namespace SegmentMiner.Pipeline;
+
+/// <summary>Picks the mining server from configuration: the embedded engine (default) or Analysis Services.</summary>
+public static class MiningServers
+{
+    public static IMiningServer Create(SegmentMinerOptions options, DataFolder folder, ILogger logger) =>
+        options.Mining.Server switch
+        {
+            MiningServerKind.AnalysisServices => new XmlaMiningServer(new XmlaClient(ClientOptions(options.Mining.Xmla), logger), options.Mining.Xmla.DataSourceConnectionString, logger),
+            _ => Embedded(options, folder),
+        };
+
+    public static EmbeddedMiningServer Embedded(SegmentMinerOptions options, DataFolder folder)
+    {
+        if (options.Warehouse.Provider != WarehouseProvider.DuckDb)
+        {
+            throw new Core.ConfigurationException(["Mining:Server: the embedded engine reads the DuckDB warehouse; with Warehouse:Provider=SqlServer use Mining:Server=AnalysisServices."]);
+        }
+
+        return new EmbeddedMiningServer(new DuckDbWarehouse(folder, options.Warehouse), new ModelStore(folder.Models));
+    }
+
+    public static XmlaClientOptions ClientOptions(XmlaSettings s) => new()
+    {
+        Url = new Uri(s.Url ?? throw new Core.ConfigurationException(["Mining:Xmla:Url: required."])),
+        Authentication = (XmlaAuthentication)(int)s.Authentication,
+        User = s.User,
+        Password = s.Password,
+        AllowBasicOverHttp = s.AllowBasicOverHttp,
+        QueryTimeout = s.QueryTimeout,
+        ProcessTimeout = s.ProcessTimeout ?? Timeout.InfiniteTimeSpan,
+        Retries = s.Retries,
+    };
+}
