@@ -75,7 +75,7 @@ public static class RowsetReader
     {
         var schema = root.Element(Ns.Xsd + "schema");
         var columns = schema is null ? [] : SchemaColumns(schema);
-        var byElement = columns.ToDictionary(c => XmlConvert.EncodeLocalName(c.Name), StringComparer.Ordinal);
+        var byElement = columns.GroupBy(c => XmlConvert.EncodeLocalName(c.Name), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var rows = new List<RowsetRow>();
         foreach (var row in root.Elements().Where(e => e.Name.LocalName == "row"))
         {
@@ -105,7 +105,7 @@ public static class RowsetReader
             var nested = column?.IsNested ?? (!typed && e.HasElements && e.Elements().All(x => x.Name.Namespace == e.Name.Namespace));
             if (nested)
             {
-                var inner = (column?.Nested ?? []).ToDictionary(c => XmlConvert.EncodeLocalName(c.Name), StringComparer.Ordinal);
+                var inner = (column?.Nested ?? []).GroupBy(c => XmlConvert.EncodeLocalName(c.Name), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
                 result.AddNested(name, ReadRow(e, inner, typed));
             }
             else

@@ -350,6 +350,19 @@ public sealed partial class XmlaService
         }
 
         var outputs = SplitTopLevel(m.Groups["list"].Value).Select(item => Output(item, alias, sourceColumns)).ToList();
+        // Unnamed expressions share a name; later ones get a number, so every column has its own element.
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < outputs.Count; i++)
+        {
+            var name = outputs[i].Column.Name;
+            for (var n = 1; !taken.Add(name); n++)
+            {
+                name = $"{outputs[i].Column.Name} {n}";
+            }
+
+            outputs[i] = outputs[i] with { Column = outputs[i].Column with { Name = name } };
+        }
+
         var rows = _engine.ReadRows(schema, view, sourceColumns, context.Cancellation).Select(row =>
         {
             var values = bindings.ToDictionary(b => b.Key, b => row[sourceColumns.FindIndex(s => EndpointCatalog.Same(s, b.Value))], StringComparer.OrdinalIgnoreCase);
