@@ -157,12 +157,21 @@ internal static class Kernels
         x = Vector256.Max(x, Vector256.Create(-708.0));
         var n = Vector256.Floor((x * Vector256.Create(log2E)) + Vector256.Create(0.5));
         var r = (x - (n * Vector256.Create(ln2Hi))) - (n * Vector256.Create(ln2Lo));
+        // Estrin's scheme: the same polynomial in five dependent steps instead of Horner's thirteen.
         var c = ExpCoefficients;
-        var poly = Vector256.Create(c[13]);
-        for (var k = 12; k >= 0; k--)
-        {
-            poly = (poly * r) + Vector256.Create(c[k]);
-        }
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var r8 = r4 * r4;
+        var q0 = Vector256.Create(c[0]) + (Vector256.Create(c[1]) * r);
+        var q1 = Vector256.Create(c[2]) + (Vector256.Create(c[3]) * r);
+        var q2 = Vector256.Create(c[4]) + (Vector256.Create(c[5]) * r);
+        var q3 = Vector256.Create(c[6]) + (Vector256.Create(c[7]) * r);
+        var q4 = Vector256.Create(c[8]) + (Vector256.Create(c[9]) * r);
+        var q5 = Vector256.Create(c[10]) + (Vector256.Create(c[11]) * r);
+        var q6 = Vector256.Create(c[12]) + (Vector256.Create(c[13]) * r);
+        var low = (q0 + (q1 * r2)) + ((q2 + (q3 * r2)) * r4);
+        var high = (q4 + (q5 * r2)) + (q6 * r4);
+        var poly = low + (high * r8);
 
         var scale = Vector256.ShiftLeft(Vector256.ConvertToInt64(n) + Vector256.Create(1023L), 52).AsDouble();
         return Vector256.ConditionalSelect(underflow, Vector256<double>.Zero, poly * scale);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using SegmentMiner.Cli;
+using SegmentMiner.Tests.Shared;
 
 namespace SegmentMiner.Warehouse.Tests;
 
@@ -9,33 +10,23 @@ namespace SegmentMiner.Warehouse.Tests;
 public sealed class CliTests
 {
     private TestWarehouse _w = null!;
-    private TextWriter _stderr = null!;
-    private StringWriter _errors = null!;
+    private CliRun _cli = null!;
 
     [SetUp]
     public void SetUp()
     {
         _w = new TestWarehouse();
-        _stderr = Console.Error;
-        _errors = new StringWriter();
-        Console.SetError(_errors);
+        _cli = new CliRun();
     }
 
     [TearDown]
     public void TearDown()
     {
-        Console.SetError(_stderr);
-        _errors.Dispose();
+        _cli.Dispose();
         _w.Dispose();
     }
 
-    private async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        _errors.GetStringBuilder().Clear();
-        var output = new StringWriter();
-        var code = await CliApp.RunAsync(args, output);
-        return (code, output.ToString(), _errors.ToString());
-    }
+    private Task<(int Code, string Out, string Err)> Run(params string[] args) => _cli.RunAsync(args);
 
     private static Dictionary<string, string> Hashes(string dir) =>
         Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)

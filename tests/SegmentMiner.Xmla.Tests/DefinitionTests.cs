@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using DuckDB.NET.Data;
-using SegmentMiner.Cli;
+using SegmentMiner.Tests.Shared;
 using SegmentMiner.Core;
 using SegmentMiner.Core.Mining;
 using SegmentMiner.Core.Models;
@@ -29,31 +29,15 @@ public sealed class DefinitionTests
         }
         """;
 
-    private TextWriter _stderr = null!;
-    private StringWriter _errors = null!;
+    private CliRun _cli = null!;
 
     [SetUp]
-    public void SetUp()
-    {
-        _stderr = Console.Error;
-        _errors = new StringWriter();
-        Console.SetError(_errors);
-    }
+    public void SetUp() => _cli = new CliRun();
 
     [TearDown]
-    public void TearDown()
-    {
-        Console.SetError(_stderr);
-        _errors.Dispose();
-    }
+    public void TearDown() => _cli.Dispose();
 
-    private async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        _errors.GetStringBuilder().Clear();
-        var output = new StringWriter();
-        var code = await CliApp.RunAsync(args, output);
-        return (code, output.ToString(), _errors.ToString());
-    }
+    private Task<(int Code, string Out, string Err)> Run(params string[] args) => _cli.RunAsync(args);
 
     [Test]
     public void ShippedModels_AreTheThreeLayers_EachChoosingItsClusterCount()
