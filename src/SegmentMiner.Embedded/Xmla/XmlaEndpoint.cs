@@ -175,9 +175,11 @@ public sealed class XmlaEndpoint : IAsyncDisposable
     /// <summary>Runs until <paramref name="cancellationToken"/> fires (Ctrl+C).</summary>
     public async Task WaitAsync(CancellationToken cancellationToken)
     {
+        // The host's console lifetime takes SIGTERM and Ctrl+C for itself and stops the application: wait for either.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _app.Lifetime.ApplicationStopping);
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            await Task.Delay(Timeout.Infinite, stopping.Token);
         }
         catch (OperationCanceledException)
         {
