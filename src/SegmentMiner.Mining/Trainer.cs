@@ -109,7 +109,17 @@ internal sealed class Trainer
         return DropSmall(mixture, support, compressed.Objective, iterations, objectives, n) with { IterationTimes = _iterationTimes };
     }
 
-    /// <summary>CLUSTER_COUNT, or with 0 the count (1 to the search bound) whose EM fit of the first buffer has the lowest BIC.</summary>
+    /// <summary>Of each further split, a share at least this large of the average gain of the splits before it is asked.</summary>
+    internal const double ElbowShare = 0.2;
+
+    /// <summary>
+    /// CLUSTER_COUNT, or with 0 a count chosen on the first buffer (Microsoft's heuristic is undocumented; this one is
+    /// ours). Counts 1, 2, ... are fitted by EM and scored by ICL: BIC plus twice the classification entropy, so that
+    /// overlapping parts of one group cost what they are worth (Biernacki, Celeux and Govaert). Real groups are rarely
+    /// Gaussian, and the criterion keeps improving a little with every split of a group along its own internal
+    /// structure; so the count stops growing at the elbow: when a further split gains less than a fifth of the average
+    /// gain of the splits before it, or makes the criterion worse.
+    /// </summary>
     private int ChooseCount(CaseBuffer buffer)
     {
         if (_p.ClusterCount > 0)
@@ -118,29 +128,30 @@ internal sealed class Trainer
         }
 
         var sample = Sample(buffer, 20_000, new Random(_p.ClusterSeed));
-        var bestK = 1;
-        var bestBic = double.PositiveInfinity;
-        var worse = 0;
+        var criteria = new List<double>();
+        var counts = new List<int>();
         for (var k = 1; k <= _p.MaximumSearchedClusterCount; k++)
         {
             var m = Initialize(sample, k, candidates: Math.Min(3, _p.ModellingCardinality), hard: false);
             var (stats, _) = Fit(m, sample, null, null, CancellationToken.None, hard: false, maxIterations: 100);
             m.Maximize(stats);
-            var bic = Bic(m, stats.Objective, sample.Count);
-            _progress?.Invoke($"cluster count {k}: BIC {bic:0.0}");
-            if (bic < bestBic - 1e-9)
+            var icl = Bic(m, stats.Objective, sample.Count) + (2 * Expectation.Entropy(m, sample));
+            _progress?.Invoke($"cluster count {k}: ICL {icl:0.0}");
+            if (criteria.Count > 0)
             {
-                bestBic = bic;
-                bestK = m.K;
-                worse = 0;
+                var gain = criteria[^1] - icl;
+                var average = criteria.Count == 1 ? 0 : (criteria[0] - criteria[^1]) / (criteria.Count - 1);
+                if (gain <= 0 || gain < ElbowShare * average)
+                {
+                    break;
+                }
             }
-            else if (++worse >= 3)
-            {
-                break;
-            }
+
+            criteria.Add(icl);
+            counts.Add(m.K);
         }
 
-        return bestK;
+        return counts[^1];
     }
 
     /// <summary>BIC = -2 log L + p ln n, with p the free parameters of the input attributes.</summary>
