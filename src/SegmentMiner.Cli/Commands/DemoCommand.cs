@@ -1,11 +1,17 @@
 using System.CommandLine;
+using SegmentMiner.Core.Mining;
+using SegmentMiner.Core.Models;
+using SegmentMiner.Pipeline;
+using SegmentMiner.Warehouse;
 using SegmentMiner.Warehouse.Demo;
+using SegmentMiner.Warehouse.DuckDb;
 
 namespace SegmentMiner.Cli.Commands;
 
 /// <summary>
 /// <c>segminer demo</c>: the main job on the embedded defaults, with nothing to set up. Generates demo sources when
-/// the data folder has none, then syncs them into the DuckDB warehouse and prints what was loaded.
+/// the data folder has none, syncs them into the DuckDB warehouse, deploys, processes and publishes the shipped
+/// models, and prints the segments with their names and sizes (what sync loaded goes to stderr).
 /// </summary>
 internal static class DemoCommand
 {
@@ -13,7 +19,7 @@ internal static class DemoCommand
     {
         var customers = new Option<int>("--customers") { Description = "Accounts to generate when the data folder has no sources.", DefaultValueFactory = _ => 10000 };
         var seed = new Option<int>("--seed") { Description = "Random seed for generated sources.", DefaultValueFactory = _ => 42 };
-        var command = new Command("demo", "Run the whole job on demo data: generate sources (if absent) and sync them.") { customers, seed, SyncCommand.FormatOption };
+        var command = new Command("demo", "Run the whole job on demo data: generate sources (if absent), sync, deploy, process, publish.") { customers, seed, SyncCommand.FormatOption };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
             var asOf = ctx.AsOf(null);
@@ -29,7 +35,19 @@ internal static class DemoCommand
             }
 
             var result = await SyncCommand.RunAsync(ctx, asOf, ct);
-            ResultWriter.Write(ctx.Output, SyncCommand.ToTable(result), parse.GetValue(SyncCommand.FormatOption));
+            using (var summary = new StringWriter())
+            {
+                ResultWriter.Write(summary, SyncCommand.ToTable(result), OutputFormat.Table);
+                ctx.Log.LogInformationText("sync:\n" + summary.ToString().TrimEnd());
+            }
+
+            // New data: train again; otherwise only what is not processed yet.
+            var type = result.UpToDate ? ProcessType.Default : ProcessType.Full;
+            var models = ModelCatalog.Load(ctx.Options.Mining.ModelsFolder).Models;
+            await SegmentJob.RefreshAsync(ctx.Options, ctx.Folder, models, type, ctx.Log, ct);
+            var segments = await ReadOnlyQuery.RunAsync(new DuckDbWarehouse(ctx.Folder, ctx.Options.Warehouse),
+                "SELECT Model, SegmentKey, Name, Population, round(100 * Share, 1) AS SharePct FROM seg.vSegment WHERE NOT IsRetired ORDER BY Model, Population DESC", ct);
+            ResultWriter.Write(ctx.Output, segments, parse.GetValue(SyncCommand.FormatOption));
             return 0;
         }));
         return command;

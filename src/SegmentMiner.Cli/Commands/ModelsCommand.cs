@@ -143,9 +143,4 @@ internal static class ModelsCommand
         return command;
     }
 
-    /// <summary>Progress as log lines on stderr, written at once (not posted to a context), so they stay in order.</summary>
-    private sealed class LogProgress(ILogger log) : IProgress<string>
-    {
-        public void Report(string value) => log.LogInformation("{Progress}", value);
-    }
 }
