@@ -26,16 +26,35 @@ internal sealed class DemoWarehouse : IDisposable
 
     public DuckDbWarehouse Warehouse => new(Folder, Options.Warehouse);
 
+    /// <summary>An existing data folder (deleted on dispose).</summary>
+    public static DemoWarehouse Open(string root) => new(root);
+
     public static string NewRoot() => Path.Combine(Path.GetTempPath(), "segminer-xmla-test-" + Guid.NewGuid().ToString("N"));
 
-    public static async Task<DemoWarehouse> CreateAsync(int customers = 1500)
+    public static async Task<DemoWarehouse> CreateAsync(int customers = 1500, bool survey = true)
     {
         var w = new DemoWarehouse(NewRoot());
         w.Folder.EnsureExists();
         var asOf = new DateOnly(2026, 11, 15);
         new DemoGenerator(new DemoRequest(customers, 7, asOf)).Write(w.Folder.Sources, w.Folder.TruthFile);
+        if (!survey)
+        {
+            Directory.Delete(w.Folder.SourceFolder("survey"), recursive: true);
+        }
+
         await new SyncService(w.Options, w.Folder, NullLogger.Instance).RunAsync(asOf);
         return w;
+    }
+
+    /// <summary>The planted group of every customer (truth.csv).</summary>
+    public Dictionary<string, string> Truth() =>
+        File.ReadAllLines(Folder.TruthFile).Skip(1).Select(l => l.Split(',')).ToDictionary(p => p[0], p => p[1]);
+
+    /// <summary>A read-only query's rows.</summary>
+    public async Task<List<T>> QueryAsync<T>(string sql)
+    {
+        await using var db = await Warehouse.OpenReadOnlyAsync();
+        return (await Dapper.SqlMapper.QueryAsync<T>(db, sql)).ToList();
     }
 
     /// <summary>An embedded server over this warehouse with its own model folder.</summary>

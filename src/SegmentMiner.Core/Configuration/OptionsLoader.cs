@@ -156,6 +156,11 @@ public static class OptionsLoader
             errors.Add("Mining:Xmla:QueryTimeout: must be positive.");
         }
 
+        if (o.Publish.KeepRuns is < 1 or > 10_000)
+        {
+            errors.Add($"Publish:KeepRuns: {o.Publish.KeepRuns} is out of range 1 to 10000.");
+        }
+
         if (o.Mining.Endpoint.SessionTimeout <= TimeSpan.Zero)
         {
             errors.Add("Mining:Endpoint:SessionTimeout: must be positive.");

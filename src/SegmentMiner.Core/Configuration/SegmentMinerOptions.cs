@@ -14,6 +14,14 @@ public sealed class SegmentMinerOptions
     public Dictionary<string, SqlSourceOptions> Sources { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public MiningOptions Mining { get; set; } = new();
+
+    public PublishOptions Publish { get; set; } = new();
+}
+
+public sealed class PublishOptions
+{
+    /// <summary>Published runs kept per model, the current one included; older ones are deleted. Default 12.</summary>
+    public int KeepRuns { get; set; } = 12;
 }
 
 public enum MiningServerKind

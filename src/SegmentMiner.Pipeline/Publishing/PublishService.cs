@@ -27,8 +27,8 @@ public sealed class PublishService(SegmentMinerOptions options, DataFolder folde
     /// <summary>The shipped layers, crossed in seg.PersonaMap.</summary>
     public static readonly string[] Layers = ["market-segments", "buyer-clusters", "customer-segments"];
 
-    /// <summary>Runs kept per model (the current one included). Default 12.</summary>
-    public int KeepRuns { get; init; } = 12;
+    /// <summary>Runs kept per model (the current one included): Publish:KeepRuns.</summary>
+    public int KeepRuns { get; init; } = options.Publish.KeepRuns;
 
     /// <summary>Fault injection for tests: called with the customer rows written so far; throwing fails the writer.</summary>
     internal Action<long>? AfterCustomerRows { get; init; }

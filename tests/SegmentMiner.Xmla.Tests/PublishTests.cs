@@ -1,0 +1,257 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using SegmentMiner.Core.Mining;
+using SegmentMiner.Core.Models;
+using SegmentMiner.Embedded.Xmla;
+using SegmentMiner.Pipeline;
+using SegmentMiner.Pipeline.Publishing;
+using SegmentMiner.Tests.Shared;
+
+namespace SegmentMiner.Xmla.Tests;
+
+/// <summary>Publishing segments and personas: the demo's whole job, stable keys, atomic runs, both mining servers.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class PublishTests
+{
+    private CliRun _cli = null!;
+
+    [SetUp]
+    public void SetUp() => _cli = new CliRun();
+
+    [TearDown]
+    public void TearDown() => _cli.Dispose();
+
+    internal static double AdjustedRand(IReadOnlyList<string> a, IReadOnlyList<string> b)
+    {
+        static double Pairs(double x) => x * (x - 1) / 2;
+        var index = a.Zip(b).GroupBy(p => p).Sum(g => Pairs(g.Count()));
+        var ra = a.GroupBy(x => x).Sum(g => Pairs(g.Count()));
+        var rb = b.GroupBy(x => x).Sum(g => Pairs(g.Count()));
+        var expected = ra * rb / Pairs(a.Count);
+        return (index - expected) / (((ra + rb) / 2) - expected);
+    }
+
+    [Test]
+    public async Task Demo_PublishesNamedSegments_EveryCustomerOncePerModel_AndRecoversThePlantedGroups()
+    {
+        var root = DemoWarehouse.NewRoot();
+        try
+        {
+            var demo = await _cli.RunAsync("demo", "--data-dir", root);
+            Assert.That(demo.Code, Is.Zero, demo.Err);
+            Assert.That(demo.Out, Does.Contain("buyer-clusters").And.Contain("market-segments").And.Contain("customer-segments"));
+            TestContext.Out.WriteLine(demo.Out);
+
+            var sql = await _cli.RunAsync("sql", "select Model, sum(Population) as Customers, count(*) as Segments, count(distinct Name) as Names from seg.vSegment group by Model order by Model", "--format", "csv", "--data-dir", root);
+            Assert.That(sql.Code, Is.Zero, sql.Err);
+            var customers = int.Parse((await _cli.RunAsync("sql", "select count(*) from dw.CustomerFeatures", "--format", "csv", "--data-dir", root)).Out.Split("\r\n")[1], System.Globalization.CultureInfo.InvariantCulture);
+            var rows = sql.Out.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
+            Assert.That(rows.Select(r => r[0]), Is.EqualTo(new[] { "buyer-clusters", "customer-segments", "market-segments" }));
+            foreach (var r in rows)
+            {
+                Assert.That(int.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(customers), $"{r[0]}: populations add up to the customers");
+                Assert.That(r[3], Is.EqualTo(r[2]), $"{r[0]}: every segment has its own name");
+            }
+
+            var once = await _cli.RunAsync("sql", "select count(*) from (select Model, CustomerId, count(*) as n from seg.vCustomerSegment group by all) where n <> 1", "--format", "csv", "--data-dir", root);
+            Assert.That(once.Out.Split("\r\n")[1], Is.EqualTo("0"), "exactly one row per customer per model");
+            var total = await _cli.RunAsync("sql", "select count(*) from seg.vCustomerSegment", "--format", "csv", "--data-dir", root);
+            Assert.That(int.Parse(total.Out.Split("\r\n")[1], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(3 * customers));
+
+            var truth = File.ReadAllLines(Path.Combine(root, "truth.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(p => p[0], p => p[1]);
+            var buyer = (await _cli.RunAsync("sql", "select CustomerId, SegmentKey from seg.vCustomerSegment where Model = 'buyer-clusters'", "--format", "csv", "--data-dir", root))
+                .Out.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
+            var ari = AdjustedRand(buyer.Select(b => b[1]).ToList(), buyer.Select(b => truth[b[0]]).ToList());
+            TestContext.Out.WriteLine($"buyer-clusters ARI against truth.csv: {ari:F3}");
+            Assert.That(ari, Is.GreaterThanOrEqualTo(0.8));
+
+            var again = await _cli.RunAsync("publish", "--data-dir", root);
+            Assert.That(again.Out, Does.Contain("already published"), "publishing the same processing again is a no-op");
+            var export = await _cli.RunAsync("export", "--out", Path.Combine(root, "export"), "--data-dir", root);
+            Assert.That(export.Code, Is.Zero, export.Err);
+            Assert.That(File.ReadLines(Path.Combine(root, "export", "vSegment.csv")).First(), Does.StartWith("Model,SegmentKey,Name,Description,Population,Share"));
+            Assert.That(File.ReadLines(Path.Combine(root, "export", "vCustomerSegment.csv")).Count(), Is.EqualTo((3 * customers) + 1));
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Test]
+    public async Task ReprocessWithAnotherSeed_KeepsThePlantedGroupsKeysAndNames_AndShowsMigration()
+    {
+        using var w = await DemoWarehouse.CreateAsync(2000);
+        var models = Path.Combine(w.Root, "my-models");
+        Directory.CreateDirectory(models);
+        var shipped = ModelCatalog.Shipped().Select("buyer-clusters")[0];
+        await File.WriteAllTextAsync(Path.Combine(models, "buyer-clusters.json"), JsonSerializer.Serialize(shipped, ModelDefinitionJson.Options));
+        var config = Path.Combine(w.Root, "settings.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Mining = new { ModelsFolder = models } }));
+        string[] common = ["--data-dir", w.Root, "--config", config];
+
+        foreach (var step in new[] { "deploy", "process" })
+        {
+            Assert.That((await _cli.RunAsync(["models", step, .. common])).Code, Is.Zero);
+        }
+
+        Assert.That((await _cli.RunAsync(["publish", .. common])).Code, Is.Zero);
+        var truth = w.Truth();
+        var first = await Membership(w);
+        var firstNames = await w.QueryAsync<(long, string)>("select SegmentKey, Name from seg.vSegment where Model = 'buyer-clusters'");
+
+        var reseeded = shipped with { Model = shipped.Model with { Parameters = new Dictionary<string, double> { ["CLUSTER_COUNT"] = 0, ["CLUSTER_SEED"] = 11 } } };
+        await File.WriteAllTextAsync(Path.Combine(models, "buyer-clusters.json"), JsonSerializer.Serialize(reseeded, ModelDefinitionJson.Options));
+        Assert.That((await _cli.RunAsync(["models", "deploy", .. common])).Out, Does.Contain("updated"));
+        Assert.That((await _cli.RunAsync(["models", "process", .. common])).Code, Is.Zero);
+        var publish = await _cli.RunAsync(["publish", .. common]);
+        Assert.That(publish.Code, Is.Zero, publish.Err);
+        var second = await Membership(w);
+        var secondNames = (await w.QueryAsync<(long, string)>("select SegmentKey, Name from seg.vSegment where Model = 'buyer-clusters'")).ToDictionary(x => x.Item1, x => x.Item2);
+
+        foreach (var group in truth.Values.Distinct())
+        {
+            var before = first.Where(x => truth[x.Key] == group).GroupBy(x => x.Value).MaxBy(g => g.Count())!.Key;
+            var after = second.Where(x => truth[x.Key] == group).GroupBy(x => x.Value).MaxBy(g => g.Count())!.Key;
+            Assert.That(after, Is.EqualTo(before), $"the planted group {group} keeps its segment key");
+            Assert.That(secondNames[after], Is.EqualTo(firstNames.Single(n => n.Item1 == before).Item2), $"and its name");
+        }
+
+        var migration = await w.QueryAsync<(long? From, long? To, long Customers)>("select FromSegmentKey, ToSegmentKey, Customers from seg.vSegmentMigration where Model = 'buyer-clusters'");
+        Assert.That(migration.Sum(m => m.Customers), Is.EqualTo(truth.Count(t => first.ContainsKey(t.Key))), "every customer is counted once in the migration");
+        Assert.That(migration.Where(m => m.From == m.To).Sum(m => m.Customers), Is.GreaterThan(0.9 * first.Count), "most customers stay where they were");
+        var runs = await w.QueryAsync<(long, bool)>("select RunId, IsCurrent from seg.ModelRun where Model = 'buyer-clusters' order by RunId");
+        Assert.That(runs.Select(r => r.Item2), Is.EqualTo(new[] { false, true }), "the old run is kept for history, the new one is current");
+    }
+
+    private static async Task<Dictionary<string, long>> Membership(DemoWarehouse w) =>
+        (await w.QueryAsync<(string, long)>("select CustomerId, SegmentKey from seg.vCustomerSegment where Model = 'buyer-clusters'")).ToDictionary(x => x.Item1, x => x.Item2);
+
+    [Test]
+    public async Task PublishKilledHalfway_LeavesThePreviousRunCurrentAndComplete()
+    {
+        using var w = await DemoWarehouse.CreateAsync(1500);
+        var m = ModelCatalog.Shipped().Select("market-segments")[0];
+        await using var engine = Pipeline.MiningServers.Embedded(w.Options, w.Folder);
+        await engine.DeployAsync(m);
+        await engine.ProcessAsync(m, ProcessType.Full);
+        await new PublishService(w.Options, w.Folder, engine, NullLogger.Instance).PublishAsync([m]);
+        var before = await w.QueryAsync<(long, long, long)>("select RunId, count(*), count(distinct CustomerId) from seg.vCustomerSegment group by RunId");
+
+        await engine.ProcessAsync(m, ProcessType.Full); // a new processing: publish has work to do
+        var failing = new PublishService(w.Options, w.Folder, engine, NullLogger.Instance)
+        {
+            AfterCustomerRows = rows => throw new IOException($"disk full after {rows} rows"),
+        };
+        var e = Assert.ThrowsAsync<IOException>(() => failing.PublishAsync([m]));
+        Assert.That(e!.Message, Does.Contain("after 500 rows"));
+
+        var after = await w.QueryAsync<(long, long, long)>("select RunId, count(*), count(distinct CustomerId) from seg.vCustomerSegment group by RunId");
+        Assert.That(after, Is.EqualTo(before), "the previous run is still current and complete");
+        Assert.That(await w.QueryAsync<long>("select count(*) from seg.ModelRun"), Is.EqualTo(new[] { 1L }), "nothing of the failed run remains");
+
+        var ok = await new PublishService(w.Options, w.Folder, engine, NullLogger.Instance).PublishAsync([m]);
+        Assert.That(ok[0].Outcome, Is.EqualTo("published"), "a publish after the failure goes through");
+    }
+
+    [Test]
+    public async Task ALayerWithoutData_IsSkippedWithANotice_NeverAnError()
+    {
+        using var w = await DemoWarehouse.CreateAsync(600, survey: false);
+        var results = await SegmentJob.RefreshAsync(w.Options, w.Folder, ModelCatalog.Shipped().Models, ProcessType.Full, NullLogger.Instance, CancellationToken.None);
+        var survey = results.Single(r => r.Model == "customer-segments");
+        Assert.That(survey.Outcome, Is.EqualTo("skipped"));
+        Assert.That(survey.Notice, Does.Contain("no rows yet"));
+        var run = (await w.QueryAsync<(string, bool, string)>("select Status, IsCurrent, Notice from seg.ModelRun where Model = 'customer-segments'")).Single();
+        Assert.That(run.Item1, Is.EqualTo("Skipped"));
+        Assert.That(run.Item2, Is.False);
+        Assert.That(run.Item3, Does.Contain("no rows yet"));
+        Assert.That(results.Where(r => r.Model != "customer-segments").Select(r => r.Outcome), Is.All.EqualTo("published"));
+        var map = await w.QueryAsync<(long?, long?, long?, long)>("select MarketSegmentKey, BuyerSegmentKey, CustomerSegmentKey, Customers from seg.vPersonaMap");
+        Assert.That(map.Sum(x => x.Item4), Is.EqualTo(await w.QueryAsync<long>("select count(*) from dw.CustomerFeatures").ContinueWith(t => t.Result[0])));
+        Assert.That(map.All(x => x.Item3 is null && x.Item1 is not null && x.Item2 is not null), "the skipped layer is absent from the persona map");
+    }
+
+    [Test]
+    public async Task NameOverride_SurvivesLaterRuns()
+    {
+        using var w = await DemoWarehouse.CreateAsync(1200);
+        var m = ModelCatalog.Shipped().Select("buyer-clusters")[0];
+        await SegmentJob.RefreshAsync(w.Options, w.Folder, [m], ProcessType.Full, NullLogger.Instance, CancellationToken.None);
+        var key = (await w.QueryAsync<long>("select SegmentKey from seg.vSegment where Model = 'buyer-clusters' order by Population desc limit 1"))[0];
+        await using (var db = await w.Warehouse.OpenForWriteAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(db, "insert into seg.SegmentNameOverride values ('buyer-clusters', $key, 'Crown jewels', NULL, now())", new { key });
+        }
+
+        await SegmentJob.RefreshAsync(w.Options, w.Folder, [m], ProcessType.Full, NullLogger.Instance, CancellationToken.None);
+        Assert.That(await w.QueryAsync<long>("select count(*) from seg.ModelRun where Model = 'buyer-clusters'"), Is.EqualTo(new[] { 2L }));
+        Assert.That(await w.QueryAsync<string>($"select Name from seg.vSegment where SegmentKey = {key}"), Is.EqualTo(new[] { "Crown jewels" }));
+        Assert.That(await w.QueryAsync<string>($"select distinct SegmentName from seg.vCustomerSegment where SegmentKey = {key}"), Is.EqualTo(new[] { "Crown jewels" }));
+    }
+
+    [Test]
+    public async Task PublishThroughXmla_WritesTheSameRows_AsTheEmbeddedEngine()
+    {
+        using var direct = await DemoWarehouse.CreateAsync(1000);
+        var root = DemoWarehouse.NewRoot();
+        CopyFolder(direct.Root, root);
+        var models = ModelCatalog.Shipped().Models;
+        await SegmentJob.RefreshAsync(direct.Options, direct.Folder, models, ProcessType.Full, NullLogger.Instance, CancellationToken.None);
+
+        var viaXmla = new Core.Configuration.SegmentMinerOptions { DataDir = root };
+        var folder = new Warehouse.DataFolder(root);
+        var engine = new Embedded.EmbeddedMiningServer(new Warehouse.DuckDb.DuckDbWarehouse(folder, viaXmla.Warehouse), new Embedded.ModelStore(Path.Combine(root, "endpoint-models")));
+        var service = new XmlaService(engine, EndpointCatalog.Load(null), TimeSpan.FromMinutes(5));
+        await using (var endpoint = await XmlaEndpoint.StartAsync(service, new XmlaEndpointOptions { Urls = "http://127.0.0.1:0" }))
+        {
+            await using var server = new XmlaMiningServer(new XmlaClient(new XmlaClientOptions { Url = endpoint.Url, Retries = 0 }), "unused");
+            foreach (var m in models)
+            {
+                await server.DeployAsync(m);
+                await server.ProcessAsync(m, ProcessType.Full);
+            }
+
+            var results = await new PublishService(viaXmla, folder, server, NullLogger.Instance).PublishAsync(models);
+            Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo("published"));
+        }
+
+        using var copy = new WarehouseView(root);
+        foreach (var query in new[]
+        {
+            "select Model, SegmentKey, NodeUniqueName, Name, Description, Population, Share, TrainingSupport, IsRetired from seg.Segment order by all",
+            "select Model, AccountId, SegmentKey, Probability from seg.CustomerSegment order by all",
+            "select SegmentKey, Attribute, Value, Probability, Support, Mean, StdDev from seg.SegmentProfile order by all",
+            "select SegmentKey, Attribute, Value, Probability, Score, Rank from seg.SegmentCharacteristic order by all",
+            "select SegmentKey, Attribute, Value, Score, Favors from seg.SegmentDiscrimination order by all",
+            "select * from seg.PersonaMap order by all",
+            "select Model, Cases, Clusters, Parameters, DefinitionHash, Status, IsCurrent from seg.ModelRun order by all",
+        })
+        {
+            var expected = JsonSerializer.Serialize(await direct.QueryAsync<dynamic>(query));
+            var actual = JsonSerializer.Serialize(await copy.Warehouse.QueryAsync<dynamic>(query));
+            Assert.That(actual, Is.EqualTo(expected), query);
+        }
+
+        Assert.That(await copy.Warehouse.QueryAsync<string>("select distinct Engine from seg.ModelRun"), Is.EqualTo(new[] { "analysis-services" }));
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    /// <summary>An existing data folder, deleted afterwards.</summary>
+    private sealed class WarehouseView(string root) : IDisposable
+    {
+        public DemoWarehouse Warehouse { get; } = DemoWarehouse.Open(root);
+
+        public void Dispose() => Warehouse.Dispose();
+    }
+}
