@@ -174,9 +174,10 @@ public sealed class PublishTests
     }
 
     [Test]
-    public async Task NameOverride_SurvivesLaterRuns()
+    public async Task NameOverride_SurvivesLaterRuns_AndOldRunsGoPastTheRetention()
     {
         using var w = await DemoWarehouse.CreateAsync(1200);
+        w.Options.Publish.KeepRuns = 1;
         var m = ModelCatalog.Shipped().Select("buyer-clusters")[0];
         await SegmentJob.RefreshAsync(w.Options, w.Folder, [m], ProcessType.Full, NullLogger.Instance, CancellationToken.None);
         var key = (await w.QueryAsync<long>("select SegmentKey from seg.vSegment where Model = 'buyer-clusters' order by Population desc limit 1"))[0];
@@ -186,7 +187,8 @@ public sealed class PublishTests
         }
 
         await SegmentJob.RefreshAsync(w.Options, w.Folder, [m], ProcessType.Full, NullLogger.Instance, CancellationToken.None);
-        Assert.That(await w.QueryAsync<long>("select count(*) from seg.ModelRun where Model = 'buyer-clusters'"), Is.EqualTo(new[] { 2L }));
+        Assert.That(await w.QueryAsync<long>("select count(*) from seg.ModelRun where Model = 'buyer-clusters'"), Is.EqualTo(new[] { 1L }), "Publish:KeepRuns = 1");
+        Assert.That(await w.QueryAsync<long>("select count(distinct RunId) from seg.CustomerSegment"), Is.EqualTo(new[] { 1L }), "the old run's rows went with it");
         Assert.That(await w.QueryAsync<string>($"select Name from seg.vSegment where SegmentKey = {key}"), Is.EqualTo(new[] { "Crown jewels" }));
         Assert.That(await w.QueryAsync<string>($"select distinct SegmentName from seg.vCustomerSegment where SegmentKey = {key}"), Is.EqualTo(new[] { "Crown jewels" }));
     }
