@@ -109,34 +109,6 @@ internal static class Expectation
         return total;
     }
 
-    /// <summary>The classification entropy, the sum over cases of -sum_k r_k ln r_k (ICL's penalty), in case order.</summary>
-    public static double Entropy(Mixture m, CaseBuffer b)
-    {
-        var scores = new double[m.K];
-        var packed = new double[m.PaddedInputs];
-        var values = new double[m.Nc];
-        var entropy = 0.0;
-        for (var i = 0; i < b.Count; i++)
-        {
-            var states = b.States(i);
-            b.ValuesInto(i, values);
-            var missing = m.GatherInputs(values, packed);
-            m.LogJoint(states, packed, missing, scores);
-            var max = scores.Max();
-            var sum = Kernels.ExpShifted(scores, max);
-            for (var k = 0; k < m.K; k++)
-            {
-                var r = scores[k] / sum;
-                if (r > 1e-300)
-                {
-                    entropy -= r * Math.Log(r);
-                }
-            }
-        }
-
-        return entropy;
-    }
-
     /// <summary>One chunk's statistics. Fully optimized from the first call: a training run may be only a few iterations long.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static Statistics Chunk(Mixture m, CaseBuffer b, bool hard, int c)

@@ -114,11 +114,11 @@ internal sealed class Trainer
 
     /// <summary>
     /// CLUSTER_COUNT, or with 0 a count chosen on the first buffer (Microsoft's heuristic is undocumented; this one is
-    /// ours). Counts 1, 2, ... are fitted by EM and scored by ICL: BIC plus twice the classification entropy, so that
-    /// overlapping parts of one group cost what they are worth (Biernacki, Celeux and Govaert). Real groups are rarely
-    /// Gaussian, and the criterion keeps improving a little with every split of a group along its own internal
-    /// structure; so the count stops growing at the elbow: when a further split gains less than a fifth of the average
-    /// gain of the splits before it, or makes the criterion worse.
+    /// ours). Counts 1, 2, ... are fitted by EM and scored by BIC. Real groups are rarely Gaussian, and BIC keeps
+    /// improving a little with every split of a group along its own internal structure (a product count, a price
+    /// tier); so the count stops growing at the elbow: when a further split gains less than a fifth of the average gain
+    /// of the splits before it, or makes BIC worse. (An entropy penalty, ICL, was tried: it merged overlapping but
+    /// real attitude groups and did not stop the splits, which were well separated.)
     /// </summary>
     private int ChooseCount(CaseBuffer buffer)
     {
@@ -135,11 +135,11 @@ internal sealed class Trainer
             var m = Initialize(sample, k, candidates: Math.Min(3, _p.ModellingCardinality), hard: false);
             var (stats, _) = Fit(m, sample, null, null, CancellationToken.None, hard: false, maxIterations: 100);
             m.Maximize(stats);
-            var icl = Bic(m, stats.Objective, sample.Count) + (2 * Expectation.Entropy(m, sample));
-            _progress?.Invoke($"cluster count {k}: ICL {icl:0.0}");
+            var bic = Bic(m, stats.Objective, sample.Count);
+            _progress?.Invoke($"cluster count {k}: BIC {bic:0.0}");
             if (criteria.Count > 0)
             {
-                var gain = criteria[^1] - icl;
+                var gain = criteria[^1] - bic;
                 var average = criteria.Count == 1 ? 0 : (criteria[0] - criteria[^1]) / (criteria.Count - 1);
                 if (gain <= 0 || gain < ElbowShare * average)
                 {
@@ -147,7 +147,7 @@ internal sealed class Trainer
                 }
             }
 
-            criteria.Add(icl);
+            criteria.Add(bic);
             counts.Add(m.K);
         }
 
