@@ -117,8 +117,9 @@ internal sealed class Trainer
     /// ours). Counts 1, 2, ... are fitted by EM and scored by BIC. Real groups are rarely Gaussian, and BIC keeps
     /// improving a little with every split of a group along its own internal structure (a product count, a price
     /// tier); so the count stops growing at the elbow: when a further split gains less than a fifth of the average gain
-    /// of the splits before it, or makes BIC worse. (An entropy penalty, ICL, was tried: it merged overlapping but
-    /// real attitude groups and did not stop the splits, which were well separated.)
+    /// of the splits before it, or makes BIC worse; a count that would stop the search is fitted again from
+    /// MODELLING_CARDINALITY starts first, since one EM fit can land in a poor local optimum. (An entropy penalty, ICL,
+    /// was tried: it merged overlapping but real attitude groups and did not stop the splits, which were well separated.)
     /// </summary>
     private int ChooseCount(CaseBuffer buffer)
     {
@@ -130,25 +131,41 @@ internal sealed class Trainer
         var sample = Sample(buffer, 20_000, new Random(_p.ClusterSeed));
         var criteria = new List<double>();
         var counts = new List<int>();
-        for (var k = 1; k <= _p.MaximumSearchedClusterCount; k++)
+        (double Bic, int K) FitCount(int k, int candidates)
         {
-            var m = Initialize(sample, k, candidates: Math.Min(3, _p.ModellingCardinality), hard: false);
+            var m = Initialize(sample, k, candidates, hard: false);
             var (stats, _) = Fit(m, sample, null, null, CancellationToken.None, hard: false, maxIterations: 100);
             m.Maximize(stats);
-            var bic = Bic(m, stats.Objective, sample.Count);
+            return (Bic(m, stats.Objective, sample.Count), m.K);
+        }
+
+        for (var k = 1; k <= _p.MaximumSearchedClusterCount; k++)
+        {
+            var (bic, fitted) = FitCount(k, Math.Min(3, _p.ModellingCardinality));
             _progress?.Invoke($"cluster count {k}: BIC {bic:0.0}");
             if (criteria.Count > 0)
             {
-                var gain = criteria[^1] - bic;
                 var average = criteria.Count == 1 ? 0 : (criteria[0] - criteria[^1]) / (criteria.Count - 1);
-                if (gain <= 0 || gain < ElbowShare * average)
+                bool Elbow(double b) => criteria[^1] - b <= 0 || criteria[^1] - b < ElbowShare * average;
+                if (Elbow(bic) && _p.ModellingCardinality > 3)
+                {
+                    // A fit can land in a poor local optimum; before stopping here, try again from more starts.
+                    var retry = FitCount(k, _p.ModellingCardinality);
+                    if (retry.Bic < bic)
+                    {
+                        (bic, fitted) = retry;
+                        _progress?.Invoke($"cluster count {k}: BIC {bic:0.0} from {_p.ModellingCardinality} starts");
+                    }
+                }
+
+                if (Elbow(bic))
                 {
                     break;
                 }
             }
 
             criteria.Add(bic);
-            counts.Add(m.K);
+            counts.Add(fitted);
         }
 
         return counts[^1];
