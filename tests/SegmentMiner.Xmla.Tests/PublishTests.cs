@@ -125,6 +125,30 @@ public sealed class PublishTests
         Assert.That(runs.Select(r => r.Item2), Is.EqualTo(new[] { false, true }), "the old run is kept for history, the new one is current");
     }
 
+    [Test]
+    public async Task DemoAgainAfterAnIncrement_KeepsTheBuyerSegmentsKeysAndNames()
+    {
+        var root = DemoWarehouse.NewRoot();
+        try
+        {
+            const string query = "select SegmentKey, Name from seg.vSegment where Model = 'buyer-clusters' and not IsRetired order by SegmentKey";
+            Assert.That((await _cli.RunAsync("demo", "--customers", "4000", "--data-dir", root)).Code, Is.Zero);
+            var before = (await _cli.RunAsync("sql", query, "--format", "csv", "--data-dir", root)).Out;
+            var increment = await _cli.RunAsync("sources", "generate", "--customers", "4000", "--seed", "42", "--increment", "1", "--out", Path.Combine(root, "sources"));
+            Assert.That(increment.Code, Is.Zero, increment.Err);
+            var again = await _cli.RunAsync("demo", "--customers", "4000", "--data-dir", root);
+            Assert.That(again.Code, Is.Zero, again.Err);
+            Assert.That(again.Err, Does.Contain("run 4 published"), "new data: processed and published again");
+            // Every segment keeps its key and its name (new data may add a segment, such as customers who just churned).
+            var after = (await _cli.RunAsync("sql", query, "--format", "csv", "--data-dir", root)).Out;
+            Assert.That(after.Split("\r\n"), Is.SupersetOf(before.Split("\r\n")), after);
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
     private static async Task<Dictionary<string, long>> Membership(DemoWarehouse w) =>
         (await w.QueryAsync<(string, long)>("select CustomerId, SegmentKey from seg.vCustomerSegment where Model = 'buyer-clusters'")).ToDictionary(x => x.Item1, x => x.Item2);
 

@@ -150,7 +150,25 @@ public sealed class PublishService(SegmentMinerOptions options, DataFolder folde
         var personas = new Personas(options.Sync.ReportingCurrency);
         var segments = new List<(long Key, string? Node, string Name, string Description, long Population, double Support, bool Retired, double? Similarity, string Status)>();
         var traits = nodes.Select(n => personas.Traits(clusterProfiles[n.NodeUniqueName], population)).ToList();
-        var names = Personas.Names(traits);
+        // A segment that keeps its key keeps its name; new segments get fresh names that differ from those.
+        var names = Personas.Names(traits).ToList();
+        var kept = new HashSet<string>(Enumerable.Range(0, nodes.Count).Where(i => matches[i] is not null).Select(i => active[matches[i]!.Value.Previous].Name), StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (matches[i] is { } kept0)
+            {
+                names[i] = active[kept0.Previous].Name;
+            }
+            else
+            {
+                var baseName = names[i];
+                for (var k = 2; kept.Contains(names[i]); k++)
+                {
+                    names[i] = $"{baseName} ({k})";
+                }
+            }
+        }
+
         for (var i = 0; i < nodes.Count; i++)
         {
             var n = nodes[i];
