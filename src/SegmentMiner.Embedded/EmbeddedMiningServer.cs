@@ -112,12 +112,16 @@ public sealed class EmbeddedMiningServer(DuckDbWarehouse warehouse, ModelStore s
         }
     }
 
-    /// <summary>The processed model (loaded once from its file).</summary>
+    /// <summary>
+    /// The processed model, loaded from its file and kept while its state says it is the same processing (another
+    /// process, a scheduled run say, may have processed it again since).
+    /// </summary>
     public ClusteringModel Trained(string model)
     {
+        var state = store.ReadState(model);
         lock (_gate)
         {
-            if (_loaded.TryGetValue(model, out var m))
+            if (_loaded.TryGetValue(model, out var m) && state is not null && m.ProcessedAt == state.ProcessedAt)
             {
                 return m;
             }
