@@ -1,0 +1,219 @@
+using Dapper;
+using DuckDB.NET.Data;
+using SegmentMiner.Core;
+using SegmentMiner.Warehouse.DuckDb;
+
+namespace SegmentMiner.Warehouse.Publishing;
+
+/// <summary>
+/// The seg schema in the DuckDB warehouse. Every call opens its own connection and closes it, so nothing holds the
+/// file while a mining server reads the case views (DuckDB refuses a second configuration of an open file).
+/// </summary>
+public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : ISegmentStore
+{
+    public async Task<long> CountAsync(string schema, string view, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
+        return await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {Identifiers.QuoteAnsi(schema)}.{Identifiers.QuoteAnsi(view)}");
+    }
+
+    public async Task<long> CustomersAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
+        return await db.ExecuteScalarAsync<long>("SELECT count(*) FROM dw.CustomerFeatures");
+    }
+
+    public async Task<CurrentRun?> CurrentRunAsync(string model, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
+        return (await db.QueryAsync<(long, DateTime?, string)>(
+                "SELECT RunId, ProcessedAt, DefinitionHash FROM seg.ModelRun WHERE Model = $model AND IsCurrent", new { model }))
+            .Select(r => new CurrentRun(r.Item1, r.Item2, r.Item3)).FirstOrDefault();
+    }
+
+    public async Task<IReadOnlyList<StoredSegment>> SegmentsAsync(long run, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
+        return (await db.QueryAsync<(long, string?, string, string, bool)>(
+                "SELECT SegmentKey, NodeUniqueName, Name, Description, IsRetired FROM seg.Segment WHERE RunId = $run ORDER BY SegmentKey", new { run }))
+            .Select(r => new StoredSegment(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5)).ToList();
+    }
+
+    public async Task<IReadOnlyList<ProfileRecord>> ProfilesAsync(long run, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
+        return (await db.QueryAsync<(long, string, string, double, double, double?, double?)>(
+                "SELECT SegmentKey, Attribute, Value, Probability, Support, Mean, StdDev FROM seg.SegmentProfile WHERE RunId = $run", new { run }))
+            .Select(r => new ProfileRecord(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7)).ToList();
+    }
+
+    public async Task<long> NextSegmentKeyAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
+        return (await db.ExecuteScalarAsync<long?>("SELECT max(SegmentKey) FROM seg.Segment") ?? 0) + 1;
+    }
+
+    public async Task<long> WriteSkippedAsync(RunHeader header, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
+        await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        var run = await InsertRunAsync(db, header);
+        await tx.CommitAsync(cancellationToken);
+        return run;
+    }
+
+    public async Task<long> WriteRunAsync(RunData data, int keepRuns, Action<long>? afterMembershipRows, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
+        await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        var run = await InsertRunAsync(db, data.Header);
+        var model = data.Header.Model;
+        await InsertRowsAsync(db, "seg.Segment", ["RunId", "SegmentKey", "Model", "NodeUniqueName", "Name", "Description", "Population", "Share", "TrainingSupport", "Level", "IsRetired", "MatchSimilarity"],
+            data.Segments.Select(s => new object?[] { run, s.Key, model, s.Node, s.Name, s.Description, s.Population, s.Share, s.TrainingSupport, "account", s.Retired, s.Similarity }));
+        await InsertRowsAsync(db, "seg.SegmentProfile", ["RunId", "SegmentKey", "Attribute", "Value", "Probability", "Support", "Mean", "StdDev"],
+            data.Profiles.Select(p => new object?[] { run, p.Key, p.Attribute, p.Value, p.Probability, p.Support, p.Mean, p.StdDev }));
+        await InsertRowsAsync(db, "seg.SegmentCharacteristic", ["RunId", "SegmentKey", "Attribute", "Value", "Probability", "Score", "Rank"],
+            data.Characteristics.Select(c => new object?[] { run, c.Key, c.Attribute, c.Value, c.Probability, c.Score, c.Rank }));
+        await InsertRowsAsync(db, "seg.SegmentDiscrimination", ["RunId", "SegmentKey", "Attribute", "Value", "Score", "Favors"],
+            data.Discrimination.Select(d => new object?[] { run, d.Key, d.Attribute, d.Value, d.Score, d.Favors }));
+
+        // Every current customer, exactly once: its predicted segment, or the model's "not profiled" segment.
+        await db.ExecuteAsync("CREATE TEMP TABLE publish_prediction (AccountId VARCHAR, SegmentKey BIGINT, Probability DOUBLE)");
+        long written = 0;
+        foreach (var chunk in data.Memberships.Chunk(500))
+        {
+            await InsertRowsAsync(db, "publish_prediction", ["AccountId", "SegmentKey", "Probability"], chunk.Select(p => new object?[] { p.AccountId, p.Key, p.Probability }));
+            written += chunk.Length;
+            afterMembershipRows?.Invoke(written);
+        }
+
+        await db.ExecuteAsync(
+            """
+            INSERT INTO seg.CustomerSegment
+            SELECT $run, $model, f.AccountId, COALESCE(p.SegmentKey, $unscored), COALESCE(p.Probability, 1.0)
+            FROM dw.CustomerFeatures f LEFT JOIN publish_prediction p ON p.AccountId = f.AccountId
+            """, new { run, model, unscored = data.UnscoredKey });
+        await db.ExecuteAsync("DROP TABLE publish_prediction");
+        await db.ExecuteAsync(
+            """
+            INSERT INTO seg.SegmentMigration
+            SELECT $run, $model, $previous, p.SegmentKey, c.SegmentKey, count(*)
+            FROM (SELECT AccountId, SegmentKey FROM seg.CustomerSegment WHERE RunId = $run) c
+            FULL OUTER JOIN (SELECT AccountId, SegmentKey FROM seg.CustomerSegment WHERE RunId = $previous) p ON p.AccountId = c.AccountId
+            GROUP BY p.SegmentKey, c.SegmentKey
+            """, new { run, model, previous = data.PreviousRunId });
+
+        // Only now does the run become current; old runs past the retention go, with their rows.
+        await db.ExecuteAsync("UPDATE seg.ModelRun SET IsCurrent = (RunId = $run) WHERE Model = $model", new { run, model });
+        var expired = (await db.QueryAsync<long>("SELECT RunId FROM seg.ModelRun WHERE Model = $model ORDER BY RunId DESC OFFSET $keep", new { model, keep = Math.Max(1, keepRuns) })).ToList();
+        foreach (var table in SegmentTables.WithRuns)
+        {
+            foreach (var old in expired)
+            {
+                await db.ExecuteAsync($"DELETE FROM {table} WHERE RunId = $old", new { old });
+            }
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        return run;
+    }
+
+    public async Task RebuildPersonaMapAsync(string market, string buyer, string survey, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
+        await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        await db.ExecuteAsync("DELETE FROM seg.PersonaMap");
+        await db.ExecuteAsync(PersonaMapSql, new { market, buyer, survey });
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<long> InsertRunAsync(DuckDBConnection db, RunHeader h)
+    {
+        var run = (await db.ExecuteScalarAsync<long?>("SELECT max(RunId) FROM seg.ModelRun") ?? 0) + 1;
+        var batch = (await db.QueryAsync<(long BatchId, DateTime AsOf)>(
+            "SELECT BatchId, CAST(AsOfDate AS TIMESTAMP) FROM ops.Batch WHERE Status = 'Committed' ORDER BY BatchId DESC LIMIT 1")).Cast<(long, DateTime)?>().FirstOrDefault();
+        await InsertRowsAsync(db, "seg.ModelRun",
+            ["RunId", "Model", "Engine", "ProcessedAt", "PublishedAt", "Cases", "Clusters", "Parameters", "DefinitionHash", "BatchId", "AsOfDate", "Status", "IsCurrent", "Notice"],
+            [[run, h.Model, h.Engine, h.ProcessedAt, DateTime.UtcNow, h.Cases, h.Clusters, h.Parameters, h.DefinitionHash, batch?.Item1, batch?.Item2, h.Status, false, h.Notice]]);
+        return run;
+    }
+
+    /// <summary>Multi-row parameterized inserts, 200 rows a statement.</summary>
+    private static async Task InsertRowsAsync(DuckDBConnection db, string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows)
+    {
+        foreach (var chunk in rows.Chunk(200))
+        {
+            var parameters = new DynamicParameters();
+            var values = new List<string>();
+            for (var r = 0; r < chunk.Length; r++)
+            {
+                var names = new List<string>();
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    var name = $"p{r}_{c}";
+                    parameters.Add(name, chunk[r][c]);
+                    names.Add("$" + name);
+                }
+
+                values.Add("(" + string.Join(", ", names) + ")");
+            }
+
+            await db.ExecuteAsync($"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES {string.Join(", ", values)}", parameters);
+        }
+    }
+
+    /// <summary>
+    /// Every combination of current segments with its customers, revenue (billed in 12 months) and shares;
+    /// ExpectedShare is the share it would hold if the layers were independent. Golden: at least twice its expected
+    /// share of customers (and at least 1% of them, 10 customers), or at least twice as much revenue as customers.
+    /// Gap: more revenue than customers but fewer products than average. Overlap: a product or more above average.
+    /// The SQL Server store applies the same rules.
+    /// </summary>
+    private const string PersonaMapSql =
+        """
+        INSERT INTO seg.PersonaMap
+        WITH cur AS (
+            SELECT c.Model, c.AccountId, c.SegmentKey FROM seg.CustomerSegment c JOIN seg.ModelRun r ON r.RunId = c.RunId AND r.IsCurrent),
+        cust AS (
+            SELECT f.AccountId, COALESCE(CAST(f.Billed12m AS DOUBLE), 0) AS Revenue, f.ActiveProducts AS Products,
+                   m.SegmentKey AS MarketKey, b.SegmentKey AS BuyerKey, s.SegmentKey AS SurveyKey
+            FROM dw.CustomerFeatures f
+            LEFT JOIN cur m ON m.AccountId = f.AccountId AND m.Model = $market
+            LEFT JOIN cur b ON b.AccountId = f.AccountId AND b.Model = $buyer
+            LEFT JOIN cur s ON s.AccountId = f.AccountId AND s.Model = $survey),
+        tot AS (SELECT count(*) AS N, sum(Revenue) AS R, avg(Products) AS P FROM cust),
+        ms AS (SELECT MarketKey, count(*) * 1.0 / (SELECT N FROM tot) AS Share FROM cust GROUP BY MarketKey),
+        bs AS (SELECT BuyerKey, count(*) * 1.0 / (SELECT N FROM tot) AS Share FROM cust GROUP BY BuyerKey),
+        ss AS (SELECT SurveyKey, count(*) * 1.0 / (SELECT N FROM tot) AS Share FROM cust GROUP BY SurveyKey),
+        combo AS (
+            SELECT MarketKey, BuyerKey, SurveyKey, count(*) AS Customers, sum(Revenue) AS Revenue, avg(Products) AS AvgProducts
+            FROM cust GROUP BY MarketKey, BuyerKey, SurveyKey),
+        scored AS (
+            SELECT c.*, c.Customers * 1.0 / t.N AS CustomerShare, CASE WHEN t.R > 0 THEN c.Revenue / t.R ELSE 0 END AS RevenueShare,
+                   ms.Share * bs.Share * ss.Share AS ExpectedShare, t.N AS N, t.P AS P
+            FROM combo c CROSS JOIN tot t
+            JOIN ms ON ms.MarketKey IS NOT DISTINCT FROM c.MarketKey
+            JOIN bs ON bs.BuyerKey IS NOT DISTINCT FROM c.BuyerKey
+            JOIN ss ON ss.SurveyKey IS NOT DISTINCT FROM c.SurveyKey),
+        flagged AS (
+            SELECT *,
+                   (CustomerShare >= 2 * ExpectedShare AND Customers >= greatest(10, 0.01 * N)) OR (RevenueShare >= 2 * CustomerShare AND Customers >= 10) AS Golden,
+                   RevenueShare > CustomerShare AND AvgProducts < P AS Gap,
+                   AvgProducts >= P + 1 AS Overlap
+            FROM scored)
+        SELECT MarketKey, BuyerKey, SurveyKey, Customers, Revenue, CustomerShare, RevenueShare, ExpectedShare, AvgProducts, Golden,
+               concat_ws(',', CASE WHEN Golden THEN 'golden' END, CASE WHEN Gap THEN 'gap' END, CASE WHEN Overlap THEN 'overlap' END)
+        FROM flagged
+        ORDER BY Customers DESC
+        """;
+}
+
+/// <summary>What both dialects share about the seg tables.</summary>
+public static class SegmentTables
+{
+    /// <summary>The tables whose rows belong to a run (the run's own row last).</summary>
+    public static readonly string[] WithRuns =
+    [
+        "seg.Segment", "seg.SegmentProfile", "seg.SegmentCharacteristic", "seg.SegmentDiscrimination", "seg.CustomerSegment", "seg.SegmentMigration", "seg.ModelRun",
+    ];
+}

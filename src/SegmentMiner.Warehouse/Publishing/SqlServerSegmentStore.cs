@@ -1,0 +1,246 @@
+using System.Data;
+using Dapper;
+using Microsoft.Data.SqlClient;
+using SegmentMiner.Core;
+using SegmentMiner.Warehouse.SqlServer;
+
+namespace SegmentMiner.Warehouse.Publishing;
+
+/// <summary>
+/// The seg schema in a SQL Server warehouse: the same operations as <see cref="DuckDbSegmentStore"/> in T-SQL.
+/// Customer memberships go through SqlBulkCopy into a temporary table. A run is written in one transaction that
+/// first takes an application lock, so publishers on different machines queue rather than interleave.
+/// </summary>
+public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : ISegmentStore
+{
+    internal const string NextRun = "SELECT ISNULL(MAX(RunId), 0) + 1 FROM seg.ModelRun WITH (UPDLOCK, HOLDLOCK);";
+
+    internal const string LastBatch = "SELECT TOP (1) BatchId, CAST(AsOfDate AS DATETIME2) AS AsOfDate FROM ops.Batch WHERE Status = N'Committed' ORDER BY BatchId DESC;";
+
+    internal const string InsertRun =
+        """
+        INSERT INTO seg.ModelRun (RunId, Model, Engine, ProcessedAt, PublishedAt, Cases, Clusters, Parameters, DefinitionHash, BatchId, AsOfDate, Status, IsCurrent, Notice)
+        VALUES (@RunId, @Model, @Engine, @ProcessedAt, SYSUTCDATETIME(), @Cases, @Clusters, @Parameters, @DefinitionHash, @BatchId, @AsOfDate, @Status, 0, @Notice);
+        """;
+
+    internal const string CreateTemp = "CREATE TABLE #publish_prediction (AccountId NVARCHAR(64) NOT NULL PRIMARY KEY, SegmentKey BIGINT NOT NULL, Probability FLOAT NOT NULL);";
+
+    internal const string InsertMemberships =
+        """
+        INSERT INTO seg.CustomerSegment (RunId, Model, AccountId, SegmentKey, Probability)
+        SELECT @run, @model, f.AccountId, COALESCE(p.SegmentKey, @unscored), COALESCE(p.Probability, 1.0)
+        FROM dw.CustomerFeatures f LEFT JOIN #publish_prediction p ON p.AccountId = f.AccountId;
+        DROP TABLE #publish_prediction;
+        """;
+
+    internal const string InsertMigration =
+        """
+        INSERT INTO seg.SegmentMigration (RunId, Model, PreviousRunId, FromSegmentKey, ToSegmentKey, Customers)
+        SELECT @run, @model, @previous, p.SegmentKey, c.SegmentKey, COUNT_BIG(*)
+        FROM (SELECT AccountId, SegmentKey FROM seg.CustomerSegment WHERE RunId = @run) c
+        FULL OUTER JOIN (SELECT AccountId, SegmentKey FROM seg.CustomerSegment WHERE RunId = @previous) p ON p.AccountId = c.AccountId
+        GROUP BY p.SegmentKey, c.SegmentKey;
+        """;
+
+    internal const string MakeCurrent = "UPDATE seg.ModelRun SET IsCurrent = CASE WHEN RunId = @run THEN 1 ELSE 0 END WHERE Model = @model;";
+
+    internal const string ExpiredRuns = "SELECT RunId FROM seg.ModelRun WHERE Model = @model ORDER BY RunId DESC OFFSET @keep ROWS;";
+
+    internal const string Lock = "EXEC sp_getapplock @Resource = N'SegmentMiner.publish', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 600000;";
+
+    /// <summary>The same rules as the DuckDB store's persona map (see there), in T-SQL 2016.</summary>
+    internal const string PersonaMapSql =
+        """
+        DELETE FROM seg.PersonaMap;
+        WITH cur AS (
+            SELECT c.Model, c.AccountId, c.SegmentKey FROM seg.CustomerSegment c JOIN seg.ModelRun r ON r.RunId = c.RunId AND r.IsCurrent = 1),
+        cust AS (
+            SELECT f.AccountId, COALESCE(CAST(f.Billed12m AS FLOAT), 0) AS Revenue, CAST(f.ActiveProducts AS FLOAT) AS Products,
+                   m.SegmentKey AS MarketKey, b.SegmentKey AS BuyerKey, s.SegmentKey AS SurveyKey
+            FROM dw.CustomerFeatures f
+            LEFT JOIN cur m ON m.AccountId = f.AccountId AND m.Model = @market
+            LEFT JOIN cur b ON b.AccountId = f.AccountId AND b.Model = @buyer
+            LEFT JOIN cur s ON s.AccountId = f.AccountId AND s.Model = @survey),
+        tot AS (SELECT COUNT_BIG(*) AS N, SUM(Revenue) AS R, AVG(Products) AS P FROM cust),
+        ms AS (SELECT MarketKey, COUNT_BIG(*) * 1.0 / (SELECT N FROM tot) AS Share FROM cust GROUP BY MarketKey),
+        bs AS (SELECT BuyerKey, COUNT_BIG(*) * 1.0 / (SELECT N FROM tot) AS Share FROM cust GROUP BY BuyerKey),
+        ss AS (SELECT SurveyKey, COUNT_BIG(*) * 1.0 / (SELECT N FROM tot) AS Share FROM cust GROUP BY SurveyKey),
+        combo AS (
+            SELECT MarketKey, BuyerKey, SurveyKey, COUNT_BIG(*) AS Customers, SUM(Revenue) AS Revenue, AVG(Products) AS AvgProducts
+            FROM cust GROUP BY MarketKey, BuyerKey, SurveyKey),
+        scored AS (
+            SELECT c.MarketKey, c.BuyerKey, c.SurveyKey, c.Customers, c.Revenue, c.AvgProducts,
+                   c.Customers * 1.0 / t.N AS CustomerShare, CASE WHEN t.R > 0 THEN c.Revenue / t.R ELSE 0 END AS RevenueShare,
+                   ms.Share * bs.Share * ss.Share AS ExpectedShare, t.N AS N, t.P AS P
+            FROM combo c CROSS JOIN tot t
+            JOIN ms ON (ms.MarketKey = c.MarketKey OR (ms.MarketKey IS NULL AND c.MarketKey IS NULL))
+            JOIN bs ON (bs.BuyerKey = c.BuyerKey OR (bs.BuyerKey IS NULL AND c.BuyerKey IS NULL))
+            JOIN ss ON (ss.SurveyKey = c.SurveyKey OR (ss.SurveyKey IS NULL AND c.SurveyKey IS NULL))),
+        flagged AS (
+            SELECT *,
+                   CASE WHEN (CustomerShare >= 2 * ExpectedShare AND Customers >= 10 AND Customers >= 0.01 * N)
+                          OR (RevenueShare >= 2 * CustomerShare AND Customers >= 10) THEN 1 ELSE 0 END AS Golden,
+                   CASE WHEN RevenueShare > CustomerShare AND AvgProducts < P THEN 1 ELSE 0 END AS Gap,
+                   CASE WHEN AvgProducts >= P + 1 THEN 1 ELSE 0 END AS Overlap
+            FROM scored)
+        INSERT INTO seg.PersonaMap (MarketSegmentKey, BuyerSegmentKey, CustomerSegmentKey, Customers, Revenue, CustomerShare, RevenueShare, ExpectedShare, AvgProducts, IsGolden, Flags)
+        SELECT MarketKey, BuyerKey, SurveyKey, Customers, Revenue, CustomerShare, RevenueShare, ExpectedShare, AvgProducts, Golden,
+               CONCAT_WS(N',', CASE WHEN Golden = 1 THEN N'golden' END, CASE WHEN Gap = 1 THEN N'gap' END, CASE WHEN Overlap = 1 THEN N'overlap' END)
+        FROM flagged;
+        """;
+
+    /// <summary>Every T-SQL statement of this store, for the tests that parse them.</summary>
+    internal static IEnumerable<(string Name, string Sql)> Statements() =>
+    [
+        (nameof(NextRun), NextRun), (nameof(LastBatch), LastBatch), (nameof(InsertRun), InsertRun), (nameof(CreateTemp), CreateTemp),
+        (nameof(InsertMemberships), InsertMemberships), (nameof(InsertMigration), InsertMigration), (nameof(MakeCurrent), MakeCurrent),
+        (nameof(ExpiredRuns), ExpiredRuns), (nameof(Lock), Lock), (nameof(PersonaMapSql), PersonaMapSql),
+    ];
+
+    public async Task<long> CountAsync(string schema, string view, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenAsync(cancellationToken);
+        return await db.ExecuteScalarAsync<long>($"SELECT COUNT_BIG(*) FROM {Identifiers.QuoteBracket(schema)}.{Identifiers.QuoteBracket(view)};");
+    }
+
+    public async Task<long> CustomersAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenAsync(cancellationToken);
+        return await db.ExecuteScalarAsync<long>("SELECT COUNT_BIG(*) FROM dw.CustomerFeatures;");
+    }
+
+    public async Task<CurrentRun?> CurrentRunAsync(string model, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenAsync(cancellationToken);
+        return (await db.QueryAsync<(long, DateTime?, string)>(
+                "SELECT RunId, ProcessedAt, DefinitionHash FROM seg.ModelRun WHERE Model = @model AND IsCurrent = 1;", new { model }))
+            .Select(r => new CurrentRun(r.Item1, r.Item2, r.Item3)).FirstOrDefault();
+    }
+
+    public async Task<IReadOnlyList<StoredSegment>> SegmentsAsync(long run, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenAsync(cancellationToken);
+        return (await db.QueryAsync<(long, string?, string, string, bool)>(
+                "SELECT SegmentKey, NodeUniqueName, Name, Description, IsRetired FROM seg.Segment WHERE RunId = @run ORDER BY SegmentKey;", new { run }))
+            .Select(r => new StoredSegment(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5)).ToList();
+    }
+
+    public async Task<IReadOnlyList<ProfileRecord>> ProfilesAsync(long run, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenAsync(cancellationToken);
+        return (await db.QueryAsync<(long, string, string, double, double, double?, double?)>(
+                "SELECT SegmentKey, Attribute, Value, Probability, Support, Mean, StdDev FROM seg.SegmentProfile WHERE RunId = @run;", new { run }))
+            .Select(r => new ProfileRecord(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7)).ToList();
+    }
+
+    public async Task<long> NextSegmentKeyAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenAsync(cancellationToken);
+        return await db.ExecuteScalarAsync<long>("SELECT ISNULL(MAX(SegmentKey), 0) + 1 FROM seg.Segment;");
+    }
+
+    public async Task<long> WriteSkippedAsync(RunHeader header, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenAsync(cancellationToken);
+        await using var tx = (SqlTransaction)await db.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await db.ExecuteAsync(Lock, transaction: tx);
+        var run = await InsertRunAsync(db, tx, header);
+        await tx.CommitAsync(cancellationToken);
+        return run;
+    }
+
+    public async Task<long> WriteRunAsync(RunData data, int keepRuns, Action<long>? afterMembershipRows, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenAsync(cancellationToken);
+        await using var tx = (SqlTransaction)await db.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await db.ExecuteAsync(Lock, transaction: tx, commandTimeout: 660);
+        var taken = await db.ExecuteScalarAsync<long>("SELECT ISNULL(MAX(SegmentKey), 0) FROM seg.Segment;", transaction: tx);
+        if (taken >= data.FirstNewKey && data.Segments.Any(x => x.Key >= data.FirstNewKey))
+        {
+            throw new WarehouseException("another publish minted segment keys meanwhile; run publish again");
+        }
+
+        var run = await InsertRunAsync(db, tx, data.Header);
+        var model = data.Header.Model;
+        await BulkAsync(db, tx, "seg.Segment", ["RunId", "SegmentKey", "Model", "NodeUniqueName", "Name", "Description", "Population", "Share", "TrainingSupport", "Level", "IsRetired", "MatchSimilarity"],
+            data.Segments.Select(s => new object?[] { run, s.Key, model, s.Node, s.Name, s.Description, s.Population, s.Share, s.TrainingSupport, "account", s.Retired, s.Similarity }), cancellationToken);
+        await BulkAsync(db, tx, "seg.SegmentProfile", ["RunId", "SegmentKey", "Attribute", "Value", "Probability", "Support", "Mean", "StdDev"],
+            data.Profiles.Select(p => new object?[] { run, p.Key, p.Attribute, p.Value, p.Probability, p.Support, p.Mean, p.StdDev }), cancellationToken);
+        await BulkAsync(db, tx, "seg.SegmentCharacteristic", ["RunId", "SegmentKey", "Attribute", "Value", "Probability", "Score", "Rank"],
+            data.Characteristics.Select(c => new object?[] { run, c.Key, c.Attribute, c.Value, c.Probability, c.Score, c.Rank }), cancellationToken);
+        await BulkAsync(db, tx, "seg.SegmentDiscrimination", ["RunId", "SegmentKey", "Attribute", "Value", "Score", "Favors"],
+            data.Discrimination.Select(d => new object?[] { run, d.Key, d.Attribute, d.Value, d.Score, d.Favors }), cancellationToken);
+
+        await db.ExecuteAsync(CreateTemp, transaction: tx);
+        long written = 0;
+        foreach (var chunk in data.Memberships.Chunk(5000))
+        {
+            await BulkAsync(db, tx, "#publish_prediction", ["AccountId", "SegmentKey", "Probability"], chunk.Select(p => new object?[] { p.AccountId, p.Key, p.Probability }), cancellationToken);
+            written += chunk.Length;
+            afterMembershipRows?.Invoke(written);
+        }
+
+        await db.ExecuteAsync(InsertMemberships, new { run, model, unscored = data.UnscoredKey }, tx);
+        await db.ExecuteAsync(InsertMigration, new { run, model, previous = data.PreviousRunId }, tx);
+        await db.ExecuteAsync(MakeCurrent, new { run, model }, tx);
+        var expired = (await db.QueryAsync<long>(ExpiredRuns, new { model, keep = Math.Max(1, keepRuns) }, tx)).ToList();
+        foreach (var table in SegmentTables.WithRuns)
+        {
+            foreach (var old in expired)
+            {
+                await db.ExecuteAsync($"DELETE FROM {table} WHERE RunId = @old;", new { old }, tx);
+            }
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        return run;
+    }
+
+    public async Task RebuildPersonaMapAsync(string market, string buyer, string survey, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenAsync(cancellationToken);
+        await using var tx = (SqlTransaction)await db.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await db.ExecuteAsync(Lock, transaction: tx, commandTimeout: 660);
+        await db.ExecuteAsync(PersonaMapSql, new { market, buyer, survey }, tx);
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<long> InsertRunAsync(SqlConnection db, SqlTransaction tx, RunHeader h)
+    {
+        var run = await db.ExecuteScalarAsync<long>(NextRun, transaction: tx);
+        var batch = (await db.QueryAsync<(long BatchId, DateTime AsOfDate)>(LastBatch, transaction: tx)).Cast<(long, DateTime)?>().FirstOrDefault();
+        await db.ExecuteAsync(InsertRun, new
+        {
+            RunId = run, h.Model, h.Engine, h.ProcessedAt, h.Cases, h.Clusters, h.Parameters, h.DefinitionHash,
+            BatchId = batch?.Item1, AsOfDate = batch?.Item2, h.Status, h.Notice,
+        }, tx);
+        return run;
+    }
+
+    private static async Task BulkAsync(SqlConnection db, SqlTransaction tx, string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken ct)
+    {
+        using var data = new DataTable();
+        foreach (var c in columns)
+        {
+            data.Columns.Add(c, typeof(object));
+        }
+
+        foreach (var r in rows)
+        {
+            data.Rows.Add(r.Select(v => v ?? DBNull.Value).ToArray());
+        }
+
+        if (data.Rows.Count == 0)
+        {
+            return;
+        }
+
+        using var bulk = new SqlBulkCopy(db, SqlBulkCopyOptions.CheckConstraints, tx) { DestinationTableName = table, BulkCopyTimeout = 0 };
+        foreach (var c in columns)
+        {
+            bulk.ColumnMappings.Add(c, c);
+        }
+
+        await bulk.WriteToServerAsync(data, ct);
+    }
+}
