@@ -198,6 +198,29 @@ public sealed class PublishTests
     }
 
     [Test]
+    public async Task ASegmentThatVanishesAndComesBack_GetsItsKeyAndNameBack()
+    {
+        using var w = await DemoWarehouse.CreateAsync(2000);
+        var shipped = ModelCatalog.Shipped().Select("buyer-clusters")[0];
+        ModelDefinition WithCount(int k) => shipped with { Model = shipped.Model with { Parameters = new Dictionary<string, double> { ["CLUSTER_COUNT"] = k } } };
+        async Task<Dictionary<long, string>> PublishAsync(int k)
+        {
+            await SegmentJob.RefreshAsync(w.Options, w.Folder, [WithCount(k)], ProcessType.Full, NullLogger.Instance, CancellationToken.None);
+            return (await w.QueryAsync<(long, string)>("select SegmentKey, Name from seg.vSegment where Model = 'buyer-clusters' and not IsRetired"))
+                .ToDictionary(x => x.Item1, x => x.Item2);
+        }
+
+        var five = await PublishAsync(5);
+        var four = await PublishAsync(4);
+        Assert.That(four, Has.Count.EqualTo(4));
+        var retired = await w.QueryAsync<long>("select SegmentKey from seg.vSegment where Model = 'buyer-clusters' and IsRetired");
+        Assert.That(retired, Is.Not.Empty, "a segment left without a cluster is retired");
+        var again = await PublishAsync(5);
+        Assert.That(again.Keys.Order(), Is.EqualTo(five.Keys.Order()), "the planted groups are back under their keys");
+        Assert.That(again, Is.EquivalentTo(five), "and their names");
+    }
+
+    [Test]
     public async Task NameOverride_SurvivesLaterRuns_AndOldRunsGoPastTheRetention()
     {
         using var w = await DemoWarehouse.CreateAsync(1200);

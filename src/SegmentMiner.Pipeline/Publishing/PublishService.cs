@@ -123,8 +123,23 @@ public sealed class PublishService(SegmentMinerOptions options, DataFolder folde
         var clusterProfiles = ClusterProfile.From(profiles, r => r.NodeUniqueName);
         var population = clusterProfiles["000"];
 
-        // Match this run's clusters to the previous run's active segments.
+        // Match this run's clusters to the previous run's active segments, and to segments retired earlier (a cluster
+        // that comes back gets its key and name back).
         var active = previous.Where(p => p.Node is not null && !p.Retired && previousProfiles.ContainsKey(Key(p.Key))).ToList();
+        var activeCount = active.Count;
+        if (current is not null)
+        {
+            foreach (var (segment, profile) in await store.RetiredAsync(m.Name, current.RunId, ct))
+            {
+                var stored = ClusterProfile.From(profile.Select(r => new ProfileRow(Key(r.Key), "", r.Attribute, r.Value, r.Probability, r.Support, r.Mean, r.StdDev)), r => r.NodeUniqueName);
+                if (stored.TryGetValue(Key(segment.Key), out var p))
+                {
+                    active.Add(segment);
+                    previousProfiles[Key(segment.Key)] = p;
+                }
+            }
+        }
+
         var matches = SegmentMatcher.Match(nodes.Select(n => clusterProfiles[n.NodeUniqueName]).ToList(), active.Select(p => previousProfiles[Key(p.Key)]).ToList());
         var firstNewKey = await store.NextSegmentKeyAsync(ct);
         var nextKey = firstNewKey;
@@ -159,7 +174,7 @@ public sealed class PublishService(SegmentMinerOptions options, DataFolder folde
             var key = matches[i] is { } match ? active[match.Previous].Key : nextKey++;
             var pop = counts.GetValueOrDefault(n.NodeCaption);
             segments.Add((new SegmentRecord(key, n.NodeUniqueName, names[i], Personas.Description(traits[i], pop, Share(pop)), pop, Share(pop), n.NodeSupport, false, matches[i]?.Similarity),
-                matches[i] is null ? "new" : "kept"));
+                matches[i] is null ? "new" : matches[i]!.Value.Previous < activeCount ? "kept" : "revived"));
         }
 
         var unscored = customers - predictions.Count;
@@ -172,7 +187,7 @@ public sealed class PublishService(SegmentMinerOptions options, DataFolder folde
                 unscored, Share(unscored), 0, false, null), "not profiled"));
         }
 
-        foreach (var p in active.Where((_, j) => !matches.Any(x => x?.Previous == j)))
+        foreach (var p in active.Take(activeCount).Where((_, j) => !matches.Any(x => x?.Previous == j)))
         {
             segments.Add((new SegmentRecord(p.Key, null, p.Name, p.Description, 0, 0, 0, true, null), "retired"));
         }
@@ -190,8 +205,8 @@ public sealed class PublishService(SegmentMinerOptions options, DataFolder folde
             current?.RunId,
             firstNewKey);
         var run = await store.WriteRunAsync(data, KeepRuns, AfterCustomerRows, ct);
-        log.LogInformation("{Model}: run {Run} published and current ({Kept} segments kept, {New} new, {Retired} retired)", m.Name, run,
-            segments.Count(s => s.Status == "kept"), segments.Count(s => s.Status == "new"), segments.Count(s => s.Status == "retired"));
+        log.LogInformation("{Model}: run {Run} published and current ({Kept} segments kept, {Revived} revived, {New} new, {Retired} retired)", m.Name, run,
+            segments.Count(s => s.Status == "kept"), segments.Count(s => s.Status == "revived"), segments.Count(s => s.Status == "new"), segments.Count(s => s.Status == "retired"));
         return new PublishResult(m.Name, "published", run, customers, null,
             segments.Select(s => new SegmentSummary(s.Record.Key, s.Record.Name, s.Record.Population, s.Record.Share, s.Status)).ToList());
     }

@@ -47,6 +47,35 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : ISegmentStor
             .Select(r => new ProfileRecord(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7)).ToList();
     }
 
+    public async Task<IReadOnlyList<(StoredSegment Segment, IReadOnlyList<ProfileRecord> Profile)>> RetiredAsync(string model, long previousRun, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
+        var segments = (await db.QueryAsync<(long, string?, string, string, long)>(RetiredSql, new { model, previous = previousRun }))
+            .Select(r => (Segment: new StoredSegment(r.Item1, r.Item2, r.Item3, r.Item4, true), Run: r.Item5)).ToList();
+        var result = new List<(StoredSegment, IReadOnlyList<ProfileRecord>)>();
+        foreach (var (segment, run) in segments)
+        {
+            var profile = (await db.QueryAsync<(long, string, string, double, double, double?, double?)>(
+                    "SELECT SegmentKey, Attribute, Value, Probability, Support, Mean, StdDev FROM seg.SegmentProfile WHERE RunId = $run AND SegmentKey = $key", new { run, key = segment.Key }))
+                .Select(r => new ProfileRecord(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7)).ToList();
+            result.Add((segment, profile));
+        }
+
+        return result;
+    }
+
+    /// <summary>For each key of the model not active in the previous run: its latest active row (node, name, description) and that run.</summary>
+    internal const string RetiredSql =
+        """
+        SELECT s.SegmentKey, s.NodeUniqueName, s.Name, s.Description, s.RunId
+        FROM seg.Segment s
+        JOIN (SELECT SegmentKey, max(RunId) AS RunId FROM seg.Segment
+              WHERE Model = $model AND NOT IsRetired AND NodeUniqueName IS NOT NULL GROUP BY SegmentKey) l
+          ON l.SegmentKey = s.SegmentKey AND l.RunId = s.RunId
+        WHERE s.SegmentKey NOT IN (SELECT SegmentKey FROM seg.Segment WHERE RunId = $previous AND NOT IsRetired)
+        ORDER BY s.SegmentKey
+        """;
+
     public async Task<long> NextSegmentKeyAsync(CancellationToken cancellationToken)
     {
         await using var db = await warehouse.OpenForWriteAsync(cancellationToken);

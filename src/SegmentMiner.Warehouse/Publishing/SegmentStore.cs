@@ -48,6 +48,12 @@ public interface ISegmentStore
 
     Task<IReadOnlyList<ProfileRecord>> ProfilesAsync(long run, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The model's segments that are not in <paramref name="previousRun"/> as active ones but were active in a kept run:
+    /// each with its last name and profile, so a cluster that comes back gets its key back.
+    /// </summary>
+    Task<IReadOnlyList<(StoredSegment Segment, IReadOnlyList<ProfileRecord> Profile)>> RetiredAsync(string model, long previousRun, CancellationToken cancellationToken);
+
     /// <summary>The first key no segment of any model has used.</summary>
     Task<long> NextSegmentKeyAsync(CancellationToken cancellationToken);
 

@@ -94,7 +94,7 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : ISegme
     [
         (nameof(NextRun), NextRun), (nameof(LastBatch), LastBatch), (nameof(InsertRun), InsertRun), (nameof(CreateTemp), CreateTemp),
         (nameof(InsertMemberships), InsertMemberships), (nameof(InsertMigration), InsertMigration), (nameof(MakeCurrent), MakeCurrent),
-        (nameof(ExpiredRuns), ExpiredRuns), (nameof(Lock), Lock), (nameof(PersonaMapSql), PersonaMapSql),
+        (nameof(ExpiredRuns), ExpiredRuns), (nameof(Lock), Lock), (nameof(PersonaMapSql), PersonaMapSql), (nameof(RetiredSql), RetiredSql),
     ];
 
     public async Task<long> CountAsync(string schema, string view, CancellationToken cancellationToken)
@@ -132,6 +132,34 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : ISegme
                 "SELECT SegmentKey, Attribute, Value, Probability, Support, Mean, StdDev FROM seg.SegmentProfile WHERE RunId = @run;", new { run }))
             .Select(r => new ProfileRecord(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7)).ToList();
     }
+
+    public async Task<IReadOnlyList<(StoredSegment Segment, IReadOnlyList<ProfileRecord> Profile)>> RetiredAsync(string model, long previousRun, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenAsync(cancellationToken);
+        var segments = (await db.QueryAsync<(long, string?, string, string, long)>(RetiredSql, new { model, previous = previousRun }))
+            .Select(r => (Segment: new StoredSegment(r.Item1, r.Item2, r.Item3, r.Item4, true), Run: r.Item5)).ToList();
+        var result = new List<(StoredSegment, IReadOnlyList<ProfileRecord>)>();
+        foreach (var (segment, run) in segments)
+        {
+            var profile = (await db.QueryAsync<(long, string, string, double, double, double?, double?)>(
+                    "SELECT SegmentKey, Attribute, Value, Probability, Support, Mean, StdDev FROM seg.SegmentProfile WHERE RunId = @run AND SegmentKey = @key;", new { run, key = segment.Key }))
+                .Select(r => new ProfileRecord(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7)).ToList();
+            result.Add((segment, profile));
+        }
+
+        return result;
+    }
+
+    internal const string RetiredSql =
+        """
+        SELECT s.SegmentKey, s.NodeUniqueName, s.Name, s.Description, s.RunId
+        FROM seg.Segment s
+        JOIN (SELECT SegmentKey, MAX(RunId) AS RunId FROM seg.Segment
+              WHERE Model = @model AND IsRetired = 0 AND NodeUniqueName IS NOT NULL GROUP BY SegmentKey) l
+          ON l.SegmentKey = s.SegmentKey AND l.RunId = s.RunId
+        WHERE s.SegmentKey NOT IN (SELECT SegmentKey FROM seg.Segment WHERE RunId = @previous AND IsRetired = 0)
+        ORDER BY s.SegmentKey;
+        """;
 
     public async Task<long> NextSegmentKeyAsync(CancellationToken cancellationToken)
     {
