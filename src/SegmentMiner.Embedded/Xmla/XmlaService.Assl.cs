@@ -200,7 +200,7 @@ public sealed partial class XmlaService
                     ?? throw new XmlaFault(XmlaFault.Metadata, $"The {kind} with the ID of '{id}' does not exist in the '{EndpointCatalog.Id(database)}' database.");
                 if (kind == "MiningStructure")
                 {
-                    await DropFromEngineAsync(database, target, context.Cancellation);
+                    await DropFromEngineAsync(target, context.Cancellation);
                 }
 
                 target.Remove();
@@ -210,21 +210,19 @@ public sealed partial class XmlaService
 
         foreach (var s in EndpointCatalog.Children(database, "MiningStructures", "MiningStructure").ToList())
         {
-            await DropFromEngineAsync(database, s, context.Cancellation);
+            await DropFromEngineAsync(s, context.Cancellation);
         }
 
         database.Remove();
     }
 
-    private async Task DropFromEngineAsync(XElement database, XElement structure, CancellationToken ct)
+    private async Task DropFromEngineAsync(XElement structure, CancellationToken ct)
     {
         var name = structure.Element(Ns.Engine + "MiningModels")?.Elements(Ns.Engine + "MiningModel").Select(EndpointCatalog.Name).FirstOrDefault();
         if (name is not null && _engine.Store.ReadDefinition(name) is { } stored)
         {
             await _engine.DropAsync(stored.Definition, ct);
         }
-
-        _ = database;
     }
 
     private async Task ProcessAsync(XElement command, XElement work, Context context)

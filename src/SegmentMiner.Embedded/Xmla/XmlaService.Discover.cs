@@ -237,17 +237,17 @@ public sealed partial class XmlaService
     /// <summary>Content rows of a processed model; flattened repeats the node once per distribution row.</summary>
     internal IEnumerable<object?[]> ContentRows(string catalog, string model, bool flattened)
     {
-        ClusteringModelContent content;
+        IReadOnlyList<ContentNode> content;
         try
         {
-            content = new ClusteringModelContent(_engine.Trained(model).Content());
+            content = _engine.Trained(model).Content();
         }
         catch (Core.SegmentMinerException e)
         {
             throw new XmlaFault(XmlaFault.Query, e.Message);
         }
 
-        foreach (var n in content.Nodes)
+        foreach (var n in content)
         {
             object?[] Head() =>
             [
@@ -280,8 +280,6 @@ public sealed partial class XmlaService
     /// <summary>ATTRIBUTE_VALUE is a variant: a number for a continuous mean, text for a state.</summary>
     private static object DistributionValue(DistributionRow d) =>
         d.ValueType == MiningValueType.Continuous && double.TryParse(d.AttributeValue, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : d.AttributeValue;
-
-    private sealed record ClusteringModelContent(IReadOnlyList<ContentNode> Nodes);
 
     private XElement XmlMetadata(Dictionary<string, List<string>> restrictions)
     {
