@@ -9,63 +9,19 @@ namespace SegmentMiner.Warehouse.Publishing;
 /// The seg schema in the DuckDB warehouse. Every call opens its own connection and closes it, so nothing holds the
 /// file while a mining server reads the case views (DuckDB refuses a second configuration of an open file).
 /// </summary>
-public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : ISegmentStore
+public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStoreBase
 {
-    public async Task<long> CountAsync(string schema, string view, CancellationToken cancellationToken)
-    {
-        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
-        return await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {Identifiers.QuoteAnsi(schema)}.{Identifiers.QuoteAnsi(view)}");
-    }
+    protected override async Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken cancellationToken) => await warehouse.OpenForWriteAsync(cancellationToken);
 
-    public async Task<long> CustomersAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
-        return await db.ExecuteScalarAsync<long>("SELECT count(*) FROM dw.CustomerFeatures");
-    }
+    protected override string CurrentRunSql => "SELECT RunId, ProcessedAt, DefinitionHash FROM seg.ModelRun WHERE Model = $model AND IsCurrent";
 
-    public async Task<CurrentRun?> CurrentRunAsync(string model, CancellationToken cancellationToken)
-    {
-        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
-        return (await db.QueryAsync<(long, DateTime?, string)>(
-                "SELECT RunId, ProcessedAt, DefinitionHash FROM seg.ModelRun WHERE Model = $model AND IsCurrent", new { model }))
-            .Select(r => new CurrentRun(r.Item1, r.Item2, r.Item3)).FirstOrDefault();
-    }
+    protected override string SegmentsSql => "SELECT SegmentKey, NodeUniqueName, Name, Description, IsRetired FROM seg.Segment WHERE RunId = $run ORDER BY SegmentKey";
 
-    public async Task<IReadOnlyList<StoredSegment>> SegmentsAsync(long run, CancellationToken cancellationToken)
-    {
-        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
-        return (await db.QueryAsync<(long, string?, string, string, bool)>(
-                "SELECT SegmentKey, NodeUniqueName, Name, Description, IsRetired FROM seg.Segment WHERE RunId = $run ORDER BY SegmentKey", new { run }))
-            .Select(r => new StoredSegment(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5)).ToList();
-    }
+    protected override string ProfilesSql(bool oneKey) =>
+        "SELECT SegmentKey, Attribute, Value, Probability, Support, Mean, StdDev FROM seg.SegmentProfile WHERE RunId = $run" + (oneKey ? " AND SegmentKey = $key" : "");
 
-    public async Task<IReadOnlyList<ProfileRecord>> ProfilesAsync(long run, CancellationToken cancellationToken)
-    {
-        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
-        return (await db.QueryAsync<(long, string, string, double, double, double?, double?)>(
-                "SELECT SegmentKey, Attribute, Value, Probability, Support, Mean, StdDev FROM seg.SegmentProfile WHERE RunId = $run", new { run }))
-            .Select(r => new ProfileRecord(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7)).ToList();
-    }
-
-    public async Task<IReadOnlyList<(StoredSegment Segment, IReadOnlyList<ProfileRecord> Profile)>> RetiredAsync(string model, long previousRun, CancellationToken cancellationToken)
-    {
-        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
-        var segments = (await db.QueryAsync<(long, string?, string, string, long)>(RetiredSql, new { model, previous = previousRun }))
-            .Select(r => (Segment: new StoredSegment(r.Item1, r.Item2, r.Item3, r.Item4, true), Run: r.Item5)).ToList();
-        var result = new List<(StoredSegment, IReadOnlyList<ProfileRecord>)>();
-        foreach (var (segment, run) in segments)
-        {
-            var profile = (await db.QueryAsync<(long, string, string, double, double, double?, double?)>(
-                    "SELECT SegmentKey, Attribute, Value, Probability, Support, Mean, StdDev FROM seg.SegmentProfile WHERE RunId = $run AND SegmentKey = $key", new { run, key = segment.Key }))
-                .Select(r => new ProfileRecord(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7)).ToList();
-            result.Add((segment, profile));
-        }
-
-        return result;
-    }
-
-    /// <summary>For each key of the model not active in the previous run: its latest active row (node, name, description) and that run.</summary>
-    internal const string RetiredSql =
+    /// <summary>For each key of the model not active in the previous run: its latest active row and that run.</summary>
+    protected override string RetiredSql =>
         """
         SELECT s.SegmentKey, s.NodeUniqueName, s.Name, s.Description, s.RunId
         FROM seg.Segment s
@@ -76,13 +32,13 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : ISegmentStor
         ORDER BY s.SegmentKey
         """;
 
-    public async Task<long> NextSegmentKeyAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
-        return (await db.ExecuteScalarAsync<long?>("SELECT max(SegmentKey) FROM seg.Segment") ?? 0) + 1;
-    }
+    protected override string CountSql(string schema, string view) => $"SELECT count(*) FROM {Identifiers.QuoteAnsi(schema)}.{Identifiers.QuoteAnsi(view)}";
 
-    public async Task<long> WriteSkippedAsync(RunHeader header, CancellationToken cancellationToken)
+    protected override string CustomersSql => "SELECT count(*) FROM dw.CustomerFeatures";
+
+    protected override string NextKeySql => "SELECT max(SegmentKey) FROM seg.Segment";
+
+    public override async Task<long> WriteSkippedAsync(RunHeader header, CancellationToken cancellationToken)
     {
         await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
@@ -91,7 +47,7 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : ISegmentStor
         return run;
     }
 
-    public async Task<long> WriteRunAsync(RunData data, int keepRuns, Action<long>? afterMembershipRows, CancellationToken cancellationToken)
+    public override async Task<long> WriteRunAsync(RunData data, int keepRuns, Action<long>? afterMembershipRows, CancellationToken cancellationToken)
     {
         await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
@@ -155,7 +111,7 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : ISegmentStor
         return run;
     }
 
-    public async Task RebuildPersonaMapAsync(string market, string buyer, string survey, CancellationToken cancellationToken)
+    public override async Task RebuildPersonaMapAsync(string market, string buyer, string survey, CancellationToken cancellationToken)
     {
         await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);

@@ -11,7 +11,7 @@ namespace SegmentMiner.Warehouse.Publishing;
 /// Customer memberships go through SqlBulkCopy into a temporary table. A run is written in one transaction that
 /// first takes an application lock, so publishers on different machines queue rather than interleave.
 /// </summary>
-public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : ISegmentStore
+public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : SegmentStoreBase
 {
     internal const string NextRun = "SELECT ISNULL(MAX(RunId), 0) + 1 FROM seg.ModelRun WITH (UPDLOCK, HOLDLOCK);";
 
@@ -94,63 +94,21 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : ISegme
     [
         (nameof(NextRun), NextRun), (nameof(LastBatch), LastBatch), (nameof(InsertRun), InsertRun), (nameof(CreateTemp), CreateTemp),
         (nameof(InsertMemberships), InsertMemberships), (nameof(InsertMigration), InsertMigration), (nameof(MakeCurrent), MakeCurrent),
-        (nameof(ExpiredRuns), ExpiredRuns), (nameof(Lock), Lock), (nameof(PersonaMapSql), PersonaMapSql), (nameof(RetiredSql), RetiredSql),
+        (nameof(ExpiredRuns), ExpiredRuns), (nameof(Lock), Lock), (nameof(PersonaMapSql), PersonaMapSql), (nameof(Retired), Retired),
     ];
 
-    public async Task<long> CountAsync(string schema, string view, CancellationToken cancellationToken)
-    {
-        await using var db = await warehouse.OpenAsync(cancellationToken);
-        return await db.ExecuteScalarAsync<long>($"SELECT COUNT_BIG(*) FROM {Identifiers.QuoteBracket(schema)}.{Identifiers.QuoteBracket(view)};");
-    }
+    protected override async Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken cancellationToken) => await warehouse.OpenAsync(cancellationToken);
 
-    public async Task<long> CustomersAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await warehouse.OpenAsync(cancellationToken);
-        return await db.ExecuteScalarAsync<long>("SELECT COUNT_BIG(*) FROM dw.CustomerFeatures;");
-    }
+    protected override string CurrentRunSql => "SELECT RunId, ProcessedAt, DefinitionHash FROM seg.ModelRun WHERE Model = @model AND IsCurrent = 1;";
 
-    public async Task<CurrentRun?> CurrentRunAsync(string model, CancellationToken cancellationToken)
-    {
-        await using var db = await warehouse.OpenAsync(cancellationToken);
-        return (await db.QueryAsync<(long, DateTime?, string)>(
-                "SELECT RunId, ProcessedAt, DefinitionHash FROM seg.ModelRun WHERE Model = @model AND IsCurrent = 1;", new { model }))
-            .Select(r => new CurrentRun(r.Item1, r.Item2, r.Item3)).FirstOrDefault();
-    }
+    protected override string SegmentsSql => "SELECT SegmentKey, NodeUniqueName, Name, Description, IsRetired FROM seg.Segment WHERE RunId = @run ORDER BY SegmentKey;";
 
-    public async Task<IReadOnlyList<StoredSegment>> SegmentsAsync(long run, CancellationToken cancellationToken)
-    {
-        await using var db = await warehouse.OpenAsync(cancellationToken);
-        return (await db.QueryAsync<(long, string?, string, string, bool)>(
-                "SELECT SegmentKey, NodeUniqueName, Name, Description, IsRetired FROM seg.Segment WHERE RunId = @run ORDER BY SegmentKey;", new { run }))
-            .Select(r => new StoredSegment(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5)).ToList();
-    }
+    protected override string ProfilesSql(bool oneKey) =>
+        "SELECT SegmentKey, Attribute, Value, Probability, Support, Mean, StdDev FROM seg.SegmentProfile WHERE RunId = @run" + (oneKey ? " AND SegmentKey = @key;" : ";");
 
-    public async Task<IReadOnlyList<ProfileRecord>> ProfilesAsync(long run, CancellationToken cancellationToken)
-    {
-        await using var db = await warehouse.OpenAsync(cancellationToken);
-        return (await db.QueryAsync<(long, string, string, double, double, double?, double?)>(
-                "SELECT SegmentKey, Attribute, Value, Probability, Support, Mean, StdDev FROM seg.SegmentProfile WHERE RunId = @run;", new { run }))
-            .Select(r => new ProfileRecord(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7)).ToList();
-    }
+    protected override string RetiredSql => Retired;
 
-    public async Task<IReadOnlyList<(StoredSegment Segment, IReadOnlyList<ProfileRecord> Profile)>> RetiredAsync(string model, long previousRun, CancellationToken cancellationToken)
-    {
-        await using var db = await warehouse.OpenAsync(cancellationToken);
-        var segments = (await db.QueryAsync<(long, string?, string, string, long)>(RetiredSql, new { model, previous = previousRun }))
-            .Select(r => (Segment: new StoredSegment(r.Item1, r.Item2, r.Item3, r.Item4, true), Run: r.Item5)).ToList();
-        var result = new List<(StoredSegment, IReadOnlyList<ProfileRecord>)>();
-        foreach (var (segment, run) in segments)
-        {
-            var profile = (await db.QueryAsync<(long, string, string, double, double, double?, double?)>(
-                    "SELECT SegmentKey, Attribute, Value, Probability, Support, Mean, StdDev FROM seg.SegmentProfile WHERE RunId = @run AND SegmentKey = @key;", new { run, key = segment.Key }))
-                .Select(r => new ProfileRecord(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7)).ToList();
-            result.Add((segment, profile));
-        }
-
-        return result;
-    }
-
-    internal const string RetiredSql =
+    internal const string Retired =
         """
         SELECT s.SegmentKey, s.NodeUniqueName, s.Name, s.Description, s.RunId
         FROM seg.Segment s
@@ -161,13 +119,13 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : ISegme
         ORDER BY s.SegmentKey;
         """;
 
-    public async Task<long> NextSegmentKeyAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await warehouse.OpenAsync(cancellationToken);
-        return await db.ExecuteScalarAsync<long>("SELECT ISNULL(MAX(SegmentKey), 0) + 1 FROM seg.Segment;");
-    }
+    protected override string CountSql(string schema, string view) => $"SELECT COUNT_BIG(*) FROM {Identifiers.QuoteBracket(schema)}.{Identifiers.QuoteBracket(view)};";
 
-    public async Task<long> WriteSkippedAsync(RunHeader header, CancellationToken cancellationToken)
+    protected override string CustomersSql => "SELECT COUNT_BIG(*) FROM dw.CustomerFeatures;";
+
+    protected override string NextKeySql => "SELECT MAX(SegmentKey) FROM seg.Segment;";
+
+    public override async Task<long> WriteSkippedAsync(RunHeader header, CancellationToken cancellationToken)
     {
         await using var db = await warehouse.OpenAsync(cancellationToken);
         await using var tx = (SqlTransaction)await db.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
@@ -177,7 +135,7 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : ISegme
         return run;
     }
 
-    public async Task<long> WriteRunAsync(RunData data, int keepRuns, Action<long>? afterMembershipRows, CancellationToken cancellationToken)
+    public override async Task<long> WriteRunAsync(RunData data, int keepRuns, Action<long>? afterMembershipRows, CancellationToken cancellationToken)
     {
         await using var db = await warehouse.OpenAsync(cancellationToken);
         await using var tx = (SqlTransaction)await db.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
@@ -224,7 +182,7 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : ISegme
         return run;
     }
 
-    public async Task RebuildPersonaMapAsync(string market, string buyer, string survey, CancellationToken cancellationToken)
+    public override async Task RebuildPersonaMapAsync(string market, string buyer, string survey, CancellationToken cancellationToken)
     {
         await using var db = await warehouse.OpenAsync(cancellationToken);
         await using var tx = (SqlTransaction)await db.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);

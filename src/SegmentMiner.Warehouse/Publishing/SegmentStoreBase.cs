@@ -1,0 +1,89 @@
+using System.Data.Common;
+using Dapper;
+
+namespace SegmentMiner.Warehouse.Publishing;
+
+/// <summary>The reads both dialects share; each store gives its connection and its SQL text.</summary>
+public abstract class SegmentStoreBase : ISegmentStore
+{
+    protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Parameters: model.</summary>
+    protected abstract string CurrentRunSql { get; }
+
+    /// <summary>Parameters: run.</summary>
+    protected abstract string SegmentsSql { get; }
+
+    /// <summary>Parameters: run, and key when <paramref name="oneKey"/>.</summary>
+    protected abstract string ProfilesSql(bool oneKey);
+
+    /// <summary>Parameters: model, previous. Columns: key, node, name, description, the run it was last active in.</summary>
+    protected abstract string RetiredSql { get; }
+
+    protected abstract string CountSql(string schema, string view);
+
+    protected abstract string CustomersSql { get; }
+
+    protected abstract string NextKeySql { get; }
+
+    public async Task<long> CountAsync(string schema, string view, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await db.ExecuteScalarAsync<long>(CountSql(schema, view));
+    }
+
+    public async Task<long> CustomersAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await db.ExecuteScalarAsync<long>(CustomersSql);
+    }
+
+    public async Task<CurrentRun?> CurrentRunAsync(string model, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return (await db.QueryAsync<(long, DateTime?, string)>(CurrentRunSql, new { model }))
+            .Select(r => new CurrentRun(r.Item1, r.Item2, r.Item3)).FirstOrDefault();
+    }
+
+    public async Task<IReadOnlyList<StoredSegment>> SegmentsAsync(long run, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return (await db.QueryAsync<(long, string?, string, string, bool)>(SegmentsSql, new { run }))
+            .Select(r => new StoredSegment(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5)).ToList();
+    }
+
+    public async Task<IReadOnlyList<ProfileRecord>> ProfilesAsync(long run, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await ProfilesAsync(db, run, null);
+    }
+
+    public async Task<IReadOnlyList<(StoredSegment Segment, IReadOnlyList<ProfileRecord> Profile)>> RetiredAsync(string model, long previousRun, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var segments = (await db.QueryAsync<(long, string?, string, string, long)>(RetiredSql, new { model, previous = previousRun })).ToList();
+        var result = new List<(StoredSegment, IReadOnlyList<ProfileRecord>)>();
+        foreach (var (key, node, name, description, run) in segments)
+        {
+            result.Add((new StoredSegment(key, node, name, description, true), await ProfilesAsync(db, run, key)));
+        }
+
+        return result;
+    }
+
+    public async Task<long> NextSegmentKeyAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return (await db.ExecuteScalarAsync<long?>(NextKeySql) ?? 0) + 1;
+    }
+
+    private async Task<IReadOnlyList<ProfileRecord>> ProfilesAsync(DbConnection db, long run, long? key) =>
+        (await db.QueryAsync<(long, string, string, double, double, double?, double?)>(ProfilesSql(key is not null), new { run, key }))
+            .Select(r => new ProfileRecord(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7)).ToList();
+
+    public abstract Task<long> WriteSkippedAsync(RunHeader header, CancellationToken cancellationToken);
+
+    public abstract Task<long> WriteRunAsync(RunData run, int keepRuns, Action<long>? afterMembershipRows, CancellationToken cancellationToken);
+
+    public abstract Task RebuildPersonaMapAsync(string market, string buyer, string survey, CancellationToken cancellationToken);
+}
