@@ -237,15 +237,7 @@ public sealed partial class XmlaService
     /// <summary>Content rows of a processed model; flattened repeats the node once per distribution row.</summary>
     internal IEnumerable<object?[]> ContentRows(string catalog, string model, bool flattened)
     {
-        IReadOnlyList<ContentNode> content;
-        try
-        {
-            content = _engine.Trained(model).Content();
-        }
-        catch (Core.SegmentMinerException e)
-        {
-            throw new XmlaFault(XmlaFault.Query, e.Message);
-        }
+        var content = TrainedOrFault(model).Content();
 
         foreach (var n in content)
         {
@@ -280,6 +272,19 @@ public sealed partial class XmlaService
     /// <summary>ATTRIBUTE_VALUE is a variant: a number for a continuous mean, text for a state.</summary>
     private static object DistributionValue(DistributionRow d) =>
         d.ValueType == MiningValueType.Continuous && double.TryParse(d.AttributeValue, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : d.AttributeValue;
+
+    /// <summary>The processed model; one not deployed or not processed is a query error, as on a real server.</summary>
+    private Mining.ClusteringModel TrainedOrFault(string model)
+    {
+        try
+        {
+            return _engine.Trained(model);
+        }
+        catch (Core.SegmentMinerException e)
+        {
+            throw new XmlaFault(XmlaFault.Query, e.Message);
+        }
+    }
 
     private XElement XmlMetadata(Dictionary<string, List<string>> restrictions)
     {

@@ -218,15 +218,7 @@ public sealed partial class XmlaService
         string Arg(int i, string name) => i < args.Count ? args[i] : throw new XmlaFault(XmlaFault.Query, $"{procedure}: the argument '{name}' is missing.");
         double Threshold(int i) => i < args.Count && double.TryParse(args[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var t) ? t : 0.0005;
         var (_, _, model) = FindModel(Arg(0, "model name"), context);
-        Mining.ClusteringModel trained;
-        try
-        {
-            trained = _engine.Trained(model.Name);
-        }
-        catch (SegmentMinerException e)
-        {
-            throw new XmlaFault(XmlaFault.Query, e.Message);
-        }
+        var trained = TrainedOrFault(model.Name);
 
         try
         {
@@ -303,15 +295,7 @@ public sealed partial class XmlaService
         RequireDataSource(database, m.Groups["ds"].Value);
         var (schema, view, sourceColumns) = ParseSourceQuery(m.Groups["q"].Value.Replace("''", "'", StringComparison.Ordinal));
         var alias = m.Groups["t"].Value;
-        Mining.ClusteringModel trained;
-        try
-        {
-            trained = _engine.Trained(model.Name);
-        }
-        catch (SegmentMinerException e)
-        {
-            throw new XmlaFault(XmlaFault.Query, e.Message);
-        }
+        var trained = TrainedOrFault(model.Name);
 
         // Bindings: model column <- source column (ON ..., or NATURAL by name).
         var bindings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

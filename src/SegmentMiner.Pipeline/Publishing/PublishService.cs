@@ -117,9 +117,7 @@ public sealed class PublishService(SegmentMinerOptions options, DataFolder folde
         log.LogInformation("{Model}: {Clusters} clusters, {Cases:N0} cases scored; writing the run", m.Name, nodes.Count, predictions.Count);
         var customers = await store.CustomersAsync(ct);
         var previous = current is null ? [] : await store.SegmentsAsync(current.RunId, ct);
-        var previousProfiles = current is null ? [] : ClusterProfile.From(
-            (await store.ProfilesAsync(current.RunId, ct)).Select(r => new ProfileRow(Key(r.Key), "", r.Attribute, r.Value, r.Probability, r.Support, r.Mean, r.StdDev)),
-            r => r.NodeUniqueName);
+        var previousProfiles = current is null ? [] : BySegment(await store.ProfilesAsync(current.RunId, ct));
         var clusterProfiles = ClusterProfile.From(profiles, r => r.NodeUniqueName);
         var population = clusterProfiles["000"];
 
@@ -131,8 +129,7 @@ public sealed class PublishService(SegmentMinerOptions options, DataFolder folde
         {
             foreach (var (segment, profile) in await store.RetiredAsync(m.Name, current.RunId, ct))
             {
-                var stored = ClusterProfile.From(profile.Select(r => new ProfileRow(Key(r.Key), "", r.Attribute, r.Value, r.Probability, r.Support, r.Mean, r.StdDev)), r => r.NodeUniqueName);
-                if (stored.TryGetValue(Key(segment.Key), out var p))
+                if (BySegment(profile).TryGetValue(Key(segment.Key), out var p))
                 {
                     active.Add(segment);
                     previousProfiles[Key(segment.Key)] = p;
@@ -210,6 +207,10 @@ public sealed class PublishService(SegmentMinerOptions options, DataFolder folde
         return new PublishResult(m.Name, "published", run, customers, null,
             segments.Select(s => new SegmentSummary(s.Record.Key, s.Record.Name, s.Record.Population, s.Record.Share, s.Status)).ToList());
     }
+
+    /// <summary>Stored profile rows as cluster profiles keyed by segment key.</summary>
+    private static Dictionary<string, ClusterProfile> BySegment(IEnumerable<ProfileRecord> rows) =>
+        ClusterProfile.From(rows.Select(r => new ProfileRow(Key(r.Key), "", r.Attribute, r.Value, r.Probability, r.Support, r.Mean, r.StdDev)), r => r.NodeUniqueName);
 
     private static string Key(long key) => key.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
