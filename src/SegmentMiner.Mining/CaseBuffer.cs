@@ -30,7 +30,11 @@ internal sealed class CaseBuffer
 
     public ReadOnlySpan<float> Values(int i) => _values.AsSpan(i * Nc, Nc);
 
+    /// <summary>Every case's continuous values, row after row (the array may be longer than Count rows).</summary>
+    internal float[] RawValues => _values;
+
     /// <summary>The continuous values of case i, widened to double.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void ValuesInto(int i, Span<double> destination)
     {
         var source = Values(i);

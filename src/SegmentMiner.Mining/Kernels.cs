@@ -126,6 +126,7 @@ internal static class Kernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool HasNaN(ReadOnlySpan<double> x)
     {
         foreach (var v in x)

@@ -16,7 +16,8 @@ internal sealed record TrainResult(Mixture Mixture, double[] Support, double Log
 internal sealed class Trainer
 {
     private const int MaxEmIterations = 300;
-    private const int MaxKMeansIterations = 1000;
+    /// <summary>K-means iterations at most: with bounds, the last ones re-check only the few cases near a boundary.</summary>
+    private const int MaxKMeansIterations = 5000;
     private const int CandidateIterations = 5;
     private const int SeedingSample = 5000;
     private readonly ClusteringParameters _p;
@@ -384,9 +385,12 @@ internal sealed class Trainer
 
     /// <summary>
     /// Iterates E and M steps over <paramref name="buffer"/> (plus the compressed statistics of earlier buffers)
-    /// until the cluster sizes move by less than STOPPING_TOLERANCE cases, or the objective stops improving
-    /// (relative change below 1e-9 for EM, 1e-7 for K-means), or the iteration bound. Returns the statistics of the
-    /// last E-step.
+    /// until the cases' cluster probabilities move by less than STOPPING_TOLERANCE cases in all, or the objective
+    /// stops improving (relative change below 1e-9 for EM, 1e-7 for K-means without bounds), or the iteration bound.
+    /// How the move is measured is our choice ("the size of the model" is undocumented): for K-means with bounds, the
+    /// number of cases that changed cluster (each moves a whole case's probability), which runs to a true fixed point
+    /// of the algorithm on any size of data; otherwise the sum of the changes of the clusters' sizes. Returns the
+    /// statistics of the last E-step.
     /// </summary>
     private (Statistics Stats, int Iterations) Fit(
         Mixture m, CaseBuffer buffer, Statistics? compressed, List<double>? objectives, CancellationToken ct, bool hard, int maxIterations)
@@ -408,19 +412,27 @@ internal sealed class Trainer
             stats = bounded?.Step(m, _p.Threads) ?? Expectation.Run(m, buffer, hard, _p.Threads);
             objectives?.Add(hard ? stats.Objective : stats.Objective + m.LogPrior());
             var all = compressed is null ? stats : Combine(stats, compressed, m);
-            var move = previousN is null ? double.PositiveInfinity : all.N.Select((x, k) => Math.Abs(x - previousN[k])).Sum();
             var objective = stats.Objective;
-            // Relative change of the objective: 1e-7 for K-means (as ML.NET's OptimizationTolerance), 1e-9 for EM.
-            var flat = !double.IsNaN(previousObjective) && Math.Abs(objective - previousObjective) <= (hard ? 1e-7 : 1e-9) * Math.Max(1, Math.Abs(objective));
-            previousN = all.N.ToArray();
-            previousObjective = objective;
-            if (it >= maxIterations || move < _p.StoppingTolerance || flat)
+            double move;
+            var flat = false;
+            if (bounded is not null)
             {
-                m.Maximize(all);
-                return (stats, it);
+                move = it == 1 ? double.PositiveInfinity : bounded.Changed;
+            }
+            else
+            {
+                move = previousN is null ? double.PositiveInfinity : all.N.Select((x, k) => Math.Abs(x - previousN[k])).Sum();
+                // Relative change of the objective: 1e-7 for K-means (as ML.NET's OptimizationTolerance), 1e-9 for EM.
+                flat = !double.IsNaN(previousObjective) && Math.Abs(objective - previousObjective) <= (hard ? 1e-7 : 1e-9) * Math.Max(1, Math.Abs(objective));
             }
 
+            previousN = all.N.ToArray();
+            previousObjective = objective;
             m.Maximize(all);
+            if (it >= maxIterations || move < _p.StoppingTolerance || flat)
+            {
+                return (stats, it);
+            }
         }
     }
 

@@ -25,3 +25,91 @@ public sealed class KernelTests
         Assert.That(Kernels.Exp(Vector256.Create(double.NegativeInfinity)).ToScalar(), Is.Zero);
     }
 }
+
+/// <summary>The bounded K-means step against the plain one, iteration by iteration.</summary>
+[TestFixture]
+public sealed class BoundedAssignmentTests
+{
+    [TestCase(true)]
+    [TestCase(false)]
+    public void EveryStep_AssignsAsThePlainStep_OnOverlappingGroups(bool inputsFirst)
+    {
+        // Heavily overlapping groups (most cases lie near a boundary, the bounds' hardest case), a predict-only
+        // continuous column with missing values and a predict-only discrete one; with inputsFirst false the
+        // predict-only column comes first, so the inputs are copied rather than read in place.
+        var rng = new Random(5);
+        var inputs = Enumerable.Range(0, 7).Select(d => $"x{d}").ToArray();
+        var columns = inputsFirst ? ["Id", .. inputs, "target", "label"] : new[] { "Id", "target", "label" }.Concat(inputs).ToArray();
+        var rows = Enumerable.Range(0, 9000).Select(i =>
+        {
+            var g = i % 5;
+            var row = new object?[columns.Length];
+            row[0] = (long)i;
+            for (var c = 1; c < columns.Length; c++)
+            {
+                row[c] = columns[c] switch
+                {
+                    "target" => i % 7 == 0 ? null : g + rng.NextDouble(),
+                    "label" => g % 2 == 0 ? "even" : "odd",
+                    _ => (g * 0.4) + (rng.NextDouble() * 3),
+                };
+            }
+
+            return row;
+        }).ToList();
+        var definition = new MiningModelDefinition("bounds",
+            [new MiningColumn("Id", MiningDataType.Long, ContentType.Key, ColumnUsage.Key),
+             .. columns.Skip(1).Select(c => c switch
+             {
+                 "target" => new MiningColumn(c, MiningDataType.Double, ContentType.Continuous, ColumnUsage.PredictOnly),
+                 "label" => new MiningColumn(c, MiningDataType.Text, ContentType.Discrete, ColumnUsage.PredictOnly),
+                 _ => new MiningColumn(c, MiningDataType.Double, ContentType.Continuous),
+             })],
+            new ClusteringParameters { ClusterCount = 6, Method = ClusteringMethod.NonScalableKMeans });
+        var set = StructureBuilder.Build(definition, rows, columns);
+        var buffer = new CaseBuffer(rows.Count, set.Discrete.Length, set.Continuous.Length);
+        foreach (var r in rows)
+        {
+            buffer.Add(set, r, grow: false);
+        }
+
+        var m = new Mixture(6, set);
+        for (var k = 0; k < 6; k++)
+        {
+            m.Weight[k] = 1.0 / 6;
+            var values = new double[set.Continuous.Length];
+            buffer.ValuesInto(k * 11, values);
+            for (var c = 0; c < set.Continuous.Length; c++)
+            {
+                m.Mean[(k * set.Continuous.Length) + c] = double.IsNaN(values[c]) ? 0 : values[c];
+                m.Var[(k * set.Continuous.Length) + c] = 1;
+                m.PMissing[(k * set.Continuous.Length) + c] = 0.1;
+            }
+        }
+
+        m.Prepare();
+        Assert.That(m.InputContinuous, Has.Length.EqualTo(7));
+        Assert.That(m.InputContinuous[0], inputsFirst ? Is.EqualTo(0) : Is.Not.EqualTo(0));
+        var bounded = BoundedAssignment.TryCreate(m, buffer)!;
+        Assert.That(bounded, Is.Not.Null);
+        var moved = 0L;
+        for (var it = 0; it < 40; it++)
+        {
+            var plain = Expectation.Run(m, buffer, hard: true, threads: 1);
+            var fast = bounded.Step(m, threads: 0);
+            Assert.That(fast.N, Is.EqualTo(plain.N), $"cluster sizes, iteration {it + 1}");
+            Assert.That(fast.StateWeight, Is.EqualTo(plain.StateWeight), $"discrete counts, iteration {it + 1}");
+            Assert.That(fast.Existing, Is.EqualTo(plain.Existing), $"existing counts, iteration {it + 1}");
+            Assert.That(fast.Sum, Is.EqualTo(plain.Sum).Within(1e-6), $"sums, iteration {it + 1}");
+            Assert.That(fast.Objective, Is.EqualTo(plain.Objective).Within(1e-9 * plain.Objective), $"objective, iteration {it + 1}");
+            if (it > 0)
+            {
+                moved += bounded.Changed;
+            }
+
+            m.Maximize(fast);
+        }
+
+        Assert.That(moved, Is.GreaterThan(100), "the centroids kept moving cases between clusters (the bounds were exercised)");
+    }
+}
