@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace SegmentMiner.Mining;
 
 /// <summary>
@@ -66,6 +68,18 @@ internal sealed class Mixture
     private double[] LogB { get; set; } = [];
 
     private double[] LogBias { get; set; } = [];
+
+    // The same log densities laid out by attribute for LogJoint's vector path: per input attribute (or state), the
+    // clusters side by side in groups of twelve (three vectors), padded with zeros; the bias includes log(weight).
+    private int _lanes;
+
+    private double[] _logAByAttribute = [];
+
+    private double[] _logBByAttribute = [];
+
+    private double[] _logStateByState = [];
+
+    private double[] _logBiasWeighted = [];
 
     /// <summary>Packed input values padded to whole blocks of four.</summary>
     public int PaddedInputs => (InputContinuous.Length + 3) & ~3;
@@ -169,6 +183,26 @@ internal sealed class Mixture
                 LogBias[k] += InLogNorm[(k * count) + i] - (inv * mean * mean);
             }
         }
+
+        _lanes = ((K + 11) / 12) * 12;
+        _logAByAttribute = new double[count * _lanes];
+        _logBByAttribute = new double[count * _lanes];
+        _logBiasWeighted = new double[_lanes];
+        _logStateByState = new double[Set.TotalStates * _lanes];
+        for (var k = 0; k < K; k++)
+        {
+            _logBiasWeighted[k] = LogBias[k] + LogWeight[k];
+            for (var i = 0; i < count; i++)
+            {
+                _logAByAttribute[(i * _lanes) + k] = LogA[(k * width) + i];
+                _logBByAttribute[(i * _lanes) + k] = LogB[(k * width) + i];
+            }
+
+            for (var st = 0; st < Set.TotalStates; st++)
+            {
+                _logStateByState[(st * _lanes) + k] = LogState[(k * Set.TotalStates) + st];
+            }
+        }
     }
 
     /// <summary>The input continuous values of a case, packed; returns whether any is missing.</summary>
@@ -199,24 +233,9 @@ internal sealed class Mixture
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void LogJoint(ReadOnlySpan<int> states, ReadOnlySpan<double> packed, bool anyMissing, Span<double> result)
     {
-        if (!anyMissing && K <= 32 && packed.Length == PaddedInputs && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        if (!anyMissing && packed.Length == PaddedInputs && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            Span<double> squares = stackalloc double[packed.Length];
-            for (var i = 0; i < packed.Length; i++)
-            {
-                squares[i] = packed[i] * packed[i];
-            }
-
-            Kernels.AffineRows(packed, squares, LogA, LogB, LogBias, K, result);
-
-            // Discrete inputs: for each attribute, the K log-probabilities of the case's state lie side by side.
-            for (var j = 0; j < InputDiscrete.Length; j++)
-            {
-                var row = LogStateByState.AsSpan((InStateOffset[j] + states[InputDiscrete[j]]) * K, K);
-                System.Numerics.Tensors.TensorPrimitives.Add(result, row, result);
-            }
-
-            System.Numerics.Tensors.TensorPrimitives.Add(result, LogWeight, result);
+            LogJointByAttribute(states, packed, result);
             return;
         }
 
@@ -260,6 +279,65 @@ internal sealed class Mixture
 
             result[k] = sum;
         }
+    }
+
+    /// <summary>
+    /// LogJoint with no missing input, twelve clusters at a time: log(weight) + bias, then for each continuous input
+    /// a.x + b.x^2 and for each discrete input its state's log-probability, all as vector adds across the clusters
+    /// (three sets of accumulators keep the dependency chains short; no horizontal sums).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void LogJointByAttribute(ReadOnlySpan<int> states, ReadOnlySpan<double> packed, Span<double> result)
+    {
+        var lanes = _lanes;
+        var nIn = InputContinuous.Length;
+        var inD = InputDiscrete;
+        var offsets = InStateOffset;
+        ref var pa = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_logAByAttribute);
+        ref var pb = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_logBByAttribute);
+        ref var ps = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_logStateByState);
+        ref var pw = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_logBiasWeighted);
+        Span<double> all = stackalloc double[lanes];
+        ref var target = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(all);
+        for (var g = 0; g < lanes; g += 12)
+        {
+            var gg = (nuint)g;
+            var a0 = Vector256.LoadUnsafe(ref pw, gg);
+            var a1 = Vector256.LoadUnsafe(ref pw, gg + 4);
+            var a2 = Vector256.LoadUnsafe(ref pw, gg + 8);
+            var b0 = Vector256<double>.Zero;
+            var b1 = Vector256<double>.Zero;
+            var b2 = Vector256<double>.Zero;
+            var c0 = Vector256<double>.Zero;
+            var c1 = Vector256<double>.Zero;
+            var c2 = Vector256<double>.Zero;
+            for (var i = 0; i < nIn; i++)
+            {
+                var x = Vector256.Create(packed[i]);
+                var x2 = x * x;
+                var at = (nuint)(i * lanes) + gg;
+                a0 += Vector256.LoadUnsafe(ref pa, at) * x;
+                a1 += Vector256.LoadUnsafe(ref pa, at + 4) * x;
+                a2 += Vector256.LoadUnsafe(ref pa, at + 8) * x;
+                b0 += Vector256.LoadUnsafe(ref pb, at) * x2;
+                b1 += Vector256.LoadUnsafe(ref pb, at + 4) * x2;
+                b2 += Vector256.LoadUnsafe(ref pb, at + 8) * x2;
+            }
+
+            for (var j = 0; j < inD.Length; j++)
+            {
+                var at = (nuint)((offsets[j] + states[inD[j]]) * lanes) + gg;
+                c0 += Vector256.LoadUnsafe(ref ps, at);
+                c1 += Vector256.LoadUnsafe(ref ps, at + 4);
+                c2 += Vector256.LoadUnsafe(ref ps, at + 8);
+            }
+
+            (a0 + b0 + c0).StoreUnsafe(ref target, gg);
+            (a1 + b1 + c1).StoreUnsafe(ref target, gg + 4);
+            (a2 + b2 + c2).StoreUnsafe(ref target, gg + 8);
+        }
+
+        all[..K].CopyTo(result);
     }
 
     /// <summary>K-means distance: squared Euclidean on continuous inputs, 1 - P(state | cluster) on discrete ones.</summary>

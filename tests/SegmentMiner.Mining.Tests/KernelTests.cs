@@ -113,3 +113,56 @@ public sealed class BoundedAssignmentTests
         Assert.That(moved, Is.GreaterThan(100), "the centroids kept moving cases between clusters (the bounds were exercised)");
     }
 }
+
+/// <summary>The vector log-joint (clusters side by side) against the one-cluster-at-a-time loop.</summary>
+[TestFixture]
+public sealed class LogJointTests
+{
+    [TestCase(3)]
+    [TestCase(13)]
+    public void VectorPath_EqualsTheScalarLoop(int clusters)
+    {
+        var rng = new Random(clusters);
+        var columns = new[] { "Id", "c0", "s0", "c1", "c2", "s1", "c3", "c4", "c5", "c6", "s2" };
+        var rows = Enumerable.Range(0, 400).Select(i => new object?[] { (long)i }
+            .Concat(columns.Skip(1).Select(c => c[0] == 'c' ? (object?)(rng.NextDouble() * 5) : $"v{rng.Next(4)}")).ToArray()).ToList();
+        var definition = new MiningModelDefinition("joint",
+            [new MiningColumn("Id", MiningDataType.Long, ContentType.Key, ColumnUsage.Key),
+             .. columns.Skip(1).Select(c => c[0] == 'c' ? new MiningColumn(c, MiningDataType.Double, ContentType.Continuous) : new MiningColumn(c, MiningDataType.Text, ContentType.Discrete))],
+            new ClusteringParameters { ClusterCount = clusters });
+        var set = StructureBuilder.Build(definition, rows, columns);
+        var buffer = new CaseBuffer(rows.Count, set.Discrete.Length, set.Continuous.Length);
+        rows.ForEach(r => buffer.Add(set, r, grow: false));
+        var m = new Mixture(clusters, set);
+        for (var k = 0; k < clusters; k++)
+        {
+            m.Weight[k] = rng.NextDouble() + 0.1;
+            for (var s = 0; s < set.TotalStates; s++) m.StateProb[(k * set.TotalStates) + s] = rng.NextDouble() + 0.01;
+            for (var c = 0; c < set.Continuous.Length; c++)
+            {
+                m.Mean[(k * set.Continuous.Length) + c] = rng.NextDouble() * 2;
+                m.Var[(k * set.Continuous.Length) + c] = rng.NextDouble() + 0.2;
+                m.PMissing[(k * set.Continuous.Length) + c] = 0.05;
+            }
+        }
+
+        m.Prepare();
+        var nIn = m.InputContinuous.Length;
+        Assert.That(m.PaddedInputs, Is.Not.EqualTo(nIn), "an unpadded span takes the scalar loop");
+        var values = new double[set.Continuous.Length];
+        var padded = new double[m.PaddedInputs];
+        var fast = new double[clusters];
+        var slow = new double[clusters];
+        for (var i = 0; i < buffer.Count; i++)
+        {
+            buffer.ValuesInto(i, values);
+            m.GatherInputs(values, padded);
+            m.LogJoint(buffer.States(i), padded, false, fast);
+            m.LogJoint(buffer.States(i), padded.AsSpan(0, nIn), false, slow);
+            for (var k = 0; k < clusters; k++)
+            {
+                Assert.That(fast[k], Is.EqualTo(slow[k]).Within(1e-11 * Math.Max(1, Math.Abs(slow[k]))), $"case {i}, cluster {k}");
+            }
+        }
+    }
+}
