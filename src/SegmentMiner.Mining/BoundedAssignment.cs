@@ -37,6 +37,7 @@ internal sealed class BoundedAssignment
     private readonly int[] _assigned;
     private readonly float[] _upper;
     private readonly float[] _lower;
+    private readonly float[] _slack;
     private double[] _drift = [];
     private double[] _othersDrift = [];
     private readonly Statistics[] _partial;
@@ -60,6 +61,7 @@ internal sealed class BoundedAssignment
         _assigned = new int[b.Count];
         _upper = new float[b.Count];
         _lower = new float[b.Count];
+        _slack = new float[b.Count];
         _partial = new Statistics[(b.Count + ChunkSize - 1) / ChunkSize];
         _changed = new int[_partial.Length];
 
@@ -135,7 +137,7 @@ internal sealed class BoundedAssignment
         {
             _drift = new double[k];
             _othersDrift = new double[k];
-            Parallel.For(0, _partial.Length, options, c => Assign(m, c, full: true, []));
+            Parallel.For(0, _partial.Length, options, c => Assign(m, c, full: true, [], []));
             _stats = new Statistics(k, m.Set.TotalStates, m.Nc);
         }
         else
@@ -182,7 +184,15 @@ internal sealed class BoundedAssignment
                 half[c] = 0.5 * Math.Sqrt(nearest);
             }
 
-            Parallel.For(0, _partial.Length, options, c => Assign(m, c, full: false, half));
+            // A case stays proven while lower - upper (its slack, both stored relative to the drifts at the time)
+            // is at least its cluster's own drift plus the others' drift since then.
+            var threshold = new float[k];
+            for (var c = 0; c < k; c++)
+            {
+                threshold[c] = Up(_drift[c] + _othersDrift[c]);
+            }
+
+            Parallel.For(0, _partial.Length, options, c => Assign(m, c, full: false, half, threshold));
         }
 
         foreach (var p in _partial)
@@ -221,7 +231,7 @@ internal sealed class BoundedAssignment
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Assign(Mixture m, int chunk, bool full, double[] half)
+    private void Assign(Mixture m, int chunk, bool full, double[] half, float[] threshold)
     {
         var delta = _partial[chunk];
         var values = new double[m.Nc];
@@ -239,17 +249,12 @@ internal sealed class BoundedAssignment
             return;
         }
 
-        // 1. List, reading only and without branching, the cases whose bounds no longer prove their cluster.
+        // 1. List the cases whose bounds no longer prove their cluster: slack below its cluster's drift since the
+        //    start, eight cases per vector compare (reading a float and a cluster per case, writing nothing).
         var listed = _lists.Value!;
         var drift = _drift;
         var others = _othersDrift;
-        var count = 0;
-        for (var i = first; i < end; i++)
-        {
-            var a = _assigned[i];
-            listed[count] = i;
-            count += _upper[i] + drift[a] > Math.Max(half[a], _lower[i] - others[a]) ? 1 : 0;
-        }
+        var count = List(first, end, threshold, listed);
 
         // 2. Tighten their upper bounds to the true distance (rows fetched ahead); keep those still unproven.
         var unproven = 0;
@@ -262,10 +267,17 @@ internal sealed class BoundedAssignment
 
             var i = listed[t];
             var a = _assigned[i];
+            var bound = Math.Max(half[a], _lower[i] - others[a]);
+            if (_upper[i] + drift[a] <= bound)
+            {
+                continue; // proven by half the distance to the nearest other centroid
+            }
+
             var upper = Math.Sqrt(ToCentroid(_x.AsSpan(i * _stride, _d), a));
             _upper[i] = Up(upper - drift[a]);
+            _slack[i] = Down((double)_lower[i] - _upper[i]);
             listed[unproven] = i;
-            unproven += upper > Math.Max(half[a], _lower[i] - others[a]) ? 1 : 0;
+            unproven += upper > bound ? 1 : 0;
         }
 
         // 3. Compare those with every centroid.
@@ -281,6 +293,40 @@ internal sealed class BoundedAssignment
         }
 
         _changed[chunk] = changed;
+    }
+
+    /// <summary>Writes the indices of the cases in [first, end) whose slack is below their cluster's threshold; returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe int List(int first, int end, float[] threshold, int[] listed)
+    {
+        var count = 0;
+        var i = first;
+        if (Avx2.IsSupported)
+        {
+            fixed (float* slack = _slack)
+            fixed (int* assigned = _assigned)
+            fixed (float* t = threshold)
+            {
+                for (; i + 8 <= end; i += 8)
+                {
+                    var limit = Avx2.GatherVector256(t, Avx.LoadVector256(assigned + i), 4);
+                    var mask = (uint)Avx.MoveMask(Avx.CompareLessThan(Avx.LoadVector256(slack + i), limit));
+                    while (mask != 0)
+                    {
+                        listed[count++] = i + BitOperations.TrailingZeroCount(mask);
+                        mask &= mask - 1;
+                    }
+                }
+            }
+        }
+
+        for (; i < end; i++)
+        {
+            listed[count] = i;
+            count += _slack[i] < threshold[_assigned[i]] ? 1 : 0;
+        }
+
+        return count;
     }
 
     /// <summary>A float at least <paramref name="v"/> (a bound rounded outwards).</summary>
@@ -380,6 +426,7 @@ internal sealed class BoundedAssignment
         var (best, nearest, runnerUp) = TwoNearest(distances, m.K);
         _upper[i] = Up(Math.Sqrt(nearest) - _drift[best]);
         _lower[i] = Down(Math.Sqrt(runnerUp) + _othersDrift[best]);
+        _slack[i] = Down((double)_lower[i] - _upper[i]);
         var a = _assigned[i];
         if (full || best != a)
         {
