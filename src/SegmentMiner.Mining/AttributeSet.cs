@@ -69,6 +69,7 @@ public sealed class AttributeSet
     internal Dictionary<string, int> Lookup(int attribute) => _lookups[attribute];
 
     /// <summary>Encodes a case row: a state per discrete attribute, a model-space value (or NaN) per continuous one.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal void Encode(object?[] row, Span<int> states, Span<double> values)
     {
         HashSet<string>? items = null;

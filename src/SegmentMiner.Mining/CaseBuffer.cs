@@ -49,6 +49,7 @@ internal sealed class CaseBuffer
     }
 
     /// <summary>Adds a case; grows when <paramref name="grow"/> (non-scalable methods keep every case).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Add(AttributeSet set, object?[] row, bool grow)
     {
         if (Count == Capacity)

@@ -40,7 +40,10 @@ internal sealed class Trainer
     {
         var nd = _set.Discrete.Length;
         var nc = _set.Continuous.Length;
-        var buffer = new CaseBuffer(Scalable ? _p.SampleSize : 65_536, nd, nc);
+        // Non-scalable methods keep every case: sized from the structure pass's count, so the buffer never regrows
+        // (it still can, should the source return more cases the second time).
+        var kept = (int)Math.Clamp(_set.Cases, 1, Array.MaxLength / Math.Max(1, Math.Max(nd, nc)));
+        var buffer = new CaseBuffer(Scalable ? _p.SampleSize : kept, nd, nc);
         var rootStates = new long[_set.TotalStates];
         Statistics? compressed = null;
         Mixture? mixture = null;
