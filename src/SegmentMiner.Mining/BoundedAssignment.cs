@@ -126,9 +126,13 @@ internal sealed class BoundedAssignment
         var d = _d;
         LayOut(m);
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads };
-        foreach (var p in _partial)
+        // A chunk's partial statistics hold only the moves of its changed cases: clear those the last step wrote.
+        for (var c = 0; c < _partial.Length; c++)
         {
-            p.Clear();
+            if (_changed[c] != 0)
+            {
+                _partial[c].Clear();
+            }
         }
 
         Array.Clear(_changed);
@@ -195,9 +199,12 @@ internal sealed class BoundedAssignment
             Parallel.For(0, _partial.Length, options, c => Assign(m, c, full: false, half, threshold));
         }
 
-        foreach (var p in _partial)
+        for (var c = 0; c < _partial.Length; c++)
         {
-            _stats.Add(p);
+            if (_changed[c] != 0)
+            {
+                _stats.Add(_partial[c]);
+            }
         }
 
         Changed = _changed.Sum(c => (long)c);
