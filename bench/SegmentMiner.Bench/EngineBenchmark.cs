@@ -13,7 +13,7 @@ namespace SegmentMiner.Bench;
 /// </summary>
 internal static class EngineBenchmark
 {
-    public static int Run(int cases, int attributes, int clusters, bool skipMlNet, bool memory, bool kmeansOnly, int seed, bool verbose)
+    public static int Run(int cases, int attributes, int clusters, bool skipMlNet, bool memory, bool kmeansOnly, int seed, int seeds, bool verbose)
     {
         var o = Console.Out;
         o.WriteLine($"cases {cases:N0}, attributes {attributes}, clusters {clusters}, {Environment.ProcessorCount} cores");
@@ -29,9 +29,7 @@ internal static class EngineBenchmark
         var watch = Stopwatch.StartNew();
         var ours = ClusteringModel.Train(definition, numeric, m => Console.Error.WriteLine($"{watch.Elapsed.TotalSeconds,7:0.00} s  {m}"));
         var oursTotal = watch.Elapsed;
-        var oursCentroids = Enumerable.Range(0, ours.ClusterCount).Select(k => ours.Content()[k + 1].NodeDistribution
-            .Where(d => d.ValueType == MiningValueType.Continuous).Select(d => double.Parse(d.AttributeValue, CultureInfo.InvariantCulture)).ToArray()).ToArray();
-        var oursObjective = Objective(data, cases, attributes, oursCentroids);
+        var oursObjective = Objective(data, cases, attributes, Centroids(ours));
         var oursPerIteration = Median(ours.IterationTimes);
         if (verbose)
         {
@@ -74,6 +72,23 @@ internal static class EngineBenchmark
             o.WriteLine(reached < 0
                 ? "segminer never reached ml.net's objective (nor came within 1e-6 above it)"
                 : $"segminer reaches ml.net's objective (or within 1e-6 above it) after {reached} iterations, {elapsed.TotalSeconds:0.00} s: {full / elapsed:0.00}x faster than ml.net");
+
+            // Which local optimum a run ends in depends on its start: other seeds, each against ML.NET's objective.
+            var lower = oursObjective <= mlObjective ? 1 : 0;
+            for (var s = seed + 1; s < seed + seeds; s++)
+            {
+                watch.Restart();
+                var other = ClusteringModel.Train(definition with { Parameters = definition.Parameters with { ClusterSeed = s } }, numeric);
+                var time = watch.Elapsed;
+                var objective = Objective(data, cases, attributes, Centroids(other));
+                lower += objective <= mlObjective ? 1 : 0;
+                o.WriteLine($"segminer seed {s,-4}        {Median(other.IterationTimes),8:0.0} ms/iteration  {other.Iterations,4} iterations  {time.TotalSeconds,8:0.00} s total  objective {objective:E6}  ours/ml.net {objective / mlObjective:0.0000000}, {full / time:0.00}x to convergence");
+            }
+
+            if (seeds > 1)
+            {
+                o.WriteLine($"segminer ends at or below ml.net's objective with {lower} of {seeds} seeds");
+            }
         }
 
         if (kmeansOnly)
@@ -102,6 +117,10 @@ internal static class EngineBenchmark
 
         return 0;
     }
+
+    private static double[][] Centroids(ClusteringModel model) => Enumerable.Range(0, model.ClusterCount)
+        .Select(k => model.Content()[k + 1].NodeDistribution.Where(d => d.ValueType == MiningValueType.Continuous)
+            .Select(d => double.Parse(d.AttributeValue, CultureInfo.InvariantCulture)).ToArray()).ToArray();
 
     /// <summary>Runs in a child process: trains scalable EM on streamed mixed data and prints the peak resident size.</summary>
     public static int Child(int cases, int attributes, int clusters)

@@ -10,13 +10,13 @@ switch (command)
         return await SyncBenchmark.RunAsync(options.Get("--rows", 1_000_000), options.Get("--accounts", 50_000), args.Contains("--verbose"));
     case "engine":
         return EngineBenchmark.Run(options.Get("--cases", 1_000_000), options.Get("--attributes", 20), options.Get("--clusters", 10),
-            args.Contains("--skip-mlnet"), args.Contains("--memory"), args.Contains("--kmeans-only"), options.Get("--seed", 0), args.Contains("--verbose"));
+            args.Contains("--skip-mlnet"), args.Contains("--memory"), args.Contains("--kmeans-only"), options.Get("--seed", 0), options.Get("--seeds", 1), args.Contains("--verbose"));
     case "kernels":
         return KernelProbe.Run(options.Get("--cases", 1_000_000), options.Get("--attributes", 20), options.Get("--clusters", 10));
     case "engine-child":
         return EngineBenchmark.Child(options.Get("--cases", 1_000_000), options.Get("--attributes", 20), options.Get("--clusters", 10));
     default:
         Console.Error.WriteLine("usage: segminer-bench sync [--rows N] [--accounts N] [--verbose]");
-        Console.Error.WriteLine("       segminer-bench engine [--cases N] [--attributes D] [--clusters K] [--seed S] [--skip-mlnet] [--kmeans-only] [--memory] [--verbose]");
+        Console.Error.WriteLine("       segminer-bench engine [--cases N] [--attributes D] [--clusters K] [--seed S] [--seeds N] [--skip-mlnet] [--kmeans-only] [--memory] [--verbose]");
         return 2;
 }
