@@ -50,6 +50,7 @@ internal sealed class BoundedAssignment
     private double[] _byAttribute = [];
     private double[] _norms = [];
     private double[] _byCluster = [];
+    private double[] _origin = [];
     private int _kp;
 
     private BoundedAssignment(Mixture m, CaseBuffer b, float[] x, int stride)
@@ -223,6 +224,7 @@ internal sealed class BoundedAssignment
         _norms = new double[_kp];
         Array.Fill(_norms, double.PositiveInfinity);
         _byCluster = m.InMean.ToArray();
+        _origin = new double[d];
         for (var c = 0; c < k; c++)
         {
             var norm = 0.0;
@@ -452,42 +454,16 @@ internal sealed class BoundedAssignment
         return 0;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double SquaredNorm(ReadOnlySpan<float> x)
-    {
-        ref var px = ref MemoryMarshal.GetReference(x);
-        var n = x.Length;
-        var j = 0;
-        var sum = 0.0;
-        if (Vector256.IsHardwareAccelerated && n >= 8)
-        {
-            var s0 = Vector256<double>.Zero;
-            var s1 = Vector256<double>.Zero;
-            for (; j <= n - 8; j += 8)
-            {
-                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref px, (nuint)j));
-                s0 = MultiplyAdd(lo, lo, s0);
-                s1 = MultiplyAdd(hi, hi, s1);
-            }
-
-            sum = Vector256.Sum(s0 + s1);
-        }
-
-        for (; j < n; j++)
-        {
-            sum += (double)x[j] * x[j];
-        }
-
-        return sum;
-    }
-
     /// <summary>The squared distance of a case to one centroid.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private double ToCentroid(ReadOnlySpan<float> x, int cluster)
+    private double ToCentroid(ReadOnlySpan<float> x, int cluster) => SquaredDistance(x, _byCluster.AsSpan(cluster * _d, _d));
+
+    /// <summary>|x - c|^2 of float values against double ones (c all zeros gives |x|^2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double SquaredDistance(ReadOnlySpan<float> x, ReadOnlySpan<double> c)
     {
         ref var px = ref MemoryMarshal.GetReference(x);
-        ref var pc = ref MemoryMarshal.GetArrayDataReference(_byCluster);
-        var at = (nuint)(cluster * _d);
+        ref var pc = ref MemoryMarshal.GetReference(c);
         var n = x.Length;
         var j = 0;
         var sum = 0.0;
@@ -498,8 +474,8 @@ internal sealed class BoundedAssignment
             for (; j <= n - 8; j += 8)
             {
                 var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref px, (nuint)j));
-                var t0 = lo - Vector256.LoadUnsafe(ref pc, at + (nuint)j);
-                var t1 = hi - Vector256.LoadUnsafe(ref pc, at + (nuint)j + 4);
+                var t0 = lo - Vector256.LoadUnsafe(ref pc, (nuint)j);
+                var t1 = hi - Vector256.LoadUnsafe(ref pc, (nuint)j + 4);
                 s0 = MultiplyAdd(t0, t0, s0);
                 s1 = MultiplyAdd(t1, t1, s1);
             }
@@ -509,7 +485,7 @@ internal sealed class BoundedAssignment
 
         for (; j < n; j++)
         {
-            var t = x[j] - Unsafe.Add(ref pc, at + (nuint)j);
+            var t = x[j] - Unsafe.Add(ref pc, j);
             sum += t * t;
         }
 
@@ -524,7 +500,7 @@ internal sealed class BoundedAssignment
     private void Distances(int i, Span<double> result)
     {
         var x = _x.AsSpan(i * _stride, _d);
-        var norm = SquaredNorm(x);
+        var norm = SquaredDistance(x, _origin);
         if (Vector256.IsHardwareAccelerated)
         {
             ref var rows = ref MemoryMarshal.GetArrayDataReference(_byAttribute);
