@@ -220,8 +220,24 @@ public sealed class DefinitionTests
         await client.DeployAsync(m);
         await client.ProcessAsync(m, ProcessType.Full);
         Assert.That(JsonSerializer.Serialize(await client.ContentAsync(m)), Is.EqualTo(JsonSerializer.Serialize(content)));
-        var e = Assert.ThrowsAsync<SegmentMinerException>(async () => await client.PredictAsync(m).ToListAsync());
-        Assert.That(e!.Message, Does.Contain("nested table"));
+
+        // Membership over XMLA reads the nested table with SHAPE ... APPEND ... RELATE and predicts as the engine does.
+        Assert.That(Dmx.Membership(m), Does.Contain("PREDICTION JOIN SHAPE { OPENQUERY([").And.Contain("RELATE [AccountId] TO [AccountId]) AS [Products]")
+            .And.Contain("[buyer-products].[Products].[Product] = t.[Products].[Product]"));
+        var engine = await direct.PredictAsync(m).ToListAsync();
+        var remote = await client.PredictAsync(m).ToListAsync();
+        Assert.That(remote.Select(r => r.Key), Is.EquivalentTo(engine.Select(r => r.Key)));
+        var byKey = engine.ToDictionary(r => r.Key);
+        foreach (var r in remote)
+        {
+            Assert.That(r.Cluster, Is.EqualTo(byKey[r.Key].Cluster), r.Key);
+            Assert.That(r.Probability, Is.EqualTo(byKey[r.Key].Probability).Within(1e-12), r.Key);
+        }
+
+        // A nested view that no deployed structure reads is refused, by name.
+        var other = m with { Columns = m.Columns.Select(c => c.Content == ContentType.Table ? c with { View = "mining.vNoProducts" } : c).ToList() };
+        var refused = Assert.CatchAsync(async () => await client.PredictAsync(other).ToListAsync());
+        Assert.That(refused!.Message, Does.Contain("mining.vNoProducts"));
         await client.DisposeAsync();
     }
 }
