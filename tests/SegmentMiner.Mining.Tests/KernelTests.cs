@@ -166,3 +166,63 @@ public sealed class LogJointTests
         }
     }
 }
+
+/// <summary>The E-step's soft statistics (added across clusters by attribute) against one cluster at a time.</summary>
+[TestFixture]
+public sealed class SoftStatisticsTests
+{
+    [Test]
+    public void SoftStep_AddsTheSameStatistics_AsOneClusterAtATime()
+    {
+        var rng = new Random(8);
+        var columns = new[] { "Id", "c0", "s0", "c1", "s1", "c2" };
+        var rows = Enumerable.Range(0, 5000).Select(i => new object?[]
+        {
+            (long)i, rng.NextDouble() * 4, $"v{rng.Next(3)}", i % 9 == 0 ? null : rng.NextDouble(), i % 13 == 0 ? null : $"w{rng.Next(5)}", rng.NextDouble() * 2,
+        }).ToList();
+        var definition = new MiningModelDefinition("soft",
+            [new MiningColumn("Id", MiningDataType.Long, ContentType.Key, ColumnUsage.Key),
+             .. columns.Skip(1).Select(c => c[0] == 'c' ? new MiningColumn(c, MiningDataType.Double, ContentType.Continuous) : new MiningColumn(c, MiningDataType.Text, ContentType.Discrete))],
+            new ClusteringParameters { ClusterCount = 5 });
+        var set = StructureBuilder.Build(definition, rows, columns);
+        var buffer = new CaseBuffer(rows.Count, set.Discrete.Length, set.Continuous.Length);
+        rows.ForEach(r => buffer.Add(set, r, grow: false));
+        var m = new Mixture(5, set);
+        for (var k = 0; k < 5; k++)
+        {
+            m.Weight[k] = 0.2;
+            for (var s = 0; s < set.TotalStates; s++) m.StateProb[(k * set.TotalStates) + s] = rng.NextDouble() + 0.05;
+            for (var c = 0; c < set.Continuous.Length; c++)
+            {
+                m.Mean[(k * set.Continuous.Length) + c] = rng.NextDouble() - 0.5;
+                m.Var[(k * set.Continuous.Length) + c] = 0.5 + rng.NextDouble();
+                m.PMissing[(k * set.Continuous.Length) + c] = 0.1;
+            }
+        }
+
+        m.Prepare();
+        var fast = Expectation.Run(m, buffer, hard: false, threads: 0);
+
+        var expected = new Statistics(5, set.TotalStates, set.Continuous.Length);
+        var values = new double[set.Continuous.Length];
+        var scores = new double[5];
+        for (var i = 0; i < buffer.Count; i++)
+        {
+            buffer.ValuesInto(i, values);
+            m.LogJoint(buffer.States(i), values, scores);
+            var max = scores.Max();
+            var total = scores.Sum(x => Math.Exp(x - max));
+            for (var k = 0; k < 5; k++)
+            {
+                Expectation.Accumulate(m, expected, k, Math.Exp(scores[k] - max) / total, buffer.States(i), values, values.Any(double.IsNaN));
+            }
+        }
+
+        Assert.That(fast.N, Is.EqualTo(expected.N).Within(1e-9));
+        Assert.That(fast.StateWeight, Is.EqualTo(expected.StateWeight).Within(1e-9));
+        Assert.That(fast.Existing, Is.EqualTo(expected.Existing).Within(1e-9));
+        Assert.That(fast.Sum, Is.EqualTo(expected.Sum).Within(1e-9));
+        Assert.That(fast.SumSquares, Is.EqualTo(expected.SumSquares).Within(1e-9));
+        Assert.That(fast.N.Sum(), Is.EqualTo(buffer.Count).Within(1e-6));
+    }
+}
