@@ -26,7 +26,6 @@ internal sealed class Mixture
         PMissing = new double[k * set.Continuous.Length];
         LogWeight = new double[k];
         LogState = new double[StateProb.Length];
-        LogStateByState = new double[StateProb.Length];
         LogMissing = new double[Mean.Length];
         LogNorm = new double[Mean.Length];
         InvTwoVar = new double[Mean.Length];
@@ -57,20 +56,15 @@ internal sealed class Mixture
 
     private double[] InLogMissing { get; }
 
-    // Distances as ||c||^2 - 2 x.c (plus ||x||^2), and Gaussian log densities as a bias plus a.x plus b.x^2:
-    // row-major per cluster, rows padded to whole blocks of four with zeros.
+    // Distances as ||c||^2 - 2 x.c (plus ||x||^2): row-major per cluster, rows padded to whole blocks of four with zeros.
     private double[] DistA { get; set; } = [];
 
     private double[] DistBias { get; set; } = [];
 
-    private double[] LogA { get; set; } = [];
 
-    private double[] LogB { get; set; } = [];
-
-    private double[] LogBias { get; set; } = [];
-
-    // The same log densities laid out by attribute for LogJoint's vector path: per input attribute (or state), the
-    // clusters side by side in groups of twelve (three vectors), padded with zeros; the bias includes log(weight).
+    // Gaussian log densities as a bias plus a.x plus b.x^2, and the states' log-probabilities, laid out by attribute
+    // for LogJoint's vector path: per input attribute (or state), the clusters side by side in groups of twelve
+    // (three vectors), padded with zeros; the bias includes log(weight).
     private int _lanes;
 
     private double[] _logAByAttribute = [];
@@ -102,9 +96,6 @@ internal sealed class Mixture
 
     public double[] LogState { get; }
 
-    /// <summary><see cref="LogState"/> transposed: state after state, the K clusters side by side.</summary>
-    private double[] LogStateByState { get; }
-
     public double[] LogMissing { get; }
 
     /// <summary>log(1 - pMissing) - log(2 pi var) / 2: the constant part of an existing value's log density.</summary>
@@ -127,15 +118,6 @@ internal sealed class Mixture
         for (var i = 0; i < StateProb.Length; i++)
         {
             LogState[i] = Math.Log(Math.Max(StateProb[i], 1e-300));
-        }
-
-        var states = Set.TotalStates;
-        for (var k = 0; k < K; k++)
-        {
-            for (var st = 0; st < states; st++)
-            {
-                LogStateByState[(st * K) + k] = LogState[(k * states) + st];
-            }
         }
 
         for (var i = 0; i < Mean.Length; i++)
@@ -167,23 +149,6 @@ internal sealed class Mixture
         var count = InputContinuous.Length;
         DistA = new double[K * width];
         DistBias = new double[K];
-        LogA = new double[K * width];
-        LogB = new double[K * width];
-        LogBias = new double[K];
-        for (var k = 0; k < K; k++)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var mean = InMean[(k * count) + i];
-                var inv = InInvTwoVar[(k * count) + i];
-                DistA[(k * width) + i] = -2 * mean;
-                DistBias[k] += mean * mean;
-                LogA[(k * width) + i] = 2 * inv * mean;
-                LogB[(k * width) + i] = -inv;
-                LogBias[k] += InLogNorm[(k * count) + i] - (inv * mean * mean);
-            }
-        }
-
         _lanes = ((K + 11) / 12) * 12;
         _logAByAttribute = new double[count * _lanes];
         _logBByAttribute = new double[count * _lanes];
@@ -191,13 +156,19 @@ internal sealed class Mixture
         _logStateByState = new double[Set.TotalStates * _lanes];
         for (var k = 0; k < K; k++)
         {
-            _logBiasWeighted[k] = LogBias[k] + LogWeight[k];
+            var bias = LogWeight[k];
             for (var i = 0; i < count; i++)
             {
-                _logAByAttribute[(i * _lanes) + k] = LogA[(k * width) + i];
-                _logBByAttribute[(i * _lanes) + k] = LogB[(k * width) + i];
+                var mean = InMean[(k * count) + i];
+                var inv = InInvTwoVar[(k * count) + i];
+                DistA[(k * width) + i] = -2 * mean;
+                DistBias[k] += mean * mean;
+                _logAByAttribute[(i * _lanes) + k] = 2 * inv * mean;
+                _logBByAttribute[(i * _lanes) + k] = -inv;
+                bias += InLogNorm[(k * count) + i] - (inv * mean * mean);
             }
 
+            _logBiasWeighted[k] = bias;
             for (var st = 0; st < Set.TotalStates; st++)
             {
                 _logStateByState[(st * _lanes) + k] = LogState[(k * Set.TotalStates) + st];
