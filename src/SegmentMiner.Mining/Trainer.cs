@@ -16,6 +16,9 @@ internal sealed record TrainResult(Mixture Mixture, double[] Support, double Log
 internal sealed class Trainer
 {
     private const int MaxEmIterations = 300;
+    /// <summary>How often the main fit reports its progress.</summary>
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(2);
+
     /// <summary>K-means iterations at most: with bounds, the last ones re-check only the few cases near a boundary.</summary>
     private const int MaxKMeansIterations = 5000;
     private const int CandidateIterations = 5;
@@ -403,6 +406,8 @@ internal sealed class Trainer
         var previousObjective = double.NaN;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var bounded = hard ? BoundedAssignment.TryCreate(m, buffer) : null;
+        // The main fit reports how it goes every few seconds (a long K-means run creeps for hundreds of iterations).
+        var report = System.Diagnostics.Stopwatch.StartNew();
         for (var it = 1; ; it++)
         {
             ct.ThrowIfCancellationRequested();
@@ -427,6 +432,14 @@ internal sealed class Trainer
                 move = previousN is null ? double.PositiveInfinity : all.N.Select((x, k) => Math.Abs(x - previousN[k])).Sum();
                 // Relative change of the objective: 1e-7 for K-means (as ML.NET's OptimizationTolerance), 1e-9 for EM.
                 flat = !double.IsNaN(previousObjective) && Math.Abs(objective - previousObjective) <= (hard ? 1e-7 : 1e-9) * Math.Max(1, Math.Abs(objective));
+            }
+
+            if (objectives is not null && _progress is not null && report.Elapsed >= ProgressInterval)
+            {
+                report.Restart();
+                _progress(hard
+                    ? $"iteration {it}: {(bounded is null ? $"cluster sizes moved by {move:N0} cases" : $"{move:N0} cases changed cluster")}, distance {objective:N0}"
+                    : $"iteration {it}: cluster sizes moved by {move:N0} cases, log-likelihood {objective:N1}");
             }
 
             previousN = all.N.ToArray();
