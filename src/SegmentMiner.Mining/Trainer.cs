@@ -434,7 +434,7 @@ internal sealed class Trainer
                 flat = !double.IsNaN(previousObjective) && Math.Abs(objective - previousObjective) <= (hard ? 1e-7 : 1e-9) * Math.Max(1, Math.Abs(objective));
             }
 
-            if (objectives is not null && _progress is not null && report.Elapsed >= ProgressInterval)
+            if (objectives is not null && _progress is not null && report.Elapsed >= ProgressInterval && double.IsFinite(move))
             {
                 report.Restart();
                 _progress(hard
