@@ -211,19 +211,15 @@ internal static class Kernels
     }
 
     /// <summary>
-    /// result[k] = bias[k] + sum_i a[k, i] * x[i] + b[k, i] * y[i] for every cluster k, where a and b are row-major
-    /// (padded rows of x.Length). Four clusters at a time keep their accumulators in registers and read each block of
-    /// x once per group. With b empty the second term is skipped.
+    /// result[k] = bias[k] + sum_i a[k, i] * x[i] for every cluster k, where a is row-major (padded rows of
+    /// x.Length). Four clusters at a time keep their accumulators in registers and read each block of x once per group.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AffineRows(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> bias, int k, Span<double> result)
+    public static void AffineRows(ReadOnlySpan<double> x, ReadOnlySpan<double> a, ReadOnlySpan<double> bias, int k, Span<double> result)
     {
         var n = x.Length;
         ref var px = ref MemoryMarshal.GetReference(x);
-        ref var py = ref MemoryMarshal.GetReference(y);
         ref var pa = ref MemoryMarshal.GetReference(a);
-        ref var pb = ref MemoryMarshal.GetReference(b);
-        var twoTerms = !b.IsEmpty;
         var c = 0;
         for (; c <= k - 4; c += 4)
         {
@@ -242,14 +238,6 @@ internal static class Kernels
                 a1 += Vector256.LoadUnsafe(ref pa, r1 + (nuint)i) * xv;
                 a2 += Vector256.LoadUnsafe(ref pa, r2 + (nuint)i) * xv;
                 a3 += Vector256.LoadUnsafe(ref pa, r3 + (nuint)i) * xv;
-                if (twoTerms)
-                {
-                    var yv = Vector256.LoadUnsafe(ref py, (nuint)i);
-                    a0 += Vector256.LoadUnsafe(ref pb, r0 + (nuint)i) * yv;
-                    a1 += Vector256.LoadUnsafe(ref pb, r1 + (nuint)i) * yv;
-                    a2 += Vector256.LoadUnsafe(ref pb, r2 + (nuint)i) * yv;
-                    a3 += Vector256.LoadUnsafe(ref pb, r3 + (nuint)i) * yv;
-                }
             }
 
             result[c] = bias[c] + Vector256.Sum(a0);
@@ -266,10 +254,6 @@ internal static class Kernels
             {
                 var xv = Vector256.LoadUnsafe(ref px, (nuint)i);
                 a0 += Vector256.LoadUnsafe(ref pa, r0 + (nuint)i) * xv;
-                if (twoTerms)
-                {
-                    a0 += Vector256.LoadUnsafe(ref pb, r0 + (nuint)i) * Vector256.LoadUnsafe(ref py, (nuint)i);
-                }
             }
 
             result[c] = bias[c] + Vector256.Sum(a0);

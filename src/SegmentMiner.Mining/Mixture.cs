@@ -326,7 +326,7 @@ internal sealed class Mixture
         if (!anyMissing && K <= 32 && packed.Length == PaddedInputs && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             // ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2, four clusters at a time.
-            Kernels.AffineRows(packed, default, DistA, default, DistBias, K, result);
+            Kernels.AffineRows(packed, DistA, DistBias, K, result);
             var norm = 0.0;
             foreach (var v in packed)
             {
