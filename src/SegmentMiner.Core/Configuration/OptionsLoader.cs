@@ -161,6 +161,16 @@ public static class OptionsLoader
             errors.Add($"Publish:KeepRuns: {o.Publish.KeepRuns} is out of range 1 to 10000.");
         }
 
+        if (o.Publish.TraitAlpha is <= 0 or >= 1 || double.IsNaN(o.Publish.TraitAlpha))
+        {
+            errors.Add(FormattableString.Invariant($"Publish:TraitAlpha: {o.Publish.TraitAlpha} is out of range: more than 0 and less than 1."));
+        }
+
+        if (o.Publish.MinimumEffectSize is < 0 or > 5 || double.IsNaN(o.Publish.MinimumEffectSize))
+        {
+            errors.Add(FormattableString.Invariant($"Publish:MinimumEffectSize: {o.Publish.MinimumEffectSize} is out of range 0 to 5."));
+        }
+
         if (o.Mining.Endpoint.SessionTimeout <= TimeSpan.Zero)
         {
             errors.Add("Mining:Endpoint:SessionTimeout: must be positive.");

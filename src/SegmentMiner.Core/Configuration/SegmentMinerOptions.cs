@@ -22,6 +22,12 @@ public sealed class PublishOptions
 {
     /// <summary>Published runs kept per model, the current one included; older ones are deleted. Default 12.</summary>
     public int KeepRuns { get; set; } = 12;
+
+    /// <summary>The significance level a segment's trait must pass (two-sided, Bonferroni-corrected for the traits tested in the model). Default 0.01.</summary>
+    public double TraitAlpha { get; set; } = 0.01;
+
+    /// <summary>The smallest effect size (Cohen's h for a share, d for a mean) a trait must have to shape a name. Default 0.2.</summary>
+    public double MinimumEffectSize { get; set; } = 0.2;
 }
 
 public enum MiningServerKind

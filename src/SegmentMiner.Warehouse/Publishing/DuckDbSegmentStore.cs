@@ -32,7 +32,9 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
         ORDER BY s.SegmentKey
         """;
 
-    protected override string CountSql(string schema, string view) => $"SELECT count(*) FROM {Identifiers.QuoteAnsi(schema)}.{Identifiers.QuoteAnsi(view)}";
+    protected override string Quote(string identifier) => Identifiers.QuoteAnsi(identifier);
+
+    protected override string LatestRunSql => "SELECT RunId, Status, Notice, DefinitionHash FROM seg.ModelRun WHERE Model = $model ORDER BY RunId DESC LIMIT 1";
 
     protected override string CustomersSql => "SELECT count(*) FROM dw.CustomerFeatures";
 
@@ -53,14 +55,10 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
         var run = await InsertRunAsync(db, data.Header);
         var model = data.Header.Model;
-        await InsertRowsAsync(db, "seg.Segment", ["RunId", "SegmentKey", "Model", "NodeUniqueName", "Name", "Description", "Population", "Share", "TrainingSupport", "Level", "IsRetired", "MatchSimilarity"],
-            data.Segments.Select(s => new object?[] { run, s.Key, model, s.Node, s.Name, s.Description, s.Population, s.Share, s.TrainingSupport, "account", s.Retired, s.Similarity }));
-        await InsertRowsAsync(db, "seg.SegmentProfile", ["RunId", "SegmentKey", "Attribute", "Value", "Probability", "Support", "Mean", "StdDev"],
-            data.Profiles.Select(p => new object?[] { run, p.Key, p.Attribute, p.Value, p.Probability, p.Support, p.Mean, p.StdDev }));
-        await InsertRowsAsync(db, "seg.SegmentCharacteristic", ["RunId", "SegmentKey", "Attribute", "Value", "Probability", "Score", "Rank"],
-            data.Characteristics.Select(c => new object?[] { run, c.Key, c.Attribute, c.Value, c.Probability, c.Score, c.Rank }));
-        await InsertRowsAsync(db, "seg.SegmentDiscrimination", ["RunId", "SegmentKey", "Attribute", "Value", "Score", "Favors"],
-            data.Discrimination.Select(d => new object?[] { run, d.Key, d.Attribute, d.Value, d.Score, d.Favors }));
+        foreach (var (table, columns, rows) in SegmentTables.RowsOf(run, data))
+        {
+            await InsertRowsAsync(db, table, columns, rows);
+        }
 
         // Every current customer, exactly once: its predicted segment, or the model's "not profiled" segment.
         // Memberships through DuckDB's appender (a million rows in about a second), into a table of this transaction.
@@ -201,12 +199,3 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
         """;
 }
 
-/// <summary>What both dialects share about the seg tables.</summary>
-public static class SegmentTables
-{
-    /// <summary>The tables whose rows belong to a run (the run's own row last).</summary>
-    public static readonly string[] WithRuns =
-    [
-        "seg.Segment", "seg.SegmentProfile", "seg.SegmentCharacteristic", "seg.SegmentDiscrimination", "seg.CustomerSegment", "seg.SegmentMigration", "seg.ModelRun",
-    ];
-}

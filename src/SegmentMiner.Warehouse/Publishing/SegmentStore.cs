@@ -3,11 +3,18 @@ namespace SegmentMiner.Warehouse.Publishing;
 /// <summary>A run's header: what was published, from which processing.</summary>
 public sealed record RunHeader(string Model, string Engine, DateTime? ProcessedAt, long Cases, int Clusters, string Parameters, string DefinitionHash, string Status, string? Notice);
 
-public sealed record SegmentRecord(long Key, string? Node, string Name, string Description, long Population, double Share, double TrainingSupport, bool Retired, double? Similarity);
+/// <summary>A segment of a run; <paramref name="PreviousName"/> is the name it had when this run renamed it.</summary>
+public sealed record SegmentRecord(long Key, string? Node, string Name, string Description, long Population, double Share, double TrainingSupport, bool Retired, double? Similarity, string? PreviousName = null);
 
-public sealed record ProfileRecord(long Key, string Attribute, string Value, double Probability, double Support, double? Mean, double? StdDev);
+/// <summary>A state's share of a segment, or a continuous attribute's presence with its exact mean, spread and quantiles.</summary>
+public sealed record ProfileRecord(long Key, string Attribute, string Value, double Probability, double Support, double? Mean, double? StdDev,
+    double? Minimum = null, double? P25 = null, double? Median = null, double? P75 = null, double? Maximum = null);
 
-public sealed record CharacteristicRecord(long Key, string Attribute, string Value, double Probability, double Score, int Rank);
+/// <summary>A state or bin: the members' share (Probability), lift (Score) and rank; a bin's smallest and largest value.</summary>
+public sealed record CharacteristicRecord(long Key, string Attribute, string Value, double Probability, double Score, int Rank, double? Minimum = null, double? Maximum = null);
+
+/// <summary>A row of seg.SegmentTrait.</summary>
+public sealed record TraitRecord(long Key, string Attribute, string Value, string Phrase, double MemberValue, double PopulationValue, string Direction, double PValue, double EffectSize, long? ComparedWithKey, bool InName, int Rank);
 
 public sealed record DiscriminationRecord(long Key, string Attribute, string Value, double Score, string Favors);
 
@@ -23,12 +30,16 @@ public sealed record RunData(
     IReadOnlyList<ProfileRecord> Profiles,
     IReadOnlyList<CharacteristicRecord> Characteristics,
     IReadOnlyList<DiscriminationRecord> Discrimination,
+    IReadOnlyList<TraitRecord> Traits,
     IReadOnlyList<MembershipRecord> Memberships,
     long? UnscoredKey,
     long? PreviousRunId,
     long FirstNewKey);
 
 public sealed record CurrentRun(long RunId, DateTime? ProcessedAt, string DefinitionHash);
+
+/// <summary>A model's latest run, current or not (a skipped layer's run is never current).</summary>
+public sealed record LatestRun(long RunId, string Status, string? Notice, string DefinitionHash);
 
 public sealed record StoredSegment(long Key, string? Node, string Name, string Description, bool Retired);
 
@@ -43,6 +54,11 @@ public interface ISegmentStore
     Task<long> CustomersAsync(CancellationToken cancellationToken);
 
     Task<CurrentRun?> CurrentRunAsync(string model, CancellationToken cancellationToken);
+
+    Task<LatestRun?> LatestRunAsync(string model, CancellationToken cancellationToken);
+
+    /// <summary>Every row of a view: the given columns, in order.</summary>
+    IAsyncEnumerable<object?[]> ReadRowsAsync(string schema, string view, IReadOnlyList<string> columns, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<StoredSegment>> SegmentsAsync(long run, CancellationToken cancellationToken);
 

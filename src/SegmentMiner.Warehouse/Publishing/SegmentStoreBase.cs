@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Dapper;
 
 namespace SegmentMiner.Warehouse.Publishing;
@@ -20,7 +21,13 @@ public abstract class SegmentStoreBase : ISegmentStore
     /// <summary>Parameters: model, previous. Columns: key, node, name, description, the run it was last active in.</summary>
     protected abstract string RetiredSql { get; }
 
-    protected abstract string CountSql(string schema, string view);
+    /// <summary>Parameters: model. Columns: run, status, notice, definition hash of the newest run.</summary>
+    protected abstract string LatestRunSql { get; }
+
+    /// <summary>The dialect's quoting of an identifier.</summary>
+    protected abstract string Quote(string identifier);
+
+    private string CountSql(string schema, string view) => $"SELECT count(*) FROM {Quote(schema)}.{Quote(view)}";
 
     protected abstract string CustomersSql { get; }
 
@@ -43,6 +50,31 @@ public abstract class SegmentStoreBase : ISegmentStore
         await using var db = await OpenAsync(cancellationToken);
         return (await db.QueryAsync<(long, DateTime?, string)>(CurrentRunSql, new { model }))
             .Select(r => new CurrentRun(r.Item1, r.Item2, r.Item3)).FirstOrDefault();
+    }
+
+    public async Task<LatestRun?> LatestRunAsync(string model, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return (await db.QueryAsync<(long, string, string?, string)>(LatestRunSql, new { model }))
+            .Select(r => new LatestRun(r.Item1, r.Item2, r.Item3, r.Item4)).FirstOrDefault();
+    }
+
+    public async IAsyncEnumerable<object?[]> ReadRowsAsync(string schema, string view, IReadOnlyList<string> columns, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        await using var command = db.CreateCommand();
+        command.CommandText = $"SELECT {string.Join(", ", columns.Select(Quote))} FROM {Quote(schema)}.{Quote(view)}";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new object?[columns.Count];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            yield return row;
+        }
     }
 
     public async Task<IReadOnlyList<StoredSegment>> SegmentsAsync(long run, CancellationToken cancellationToken)

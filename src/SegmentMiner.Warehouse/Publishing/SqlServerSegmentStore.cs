@@ -94,7 +94,7 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
     [
         (nameof(NextRun), NextRun), (nameof(LastBatch), LastBatch), (nameof(InsertRun), InsertRun), (nameof(CreateTemp), CreateTemp),
         (nameof(InsertMemberships), InsertMemberships), (nameof(InsertMigration), InsertMigration), (nameof(MakeCurrent), MakeCurrent),
-        (nameof(ExpiredRuns), ExpiredRuns), (nameof(Lock), Lock), (nameof(PersonaMapSql), PersonaMapSql), (nameof(Retired), Retired),
+        (nameof(ExpiredRuns), ExpiredRuns), (nameof(Lock), Lock), (nameof(PersonaMapSql), PersonaMapSql), (nameof(Retired), Retired), (nameof(Latest), Latest),
     ];
 
     protected override async Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken cancellationToken) => await warehouse.OpenAsync(cancellationToken);
@@ -119,7 +119,11 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
         ORDER BY s.SegmentKey;
         """;
 
-    protected override string CountSql(string schema, string view) => $"SELECT COUNT_BIG(*) FROM {Identifiers.QuoteBracket(schema)}.{Identifiers.QuoteBracket(view)};";
+    protected override string Quote(string identifier) => Identifiers.QuoteBracket(identifier);
+
+    protected override string LatestRunSql => Latest;
+
+    internal const string Latest = "SELECT TOP (1) RunId, Status, Notice, DefinitionHash FROM seg.ModelRun WHERE Model = @model ORDER BY RunId DESC;";
 
     protected override string CustomersSql => "SELECT COUNT_BIG(*) FROM dw.CustomerFeatures;";
 
@@ -148,14 +152,10 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
 
         var run = await InsertRunAsync(db, tx, data.Header);
         var model = data.Header.Model;
-        await BulkAsync(db, tx, "seg.Segment", ["RunId", "SegmentKey", "Model", "NodeUniqueName", "Name", "Description", "Population", "Share", "TrainingSupport", "Level", "IsRetired", "MatchSimilarity"],
-            data.Segments.Select(s => new object?[] { run, s.Key, model, s.Node, s.Name, s.Description, s.Population, s.Share, s.TrainingSupport, "account", s.Retired, s.Similarity }), cancellationToken);
-        await BulkAsync(db, tx, "seg.SegmentProfile", ["RunId", "SegmentKey", "Attribute", "Value", "Probability", "Support", "Mean", "StdDev"],
-            data.Profiles.Select(p => new object?[] { run, p.Key, p.Attribute, p.Value, p.Probability, p.Support, p.Mean, p.StdDev }), cancellationToken);
-        await BulkAsync(db, tx, "seg.SegmentCharacteristic", ["RunId", "SegmentKey", "Attribute", "Value", "Probability", "Score", "Rank"],
-            data.Characteristics.Select(c => new object?[] { run, c.Key, c.Attribute, c.Value, c.Probability, c.Score, c.Rank }), cancellationToken);
-        await BulkAsync(db, tx, "seg.SegmentDiscrimination", ["RunId", "SegmentKey", "Attribute", "Value", "Score", "Favors"],
-            data.Discrimination.Select(d => new object?[] { run, d.Key, d.Attribute, d.Value, d.Score, d.Favors }), cancellationToken);
+        foreach (var (table, columns, rows) in SegmentTables.RowsOf(run, data))
+        {
+            await BulkAsync(db, tx, table, columns, rows, cancellationToken);
+        }
 
         await db.ExecuteAsync(CreateTemp, transaction: tx);
         long written = 0;
