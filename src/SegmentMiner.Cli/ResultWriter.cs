@@ -62,18 +62,7 @@ public static class ResultWriter
         }
     }
 
-    public static string? Text(object? v) => v switch
-    {
-        null => null,
-        DateTime d when d.TimeOfDay == TimeSpan.Zero => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTime d => d.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        bool b => b ? "true" : "false",
-        double x => x.ToString("R", CultureInfo.InvariantCulture),
-        float x => x.ToString("R", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => v.ToString(),
-    };
+    public static string? Text(object? v) => ValueText.Of(v);
 
     private static void WriteJsonValue(Utf8JsonWriter json, object? v)
     {

@@ -51,6 +51,12 @@ public sealed record ClusteringParameters
     /// <summary>The upper bound of the count search when <see cref="ClusterCount"/> is 0. Default 12.</summary>
     public int MaximumSearchedClusterCount { get; init; } = 12;
 
+    /// <summary>
+    /// The seed of the cluster count search (its sample and its starts), independent of CLUSTER_SEED so that the
+    /// count does not depend on it. Not a Microsoft parameter; tests vary it to show the count does not depend on it either.
+    /// </summary>
+    public int CountSearchSeed { get; init; }
+
     public IEnumerable<string> Validate()
     {
         if (ClusterCount is < 0 or > 1000) yield return $"CLUSTER_COUNT: {ClusterCount} is out of range 0 to 1000";

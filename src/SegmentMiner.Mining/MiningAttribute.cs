@@ -34,6 +34,13 @@ public sealed class MiningAttribute
 
     public bool Normalized { get; init; }
 
+    /// <summary>
+    /// Continuous: 1 when every training value is a whole number (counts, days, scores), else 0. A cluster's variance
+    /// never falls below that rounding's own (resolution squared over 12): a Gaussian narrower than the values' grain
+    /// is a spike on one value, whose likelihood grows without bound, not a group of cases.
+    /// </summary>
+    public double Resolution { get; init; }
+
     public bool IsContinuous => Content == ContentType.Continuous && !ExistenceOnly;
 
     public MiningValueType StateValueType(int state) =>

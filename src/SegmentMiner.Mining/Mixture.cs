@@ -422,11 +422,11 @@ internal sealed class Mixture
                 {
                     var mean = s.Sum[i] / existing;
                     Mean[i] = mean;
-                    Var[i] = Math.Max((s.SumSquares[i] / existing) - (mean * mean), VarianceFloor * PopulationVariance(c));
+                    Var[i] = Math.Max((s.SumSquares[i] / existing) - (mean * mean), MinimumVariance(c));
                 }
                 else
                 {
-                    Var[i] = Math.Max(Var[i], VarianceFloor * PopulationVariance(c));
+                    Var[i] = Math.Max(Var[i], MinimumVariance(c));
                 }
             }
         }
@@ -454,6 +454,14 @@ internal sealed class Mixture
         }
 
         return sum;
+    }
+
+    /// <summary>A cluster's smallest variance for continuous attribute c: a share of the population's, and no less than the values' grain allows.</summary>
+    public double MinimumVariance(int c)
+    {
+        var a = Set.Attributes[Set.Continuous[c]];
+        var grain = a.Resolution * a.Resolution / 12;
+        return Math.Max(VarianceFloor * PopulationVariance(c), a.Normalized ? grain / Math.Max(a.StdDev * a.StdDev, 1e-12) : grain);
     }
 
     public double PopulationVariance(int c)

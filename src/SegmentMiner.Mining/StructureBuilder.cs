@@ -16,6 +16,7 @@ internal static class StructureBuilder
         var counts = modelled.Select(_ => new Dictionary<string, long>(StringComparer.Ordinal)).ToArray();
         var sum = new double[modelled.Count];
         var sumSq = new double[modelled.Count];
+        var fractional = new bool[modelled.Count];
         var existing = new double[modelled.Count];
         // A sample of values is needed to discretize, and for continuous inputs only when feature selection may run.
         var selecting = p.MaximumInputAttributes > 0 && modelled.Count(c => c.IsInput) > p.MaximumInputAttributes
@@ -61,6 +62,7 @@ internal static class StructureBuilder
                     existing[i]++;
                     sum[i] += x;
                     sumSq[i] += x * x;
+                    fractional[i] |= x != Math.Floor(x);
                     if (reservoirs[i] is not { } r)
                     {
                         continue;
@@ -133,6 +135,7 @@ internal static class StructureBuilder
                 {
                     Name = c.Name, Content = c.Content, DataType = c.DataType, IsInput = c.IsInput,
                     Mean = mean, StdDev = sd > 1e-12 ? sd : 1, Normalized = p.Normalization == 1,
+                    Resolution = fractional[i] || existing[i] == 0 ? 0 : 1,
                 });
             }
             else if (c.Content == ContentType.Discretized && c.DataType != MiningDataType.Text)

@@ -116,17 +116,45 @@ internal sealed class Trainer
         return DropSmall(mixture, support, compressed.Objective, iterations, objectives, n) with { IterationTimes = _iterationTimes };
     }
 
-    /// <summary>Of each further split, a share at least this large of the average gain of the splits before it is asked.</summary>
-    internal const double ElbowShare = 0.2;
+    /// <summary>The count search alone, on the first buffer of cases.</summary>
+    public int SearchCount(IEnumerable<object?[]> cases, CancellationToken cancellationToken)
+    {
+        var buffer = new CaseBuffer(Scalable ? _p.SampleSize : (int)Math.Clamp(_set.Cases, 1, int.MaxValue / 2), _set.Discrete.Length, _set.Continuous.Length);
+        foreach (var row in cases)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            buffer.Add(_set, row, grow: !Scalable);
+            if (Scalable && buffer.IsFull)
+            {
+                break;
+            }
+        }
+
+        return ChooseCount(buffer);
+    }
+
+    /// <summary>Starts fitted for every candidate count; the best BIC of them counts.</summary>
+    internal const int CountStarts = 3;
+
+    /// <summary>Further random starts a count gets before the search stops on it: a stop must not rest on an unlucky fit.</summary>
+    internal const int RetryStarts = 10;
+
+    /// <summary>The count grows while a further cluster gains at least this share of the first split's BIC gain.</summary>
+    internal const double GainShare = 0.1;
+
+    /// <summary>Cases the count search fits on.</summary>
+    internal const int CountSample = 10_000;
 
     /// <summary>
     /// CLUSTER_COUNT, or with 0 a count chosen on the first buffer (Microsoft's heuristic is undocumented; this one is
-    /// ours). Counts 1, 2, ... are fitted by EM and scored by BIC. Real groups are rarely Gaussian, and BIC keeps
-    /// improving a little with every split of a group along its own internal structure (a product count, a price
-    /// tier); so the count stops growing at the elbow: when a further split gains less than a fifth of the average gain
-    /// of the splits before it, or makes BIC worse; a count that would stop the search is fitted again from
-    /// MODELLING_CARDINALITY starts first, since one EM fit can land in a poor local optimum. (An entropy penalty, ICL,
-    /// was tried: it merged overlapping but real attitude groups and did not stop the splits, which were well separated.)
+    /// ours). Counts 1, 2, ... are fitted by EM on a sample and scored by BIC, each from <see cref="CountStarts"/>
+    /// random starts and a warm start (the previous count's fit with its heaviest cluster split), keeping the best.
+    /// Real groups are rarely Gaussian, and BIC keeps improving a little with every split of a group along its own
+    /// internal structure (a product count, a price tier), so the count stops growing at the first count whose next
+    /// split gains less than a tenth of what the first split (one cluster to two) gained, or gains nothing. The gain
+    /// of the first split is large and the same from any start, so the yardstick does not move with the luck of the
+    /// later fits. The sample and the starts come from <see cref="ClusteringParameters.CountSearchSeed"/>, not
+    /// CLUSTER_SEED: the count is the same whatever CLUSTER_SEED.
     /// </summary>
     private int ChooseCount(CaseBuffer buffer)
     {
@@ -135,47 +163,112 @@ internal sealed class Trainer
             return _p.ClusterCount;
         }
 
-        var sample = Sample(buffer, 20_000, new Random(_p.ClusterSeed));
-        var criteria = new List<double>();
-        var counts = new List<int>();
-        (double Bic, int K) FitCount(int k, int candidates)
+        var seed = _p.CountSearchSeed;
+        var sample = Sample(buffer, CountSample, new Random(seed));
+        var (first, previous) = FitCount(sample, Initialize(sample, 1, 1, hard: false, seed));
+        _progress?.Invoke($"cluster count 1: BIC {first:0.0}");
+        var (last, chosen) = (first, previous.K);
+        double? yardstick = null;
+        for (var k = 2; k <= _p.MaximumSearchedClusterCount; k++)
         {
-            var m = Initialize(sample, k, candidates, hard: false);
-            var (stats, _) = Fit(m, sample, null, null, CancellationToken.None, hard: false, maxIterations: 100);
-            m.Maximize(stats);
-            return (Bic(m, stats.Objective, sample.Count), m.K);
-        }
-
-        for (var k = 1; k <= _p.MaximumSearchedClusterCount; k++)
-        {
-            var (bic, fitted) = FitCount(k, Math.Min(3, _p.ModellingCardinality));
-            _progress?.Invoke($"cluster count {k}: BIC {bic:0.0}");
-            if (criteria.Count > 0)
+            var starts = Starts(sample, k, seed, 0, CountStarts);
+            starts.Add(Split(previous, new Random(unchecked((seed * 17) + k))));
+            var (bic, fitted) = starts.Select(m => FitCount(sample, m)).MinBy(f => f.Bic);
+            yardstick ??= last - bic;
+            if (last - bic < GainShare * yardstick)
             {
-                var average = criteria.Count == 1 ? 0 : (criteria[0] - criteria[^1]) / (criteria.Count - 1);
-                bool Elbow(double b) => criteria[^1] - b <= 0 || criteria[^1] - b < ElbowShare * average;
-                if (Elbow(bic) && _p.ModellingCardinality > 3)
-                {
-                    // A fit can land in a poor local optimum; before stopping here, try again from more starts.
-                    var retry = FitCount(k, _p.ModellingCardinality);
-                    if (retry.Bic < bic)
-                    {
-                        (bic, fitted) = retry;
-                        _progress?.Invoke($"cluster count {k}: BIC {bic:0.0} from {_p.ModellingCardinality} starts");
-                    }
-                }
-
-                if (Elbow(bic))
-                {
-                    break;
-                }
+                // Before stopping here, more starts: one of them may find the better optimum the first few missed.
+                var retry = Starts(sample, k, seed, CountStarts, RetryStarts).Select(m => FitCount(sample, m)).MinBy(f => f.Bic);
+                (bic, fitted) = retry.Bic < bic ? retry : (bic, fitted);
             }
 
-            criteria.Add(bic);
-            counts.Add(fitted);
+            else if (last - bic < 1.5 * GainShare * yardstick && k > 2)
+            {
+                // A gain just past the bar may only say that the count before was fitted poorly: give it more starts too.
+                var again = Starts(sample, k - 1, seed, CountStarts, RetryStarts).Select(m => FitCount(sample, m)).MinBy(f => f.Bic);
+                last = Math.Min(last, again.Bic);
+            }
+
+            _progress?.Invoke($"cluster count {k}: BIC {bic:0.0}");
+            var gain = last - bic;
+            if (gain <= 0 || gain < GainShare * yardstick)
+            {
+                break;
+            }
+
+            (last, chosen, previous) = (bic, fitted.K, fitted);
         }
 
-        return counts[^1];
+        return chosen;
+    }
+
+    /// <summary>Random starts <paramref name="from"/> to from + count - 1 for k clusters, each the best of three k-means++ seedings.</summary>
+    private List<Mixture> Starts(CaseBuffer sample, int k, int seed, int from, int count) =>
+        Enumerable.Range(from, count).Select(r => Initialize(sample, k, Math.Min(3, _p.ModellingCardinality), hard: false, unchecked((seed * 31) + r))).ToList();
+
+    /// <summary>Fits a start on the sample (at most 100 EM iterations) and scores it by BIC.</summary>
+    private (double Bic, Mixture Fitted) FitCount(CaseBuffer sample, Mixture m)
+    {
+        var (stats, _) = Fit(m, sample, null, null, CancellationToken.None, hard: false, maxIterations: 100);
+        m.Maximize(stats);
+        return (Bic(m, stats.Objective, sample.Count), m);
+    }
+
+    /// <summary>
+    /// A start for one more cluster than <paramref name="m"/>: its heaviest cluster split in two, half the weight each,
+    /// means moved half a standard deviation apart and state probabilities tilted opposite ways. Warm starts from the
+    /// previous count's fit keep the count search's BIC curve from jumping with the luck of random starts.
+    /// </summary>
+    private Mixture Split(Mixture m, Random rng)
+    {
+        var heaviest = Array.IndexOf(m.Weight, m.Weight.Max());
+        var s = new Mixture(m.K + 1, _set);
+        var states = _set.TotalStates;
+        for (var c = 0; c <= m.K; c++)
+        {
+            var from = c < m.K ? c : heaviest;
+            s.Weight[c] = c == heaviest || c == m.K ? m.Weight[heaviest] / 2 : m.Weight[c];
+            Array.Copy(m.StateProb, from * states, s.StateProb, c * states, states);
+            Array.Copy(m.Mean, from * m.Nc, s.Mean, c * m.Nc, m.Nc);
+            Array.Copy(m.Var, from * m.Nc, s.Var, c * m.Nc, m.Nc);
+            Array.Copy(m.PMissing, from * m.Nc, s.PMissing, c * m.Nc, m.Nc);
+        }
+
+        for (var v = 0; v < m.Nc; v++)
+        {
+            var delta = (rng.Next(2) == 0 ? -0.5 : 0.5) * Math.Sqrt(s.Var[(heaviest * m.Nc) + v]);
+            s.Mean[(heaviest * m.Nc) + v] += delta;
+            s.Mean[(m.K * m.Nc) + v] -= delta;
+        }
+
+        for (var j = 0; j < m.Nd; j++)
+        {
+            Tilt(s, heaviest, m.K, _set.Offsets[j], _set.Offsets[j + 1], rng);
+        }
+
+        s.Prepare();
+        return s;
+    }
+
+    /// <summary>Multiplies one cluster's state probabilities by random factors and the other's by their inverses; each stays a distribution.</summary>
+    private void Tilt(Mixture s, int a, int b, int start, int end, Random rng)
+    {
+        var states = _set.TotalStates;
+        double sumA = 0, sumB = 0;
+        for (var i = start; i < end; i++)
+        {
+            var f = Math.Exp(0.5 * ((2 * rng.NextDouble()) - 1));
+            s.StateProb[(a * states) + i] *= f;
+            s.StateProb[(b * states) + i] /= f;
+            sumA += s.StateProb[(a * states) + i];
+            sumB += s.StateProb[(b * states) + i];
+        }
+
+        for (var i = start; i < end; i++)
+        {
+            s.StateProb[(a * states) + i] /= sumA;
+            s.StateProb[(b * states) + i] /= sumB;
+        }
     }
 
     /// <summary>BIC = -2 log L + p ln n, with p the free parameters of the input attributes.</summary>
@@ -196,21 +289,21 @@ internal sealed class Trainer
         return (-2 * logLikelihood) + (p * Math.Log(Math.Max(n, 2)));
     }
 
-    private Mixture Initialize(CaseBuffer buffer, int k) => Initialize(buffer, k, _p.ModellingCardinality, Hard);
+    private Mixture Initialize(CaseBuffer buffer, int k) => Initialize(buffer, k, _p.ModellingCardinality, Hard, _p.ClusterSeed);
 
     /// <summary>
     /// MODELLING_CARDINALITY candidate models, each seeded by k-means++ on a sample with its own seed from
     /// CLUSTER_SEED, refined for a few iterations; the best (log-likelihood, or distance for K-means) is kept.
     /// </summary>
-    private Mixture Initialize(CaseBuffer buffer, int k, int candidates, bool hard)
+    private Mixture Initialize(CaseBuffer buffer, int k, int candidates, bool hard, int seed)
     {
-        var rng = new Random(_p.ClusterSeed);
+        var rng = new Random(seed);
         var sample = Sample(buffer, SeedingSample * 2, rng);
         Mixture? best = null;
         var bestScore = double.NegativeInfinity;
         for (var c = 0; c < candidates; c++)
         {
-            var m = Seed(sample, k, new Random(unchecked((_p.ClusterSeed * 7919) + (c * 104_729) + k)));
+            var m = Seed(sample, k, new Random(unchecked((seed * 7919) + (c * 104_729) + k)));
             var (stats, _) = Fit(m, sample, null, null, CancellationToken.None, hard, CandidateIterations);
             m.Maximize(stats);
             var score = hard ? -stats.Objective : stats.Objective;

@@ -140,6 +140,14 @@ public sealed class SchemaTests
             Tables[name].AddRange(node.Definition.ColumnDefinitions.Select(c => (c.ColumnIdentifier.Value, TypeText(c.DataType))));
         }
 
+        public override void Visit(AlterTableAlterColumnStatement node)
+        {
+            var name = $"{node.SchemaObjectName.SchemaIdentifier.Value}.{node.SchemaObjectName.BaseIdentifier.Value}";
+            var columns = Tables[name];
+            var i = columns.FindIndex(c => c.Item1.Equals(node.ColumnIdentifier.Value, StringComparison.OrdinalIgnoreCase));
+            columns[i] = (columns[i].Item1, TypeText(node.DataType));
+        }
+
         /// <summary>Views: their output column names (alias, else the column referenced).</summary>
         public Dictionary<string, List<(string, string)>> Views { get; } = new(StringComparer.OrdinalIgnoreCase);
 

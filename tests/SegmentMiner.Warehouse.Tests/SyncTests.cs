@@ -230,6 +230,27 @@ public sealed class SyncTests
     }
 
     [Test]
+    public async Task Money_SubCentAmounts_SumExactly_AndOriginalsAreTheSourceValues()
+    {
+        _w.Write("billing", "fx_rates.csv", H.FxRates, "EUR,2025-01-01,1.0837");
+        _w.Write("crm", "accounts.csv", H.Accounts, "A1,One,Software,Germany,Europe,11-50,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0");
+        _w.Write("billing", "subscriptions.csv", H.Subscriptions,
+            "S1,A1,Core,Pro,2025-01-01,,33.3333,USD,Active,2025-01-01T00:00:00Z,0",
+            "S2,A1,Seats,Pro,2025-01-01,,33.3333,,Active,2025-01-01T00:00:00Z,0",
+            "S3,A1,Api,Pro,2025-01-01,,33.3334,USD,Active,2025-01-01T00:00:00Z,0",
+            "S4,A1,Eu,Pro,2025-01-01,,10.0049,EUR,Active,2025-01-01T00:00:00Z,0",
+            "S5,A1,Big,Pro,2025-01-01,,12345678901234.5678,USD,Active,2025-01-01T00:00:00Z,0");
+        await _w.SyncAsync();
+
+        var rows = await _w.QueryAsync<(string Id, decimal Mrr, decimal Original)>("SELECT SubscriptionId, Mrr, OriginalMrr FROM dw.FactSubscription ORDER BY SubscriptionId");
+        Assert.That(rows.Select(r => r.Original), Is.EqualTo(new[] { 33.3333m, 33.3333m, 33.3334m, 10.0049m, 12345678901234.5678m }), "OriginalMrr is the source's value");
+        Assert.That(rows.Where(r => r.Id != "S4").All(r => r.Mrr == r.Original), "a reporting-currency amount is not converted");
+        Assert.That(rows.Single(r => r.Id == "S4").Mrr, Is.EqualTo(Math.Round(10.0049m * 1.0837m, 4)), "converted once, to four decimals");
+        var expected = 33.3333m + 33.3333m + 33.3334m + Math.Round(10.0049m * 1.0837m, 4) + 12345678901234.5678m;
+        Assert.That(await _w.ScalarAsync<decimal>("SELECT Mrr FROM dw.CustomerFeatures WHERE AccountId = 'A1'"), Is.EqualTo(expected), "the sum at full precision, not of cent-rounded parts");
+    }
+
+    [Test]
     public async Task Sync_ParquetAndBomAndHeaderCase_AreRead()
     {
         var csv = "\uFEFFaccountid,NAME,Industry,Country,Region,EmployeeBand,AnnualRevenueBand,CreatedAt,ModifiedAt,IsDeleted,Extra\n" +

@@ -86,7 +86,7 @@ internal static class ModelsCommand
                 var r = await server.ProcessAsync(m, processType, new LogProgress(ctx.Log), ct);
                 if (r.Note is not null)
                 {
-                    ctx.Log.LogWarning("{Model}: {Note}", m.Name, r.Note);
+                    ctx.Log.LogInformation("{Model}: {Note}", m.Name, r.Note); // already processed, or no cases yet: normal outcomes
                 }
 
                 rows.Add([m.Name, r.Processed ? "processed" : r.Note ?? "not processed", r.Cases, r.Clusters, Math.Round(r.Duration.TotalSeconds, 1)]);

@@ -157,8 +157,10 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
     /// Every combination of current segments with its customers, revenue (billed in 12 months) and shares;
     /// ExpectedShare is the share it would hold if the layers were independent. Golden: at least twice its expected
     /// share of customers (and at least 1% of them, 10 customers), or at least twice as much revenue as customers.
-    /// Gap: more revenue than customers but fewer products than average. Overlap: a product or more above average.
-    /// The SQL Server store applies the same rules.
+    /// Gap (room to cross-sell), judged on the active customers alone (a churned customer is never a gap): the
+    /// combination has active customers, holds a larger share of the active customers' revenue than of the active
+    /// customers, and they hold fewer products on average than active customers overall. Overlap: a product or more
+    /// above average. Revenue is summed exactly (DECIMAL). The SQL Server store applies the same rules.
     /// </summary>
     private const string PersonaMapSql =
         """
@@ -166,22 +168,27 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
         WITH cur AS (
             SELECT c.Model, c.AccountId, c.SegmentKey FROM seg.CustomerSegment c JOIN seg.ModelRun r ON r.RunId = c.RunId AND r.IsCurrent),
         cust AS (
-            SELECT f.AccountId, COALESCE(CAST(f.Billed12m AS DOUBLE), 0) AS Revenue, f.ActiveProducts AS Products,
+            SELECT f.AccountId, COALESCE(f.Billed12m, 0) AS Revenue, f.ActiveProducts AS Products, COALESCE(f.Attrited, FALSE) AS Attrited,
                    m.SegmentKey AS MarketKey, b.SegmentKey AS BuyerKey, s.SegmentKey AS SurveyKey
             FROM dw.CustomerFeatures f
             LEFT JOIN cur m ON m.AccountId = f.AccountId AND m.Model = $market
             LEFT JOIN cur b ON b.AccountId = f.AccountId AND b.Model = $buyer
             LEFT JOIN cur s ON s.AccountId = f.AccountId AND s.Model = $survey),
-        tot AS (SELECT count(*) AS N, sum(Revenue) AS R, avg(Products) AS P FROM cust),
+        tot AS (SELECT count(*) AS N, sum(Revenue) AS R, avg(Products) AS P,
+                       count(*) FILTER (WHERE NOT Attrited) AS AN, sum(Revenue) FILTER (WHERE NOT Attrited) AS AR, avg(Products) FILTER (WHERE NOT Attrited) AS AP FROM cust),
         ms AS (SELECT MarketKey, count(*) * 1.0 / (SELECT N FROM tot) AS Share FROM cust GROUP BY MarketKey),
         bs AS (SELECT BuyerKey, count(*) * 1.0 / (SELECT N FROM tot) AS Share FROM cust GROUP BY BuyerKey),
         ss AS (SELECT SurveyKey, count(*) * 1.0 / (SELECT N FROM tot) AS Share FROM cust GROUP BY SurveyKey),
         combo AS (
-            SELECT MarketKey, BuyerKey, SurveyKey, count(*) AS Customers, sum(Revenue) AS Revenue, avg(Products) AS AvgProducts
+            SELECT MarketKey, BuyerKey, SurveyKey, count(*) AS Customers, sum(Revenue) AS Revenue, avg(Products) AS AvgProducts,
+                   count(*) FILTER (WHERE NOT Attrited) AS Active, sum(Revenue) FILTER (WHERE NOT Attrited) AS ActiveRevenue,
+                   avg(Products) FILTER (WHERE NOT Attrited) AS ActiveProducts
             FROM cust GROUP BY MarketKey, BuyerKey, SurveyKey),
         scored AS (
-            SELECT c.*, c.Customers * 1.0 / t.N AS CustomerShare, CASE WHEN t.R > 0 THEN c.Revenue / t.R ELSE 0 END AS RevenueShare,
-                   ms.Share * bs.Share * ss.Share AS ExpectedShare, t.N AS N, t.P AS P
+            SELECT c.*, c.Customers * 1.0 / t.N AS CustomerShare, CASE WHEN t.R > 0 THEN CAST(c.Revenue AS DOUBLE) / CAST(t.R AS DOUBLE) ELSE 0 END AS RevenueShare,
+                   ms.Share * bs.Share * ss.Share AS ExpectedShare, t.N AS N, t.P AS P,
+                   c.Active * 1.0 / greatest(t.AN, 1) AS ActiveShare,
+                   CASE WHEN t.AR > 0 THEN CAST(COALESCE(c.ActiveRevenue, 0) AS DOUBLE) / CAST(t.AR AS DOUBLE) ELSE 0 END AS ActiveRevenueShare, t.AP AS AP
             FROM combo c CROSS JOIN tot t
             JOIN ms ON ms.MarketKey IS NOT DISTINCT FROM c.MarketKey
             JOIN bs ON bs.BuyerKey IS NOT DISTINCT FROM c.BuyerKey
@@ -189,7 +196,7 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
         flagged AS (
             SELECT *,
                    (CustomerShare >= 2 * ExpectedShare AND Customers >= greatest(10, 0.01 * N)) OR (RevenueShare >= 2 * CustomerShare AND Customers >= 10) AS Golden,
-                   RevenueShare > CustomerShare AND AvgProducts < P AS Gap,
+                   Active > 0 AND ActiveRevenueShare > ActiveShare AND ActiveProducts < AP AS Gap,
                    AvgProducts >= P + 1 AS Overlap
             FROM scored)
         SELECT MarketKey, BuyerKey, SurveyKey, Customers, Revenue, CustomerShare, RevenueShare, ExpectedShare, AvgProducts, Golden,

@@ -55,23 +55,28 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
         WITH cur AS (
             SELECT c.Model, c.AccountId, c.SegmentKey FROM seg.CustomerSegment c JOIN seg.ModelRun r ON r.RunId = c.RunId AND r.IsCurrent = 1),
         cust AS (
-            SELECT f.AccountId, COALESCE(CAST(f.Billed12m AS FLOAT), 0) AS Revenue, CAST(f.ActiveProducts AS FLOAT) AS Products,
+            SELECT f.AccountId, COALESCE(f.Billed12m, 0) AS Revenue, CAST(f.ActiveProducts AS FLOAT) AS Products, COALESCE(CAST(f.Attrited AS INT), 0) AS Attrited,
                    m.SegmentKey AS MarketKey, b.SegmentKey AS BuyerKey, s.SegmentKey AS SurveyKey
             FROM dw.CustomerFeatures f
             LEFT JOIN cur m ON m.AccountId = f.AccountId AND m.Model = @market
             LEFT JOIN cur b ON b.AccountId = f.AccountId AND b.Model = @buyer
             LEFT JOIN cur s ON s.AccountId = f.AccountId AND s.Model = @survey),
-        tot AS (SELECT COUNT_BIG(*) AS N, SUM(Revenue) AS R, AVG(Products) AS P FROM cust),
+        tot AS (SELECT COUNT_BIG(*) AS N, SUM(Revenue) AS R, AVG(Products) AS P,
+                       SUM(1 - Attrited) AS AN, SUM(CASE WHEN Attrited = 0 THEN Revenue END) AS AR, AVG(CASE WHEN Attrited = 0 THEN Products END) AS AP FROM cust),
         ms AS (SELECT MarketKey, COUNT_BIG(*) * 1.0 / (SELECT N FROM tot) AS Share FROM cust GROUP BY MarketKey),
         bs AS (SELECT BuyerKey, COUNT_BIG(*) * 1.0 / (SELECT N FROM tot) AS Share FROM cust GROUP BY BuyerKey),
         ss AS (SELECT SurveyKey, COUNT_BIG(*) * 1.0 / (SELECT N FROM tot) AS Share FROM cust GROUP BY SurveyKey),
         combo AS (
-            SELECT MarketKey, BuyerKey, SurveyKey, COUNT_BIG(*) AS Customers, SUM(Revenue) AS Revenue, AVG(Products) AS AvgProducts
+            SELECT MarketKey, BuyerKey, SurveyKey, COUNT_BIG(*) AS Customers, SUM(Revenue) AS Revenue, AVG(Products) AS AvgProducts,
+                   SUM(1 - Attrited) AS Active, SUM(CASE WHEN Attrited = 0 THEN Revenue END) AS ActiveRevenue,
+                   AVG(CASE WHEN Attrited = 0 THEN Products END) AS ActiveProducts
             FROM cust GROUP BY MarketKey, BuyerKey, SurveyKey),
         scored AS (
-            SELECT c.MarketKey, c.BuyerKey, c.SurveyKey, c.Customers, c.Revenue, c.AvgProducts,
-                   c.Customers * 1.0 / t.N AS CustomerShare, CASE WHEN t.R > 0 THEN c.Revenue / t.R ELSE 0 END AS RevenueShare,
-                   ms.Share * bs.Share * ss.Share AS ExpectedShare, t.N AS N, t.P AS P
+            SELECT c.MarketKey, c.BuyerKey, c.SurveyKey, c.Customers, c.Revenue, c.AvgProducts, c.Active, c.ActiveProducts,
+                   c.Customers * 1.0 / t.N AS CustomerShare, CASE WHEN t.R > 0 THEN CAST(c.Revenue AS FLOAT) / CAST(t.R AS FLOAT) ELSE 0 END AS RevenueShare,
+                   ms.Share * bs.Share * ss.Share AS ExpectedShare, t.N AS N, t.P AS P,
+                   c.Active * 1.0 / CASE WHEN t.AN > 0 THEN t.AN ELSE 1 END AS ActiveShare,
+                   CASE WHEN t.AR > 0 THEN CAST(COALESCE(c.ActiveRevenue, 0) AS FLOAT) / CAST(t.AR AS FLOAT) ELSE 0 END AS ActiveRevenueShare, t.AP AS AP
             FROM combo c CROSS JOIN tot t
             JOIN ms ON (ms.MarketKey = c.MarketKey OR (ms.MarketKey IS NULL AND c.MarketKey IS NULL))
             JOIN bs ON (bs.BuyerKey = c.BuyerKey OR (bs.BuyerKey IS NULL AND c.BuyerKey IS NULL))
@@ -80,7 +85,7 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
             SELECT *,
                    CASE WHEN (CustomerShare >= 2 * ExpectedShare AND Customers >= 10 AND Customers >= 0.01 * N)
                           OR (RevenueShare >= 2 * CustomerShare AND Customers >= 10) THEN 1 ELSE 0 END AS Golden,
-                   CASE WHEN RevenueShare > CustomerShare AND AvgProducts < P THEN 1 ELSE 0 END AS Gap,
+                   CASE WHEN Active > 0 AND ActiveRevenueShare > ActiveShare AND ActiveProducts < AP THEN 1 ELSE 0 END AS Gap,
                    CASE WHEN AvgProducts >= P + 1 THEN 1 ELSE 0 END AS Overlap
             FROM scored)
         INSERT INTO seg.PersonaMap (MarketSegmentKey, BuyerSegmentKey, CustomerSegmentKey, Customers, Revenue, CustomerShare, RevenueShare, ExpectedShare, AvgProducts, IsGolden, Flags)

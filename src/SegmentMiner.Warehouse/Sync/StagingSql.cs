@@ -169,10 +169,12 @@ internal static class StagingSql
             cols.Add(name);
             if (spec.MoneyColumns.Contains(c.Name))
             {
-                // In double: a decimal product of DECIMAL(18,4) and DECIMAL(18,8) needs 128-bit arithmetic; cents stay exact below 10^13.
-                exprs.Add($"CAST(round(CAST({Identifiers.QuoteAnsi(c.Name)} AS DOUBLE) * CAST(_rate AS DOUBLE), 2) AS DECIMAL(18,2))");
+                // Exact: the source's amount as it is (four decimals), converted only when its currency is not the
+                // reporting one (a DECIMAL(18,4) x DECIMAL(18,8) product, rounded once to four decimals).
+                var q = Identifiers.QuoteAnsi(c.Name);
+                exprs.Add($"CASE WHEN _rate = 1 THEN CAST({q} AS DECIMAL(38,4)) ELSE CAST(round(CAST({q} AS DECIMAL(18,4)) * CAST(_rate AS DECIMAL(18,8)), 4) AS DECIMAL(38,4)) END");
                 cols.Add("Original" + c.Name);
-                exprs.Add($"CAST({Identifiers.QuoteAnsi(c.Name)} AS DECIMAL(18,2))");
+                exprs.Add($"CAST({q} AS DECIMAL(38,4))");
             }
             else if (c.Name == "Currency" && spec.MoneyColumns.Count > 0)
             {
