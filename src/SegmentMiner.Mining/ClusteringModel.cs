@@ -75,11 +75,11 @@ public sealed partial class ClusteringModel
     /// The count CLUSTER_COUNT = 0 would choose for these cases: the structure pass and the count search alone, on the
     /// first buffer (SAMPLE_SIZE cases for the scalable methods), without the training that follows.
     /// </summary>
-    public static int ChooseClusterCount(MiningModelDefinition definition, ICaseSource source, CancellationToken cancellationToken = default)
+    public static int ChooseClusterCount(MiningModelDefinition definition, ICaseSource source, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         definition.Validate();
         var set = StructureBuilder.Build(definition, source.Read(), source.Columns);
-        return new Trainer(definition.Parameters with { ClusterCount = 0 }, set, null).SearchCount(source.Read(), cancellationToken);
+        return new Trainer(definition.Parameters with { ClusterCount = 0 }, set, progress).SearchCount(source.Read(), cancellationToken);
     }
 
     public static string NodeName(int cluster) => (cluster + 1).ToString("000", CultureInfo.InvariantCulture);

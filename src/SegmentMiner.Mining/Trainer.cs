@@ -143,7 +143,7 @@ internal sealed class Trainer
     internal const double GainShare = 0.1;
 
     /// <summary>Cases the count search fits on.</summary>
-    internal const int CountSample = 10_000;
+    internal const int CountSample = 5_000;
 
     /// <summary>
     /// CLUSTER_COUNT, or with 0 a count chosen on the first buffer (Microsoft's heuristic is undocumented; this one is

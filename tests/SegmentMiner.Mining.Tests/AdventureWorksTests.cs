@@ -37,19 +37,7 @@ public sealed class AdventureWorksTests
             Assert.Ignore("../shared/data/adventureworks/vTargetMail.csv is not present beside the repository; the real-data test needs it");
         }
 
-        var (header, rows) = ReadCsv(file!);
-        var columns = new List<MiningColumn>
-        {
-            new("CustomerKey", MiningDataType.Long, ContentType.Key, ColumnUsage.Key),
-            new("Age", MiningDataType.Long, ContentType.Continuous),
-            new("YearlyIncome", MiningDataType.Double, ContentType.Continuous),
-            new("BikeBuyer", MiningDataType.Long, ContentType.Discrete, ColumnUsage.Predict),
-        };
-        columns.AddRange(Discrete.Select(d => new MiningColumn(d, MiningDataType.Text, ContentType.Discrete)));
-        var definition = new MiningModelDefinition("TM_Clustering", columns, new ClusteringParameters());
-        var typed = rows.Select(r => header.Select((h, i) => (object?)(r[i].Length == 0 ? null : h is "Age" or "YearlyIncome" or "CustomerKey"
-            ? double.Parse(r[i], CultureInfo.InvariantCulture) : r[i])).ToArray()).ToList();
-        var source = CaseSource.From(header, typed);
+        var (definition, source, header, rows) = TmClustering(file!, new ClusteringParameters());
 
         var model = ClusteringModel.Train(definition, source);
         var content = model.Content();
@@ -110,6 +98,40 @@ public sealed class AdventureWorksTests
             Assert.That(frequent.GetValueOrDefault(("NumberChildrenAtHome", "0")), Is.GreaterThan(0.95), "a cluster without children at home (published: about 1.0)");
             Assert.That(d12.Max(d => Math.Abs(d.Score)), Is.EqualTo(100).Within(1e-9));
         });
+    }
+
+    [Test]
+    public void TmClustering_ClusterCountZero_ChoosesTheSameCount_WhateverClusterSeed()
+    {
+        var file = DataFile();
+        if (file is null)
+        {
+            Assert.Ignore("../shared/data/adventureworks/vTargetMail.csv is not present beside the repository; the real-data test needs it");
+        }
+
+        var (definition, source, _, _) = TmClustering(file!, new ClusteringParameters { ClusterCount = 0 });
+        var counts = new[] { 0, 1, 2, 3, 42 }
+            .Select(seed => ClusteringModel.ChooseClusterCount(definition with { Parameters = definition.Parameters with { ClusterSeed = seed } }, source))
+            .ToList();
+        TestContext.Out.WriteLine($"TM_Clustering columns, CLUSTER_COUNT = 0: counts {string.Join(", ", counts)}");
+        Assert.That(counts.Distinct(), Has.Exactly(1).Items, string.Join(", ", counts));
+    }
+
+    /// <summary>TM_Clustering's published columns over vTargetMail, as an engine definition and its cases.</summary>
+    private static (MiningModelDefinition Definition, ICaseSource Source, string[] Header, List<string[]> Rows) TmClustering(string file, ClusteringParameters parameters)
+    {
+        var (header, rows) = ReadCsv(file);
+        var columns = new List<MiningColumn>
+        {
+            new("CustomerKey", MiningDataType.Long, ContentType.Key, ColumnUsage.Key),
+            new("Age", MiningDataType.Long, ContentType.Continuous),
+            new("YearlyIncome", MiningDataType.Double, ContentType.Continuous),
+            new("BikeBuyer", MiningDataType.Long, ContentType.Discrete, ColumnUsage.Predict),
+        };
+        columns.AddRange(Discrete.Select(d => new MiningColumn(d, MiningDataType.Text, ContentType.Discrete)));
+        var typed = rows.Select(r => header.Select((h, i) => (object?)(r[i].Length == 0 ? null : h is "Age" or "YearlyIncome" or "CustomerKey"
+            ? double.Parse(r[i], CultureInfo.InvariantCulture) : r[i])).ToArray()).ToList();
+        return (new MiningModelDefinition("TM_Clustering", columns, parameters), CaseSource.From(header, typed), header, rows);
     }
 
     /// <summary>RFC 4180 reading, enough for the shared CSV files.</summary>
