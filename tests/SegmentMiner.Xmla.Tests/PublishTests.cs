@@ -85,6 +85,12 @@ public sealed class PublishTests
             Assert.That(export.Code, Is.Zero, export.Err);
             Assert.That(File.ReadLines(Path.Combine(root, "export", "vSegment.csv")).First(), Does.StartWith("Model,SegmentKey,Name,Description,Population,Share"));
             Assert.That(File.ReadLines(Path.Combine(root, "export", "vCustomerSegment.csv")).Count(), Is.EqualTo((3 * customers) + 1));
+            foreach (var view in new[] { "vSegment", "vSegmentCharacteristic", "vPersonaMap" })
+            {
+                var viaSql = await _cli.RunAsync("sql", $"select * from seg.{view}", "--format", "csv", "--data-dir", root);
+                static string[] Lines(string csv) => csv.Split("\r\n").Order(StringComparer.Ordinal).ToArray(); // row order is not part of either contract
+                Assert.That(Lines(await File.ReadAllTextAsync(Path.Combine(root, "export", view + ".csv"))), Is.EqualTo(Lines(viaSql.Out)), $"{view}: export and sql write the same values");
+            }
         }
         finally
         {

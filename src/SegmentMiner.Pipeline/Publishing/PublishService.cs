@@ -102,7 +102,7 @@ public sealed class PublishService(SegmentMinerOptions options, DataFolder folde
         var plan = await SegmentPlan.BuildAsync(store, m.Name, current, nodes, facts, ct);
         var segments = plan.Segments(facts, new Description(Format), await store.CustomersAsync(ct), predictions.Count);
         var keys = plan.Keys;
-        var continuous = CaseTable.Described(m).Where(x => x.Content != ContentType.Discrete).Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
+        var continuous = CaseTable.Described(m).Where(CaseTable.IsNumeric).Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
         var captionKey = nodes.Select((n, i) => (n.NodeCaption, i)).ToDictionary(x => x.NodeCaption, x => keys[x.i]);
         var data = new RunData(
             Header(m, state, predictions.Count, nodes.Count, "Published", plan.Notice(facts)),

@@ -137,11 +137,19 @@ public sealed partial class AdventureWorksPublishTests
             }
         }
 
-        var described = await W.QueryAsync<(long, string, string)>($"SELECT t.SegmentKey, t.Phrase, s.Description FROM seg.vSegmentTrait t JOIN seg.vSegment s ON s.Model = t.Model AND s.SegmentKey = t.SegmentKey WHERE t.Model = '{m.Name}' AND t.InName");
-        foreach (var (key, phrase, description) in described)
+        // The description shows every trait of the name with the members' and the population's figures, as the traits hold them.
+        var format = new Pipeline.Publishing.Facts.ValueFormat("USD");
+        var described = await W.QueryAsync<(long, string, string, string, double, double, string)>(
+            $"SELECT t.SegmentKey, t.Attribute, t.Phrase, s.Description, t.MemberValue, t.PopulationValue, t.Direction FROM seg.vSegmentTrait t JOIN seg.vSegment s ON s.Model = t.Model AND s.SegmentKey = t.SegmentKey WHERE t.Model = '{m.Name}' AND t.InName AND t.ComparedWithKey IS NULL");
+        foreach (var (key, attribute, phrase, description, mine, all, direction) in described)
         {
-            Assert.That(description, Does.Contain(phrase), $"{m.Name} {key}: the description shows every trait of the name with its figures");
+            var share = direction is "over" or "under";
+            var unit = share ? new Pipeline.Publishing.Facts.Unit(Pipeline.Publishing.Facts.UnitKind.Percent) : Pipeline.Publishing.Facts.AttributeWords.For(m.Columns.Single(c => c.Name == attribute)).Unit;
+            var expected = $"{phrase}: {format.Format(mine, unit, average: !share)} {(share ? "of members" : "on average")} (all customers: {format.Format(all, unit, average: !share)})";
+            Assert.That(description, Does.Contain(expected), $"{m.Name} {key}");
         }
+
+        Assert.That(described, Is.Not.Empty);
     }
 
     [Test]

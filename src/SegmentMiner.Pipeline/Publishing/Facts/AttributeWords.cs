@@ -37,7 +37,7 @@ public sealed partial record AttributeWords(string Label, Unit Unit, string High
         ["Expansion Intent"] = new("expansion intent", Unit.Number, "", "", v => v.ToLowerInvariant() switch
         {
             "yes" => "planning to expand",
-            "no" => "no expansion plans",
+            "no" => "ruling out expansion",
             "unsure" => "unsure about expanding",
             var x => "expansion intent " + x,
         }, Missing: "no answer on expansion", None: "none"),

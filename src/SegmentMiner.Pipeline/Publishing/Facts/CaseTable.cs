@@ -21,10 +21,13 @@ public sealed class CaseTable
     public static IReadOnlyList<StructureColumn> Described(ModelDefinition model) =>
         model.Columns.Where(c => c.Content is ContentType.Discrete or ContentType.Continuous or ContentType.Discretized && model.UsageOf(c) != ColumnUsage.Ignore).ToList();
 
+    /// <summary>Continuous columns, and discretized ones over numbers: described by bins of their values.</summary>
+    public static bool IsNumeric(StructureColumn c) => c.Content == ContentType.Continuous || (c.Content == ContentType.Discretized && c.Type != MiningDataType.Text);
+
     /// <summary>Reads rows of (key, then each <see cref="Described"/> column's value).</summary>
     public static async Task<CaseTable> ReadAsync(ModelDefinition model, IAsyncEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
-        var table = new CaseTable(Described(model).Select(c => new CaseColumn(c, c.Content != ContentType.Discrete)).ToList());
+        var table = new CaseTable(Described(model).Select(c => new CaseColumn(c, IsNumeric(c))).ToList());
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             table.Keys.Add(CaseColumn.StateText(row[0]!));
