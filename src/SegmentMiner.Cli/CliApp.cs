@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using SegmentMiner.Cli.Commands;
 using SegmentMiner.Core;
 
@@ -9,6 +10,12 @@ public static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken = default)
     {
+        // Globalization stays on (Microsoft.Data.SqlClient refuses to connect without it), and everything the program
+        // writes is culture-invariant whatever the machine's locale: '.' for decimals, ISO dates.
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
         var root = new RootCommand("SegmentMiner: customer segments and personas from CRM and billing data.");
         root.Options.Add(CliContext.DataDirOption);
         root.Options.Add(CliContext.ConfigOption);

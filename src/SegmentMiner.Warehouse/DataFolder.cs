@@ -8,6 +8,10 @@ public sealed class DataFolder
     public DataFolder(string root)
     {
         Root = Path.GetFullPath(root);
+        if (File.Exists(Root))
+        {
+            throw new WarehouseException($"the data folder '{Root}' (--data-dir or DataDir) is a file, not a folder");
+        }
     }
 
     public string Root { get; }
@@ -31,7 +35,13 @@ public sealed class DataFolder
         Directory.CreateDirectory(Root);
         foreach (var f in new[] { "crm", "billing", "survey" })
         {
-            Directory.CreateDirectory(SourceFolder(f));
+            var folder = SourceFolder(f);
+            if (File.Exists(folder) || File.Exists(Sources))
+            {
+                throw new WarehouseException($"'{(File.Exists(Sources) ? Sources : folder)}' is a file, not a folder: the {f} sources are read from a folder of that name");
+            }
+
+            Directory.CreateDirectory(folder);
         }
     }
 }

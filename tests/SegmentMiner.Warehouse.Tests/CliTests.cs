@@ -128,6 +128,96 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task Config_UnknownKeys_BadJson_AndUnknownNames_AreErrorsNamingThem()
+    {
+        async Task<(int Code, string Out, string Err)> With(string json)
+        {
+            var file = Path.Combine(_w.Root, "settings.json");
+            await File.WriteAllTextAsync(file, json);
+            return await Run("sql", "select 1", "--data-dir", _w.Root, "--config", file);
+        }
+
+        var misspelled = await With("""{"Warehouse":{"Providr":"SqlServer"}}""");
+        Assert.That(misspelled.Code, Is.EqualTo(2));
+        Assert.That(misspelled.Err, Does.Contain("Warehouse:Providr"));
+        Assert.That(misspelled.Out, Is.Empty);
+
+        var nested = await With("""{"Sources":{"crm":{"Entities":{"accounts":{"Query":"select 1","Watermark":"x"}}}}, "Logging":{"LogLevel":{"Default":"Warning"}}}""");
+        Assert.That(nested.Code, Is.EqualTo(2));
+        Assert.That(nested.Err, Does.Contain("Sources:crm:Entities:accounts:Watermark").And.Not.Contain("Logging"), "source and entity names are the user's; other sections are not ours");
+
+        var provider = await With("""{"Warehouse":{"Provider":"Oracle"}}""");
+        Assert.That(provider.Code, Is.EqualTo(2));
+        Assert.That(provider.Err, Does.Contain("Warehouse:Provider").And.Contain("'Oracle'").And.Contain("DuckDb, SqlServer"));
+
+        var malformed = await With("{\n  \"Sync\": {\n    \"MaxRejectedFraction\": 0.1,,\n  }\n}");
+        Assert.That(malformed.Code, Is.EqualTo(2));
+        Assert.That(malformed.Err, Does.Contain("settings.json").And.Contain("line 3"));
+        Assert.That(malformed.Err, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    [Test]
+    public async Task OrdinaryMistakes_ExitOneWithOneLine_NeverSeventy()
+    {
+        static void OneLine((int Code, string Out, string Err) r, string about)
+        {
+            Assert.That(r.Code, Is.EqualTo(1), $"{about}: {r.Err}");
+            Assert.That(r.Err.Trim().Split('\n'), Has.Length.EqualTo(1), $"{about}: one line, no stack trace: {r.Err}");
+        }
+
+        var file = Path.Combine(_w.Root, "a-file.txt");
+        await File.WriteAllTextAsync(file, "not a folder");
+        var dataDir = await Run("sync", "--data-dir", file);
+        OneLine(dataDir, "--data-dir naming a file");
+        Assert.That(dataDir.Err, Does.Contain("a-file.txt"));
+
+        var export = await Run("export", "--out", file, "--data-dir", _w.Root);
+        OneLine(export, "export --out naming a file");
+        Assert.That(export.Err, Does.Contain("a-file.txt"));
+
+        _w.Write("crm", "accounts.csv", H.Accounts, "A1,One,Software,Germany,Europe,11-50,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0");
+        var billing = Path.Combine(_w.Root, "sources", "billing");
+        if (Directory.Exists(billing))
+        {
+            Directory.Delete(billing, true);
+        }
+
+        await File.WriteAllTextAsync(billing, "a file where the billing folder should be");
+        var sync = await Run("sync", "--data-dir", _w.Root);
+        OneLine(sync, "a file where a source folder should be");
+        Assert.That(sync.Err, Does.Contain(billing));
+
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+        var serve = await Run("xmla", "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", _w.Root);
+        OneLine(serve, "a busy port for xmla serve");
+        Assert.That(serve.Err, Does.Contain(port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Test]
+    public async Task Sql_UnderAGermanLocale_WritesInvariantCsv()
+    {
+        _w.Write("crm", "accounts.csv", H.Accounts, "A1,One,Software,Germany,Europe,11-50,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0");
+        Assert.That((await Run("sync", "--data-dir", _w.Root)).Code, Is.Zero);
+        var program = typeof(CliApp).Assembly.Location;
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { program, "sql", "select 1.5 as x, 1234567.25 as y, date '2026-01-02' as d, timestamp '2026-01-02 00:00:00' as t", "--format", "csv", "--data-dir", _w.Root })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["LANG"] = "de_DE.UTF-8";
+        start.Environment["LC_ALL"] = "de_DE.UTF-8";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.That(process.ExitCode, Is.Zero, error);
+        Assert.That(output, Is.EqualTo("x,y,d,t\r\n1.5,1234567.25,2026-01-02,2026-01-02T00:00:00\r\n"));
+    }
+
+    [Test]
     public async Task DbMigrateScript_PrintsTheSqlServerUpgrade_WithoutTouchingAnything()
     {
         var r = await Run("db", "migrate", "--script", "--data-dir", Path.Combine(_w.Root, "untouched"));

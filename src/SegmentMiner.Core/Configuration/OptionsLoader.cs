@@ -18,6 +18,7 @@ public static class OptionsLoader
         var shipped = Path.Combine(baseDirectory ?? AppContext.BaseDirectory, "appsettings.json");
         if (File.Exists(shipped))
         {
+            ConfigurationKeys.CheckJson(shipped, "appsettings.json");
             builder.AddJsonFile(shipped, optional: true, reloadOnChange: false);
         }
 
@@ -29,6 +30,7 @@ public static class OptionsLoader
                 throw new ConfigurationException([$"--config: the file '{configFile}' does not exist."]);
             }
 
+            ConfigurationKeys.CheckJson(full, "--config");
             builder.AddJsonFile(full, optional: false, reloadOnChange: false);
         }
 
@@ -46,6 +48,13 @@ public static class OptionsLoader
         catch (Exception ex) when (ex is InvalidDataException or FormatException or System.Text.Json.JsonException)
         {
             throw new ConfigurationException([$"configuration file: {ex.Message}"]);
+        }
+
+        // Unknown keys and values that name nothing are reported before binding would ignore or garble them.
+        var keys = ConfigurationKeys.Check(root);
+        if (keys.Count > 0)
+        {
+            throw new ConfigurationException(keys);
         }
 
         var options = new SegmentMinerOptions();

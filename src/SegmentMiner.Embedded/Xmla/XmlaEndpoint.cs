@@ -82,7 +82,17 @@ public sealed class XmlaEndpoint : IAsyncDisposable
             app.MapGet(path, context => WriteAsync(context, new XmlaFault(XmlaFault.Parser, "Parser: The syntax for 'GET' is incorrect.").ToEnvelope(), 500, "0"));
         }
 
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            // A busy port or an address this machine does not have: the user's setting, not a bug.
+            await app.DisposeAsync();
+            throw new Core.SegmentMinerException($"cannot listen on {options.Urls} (--urls or Mining:Endpoint:Urls): {ex.Message}");
+        }
+
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a.Replace("[::]", "localhost", StringComparison.Ordinal))).ToList();
         log.LogInformation("XMLA endpoint listening on {Urls}", string.Join(", ", addresses.Select(a => new Uri(a, "/xmla"))));
         return new XmlaEndpoint(app, service, addresses);

@@ -21,6 +21,11 @@ public static class SegmentExport
             throw new Core.ConfigurationException([$"--format: '{format}' is not csv or parquet."]);
         }
 
+        if (File.Exists(folder))
+        {
+            throw new WarehouseException($"--out: '{Path.GetFullPath(folder)}' is a file, not a folder");
+        }
+
         Directory.CreateDirectory(folder);
         await using var db = await warehouse.OpenReadOnlyAsync(cancellationToken);
         if (await db.ExecuteScalarAsync<long>("SELECT count(*) FROM duckdb_views() WHERE schema_name = 'seg'") == 0)
