@@ -14,6 +14,14 @@ public static class SegmentJob
         SegmentMinerOptions options, DataFolder folder, IReadOnlyList<ModelDefinition> models, ProcessType type, ILogger log, CancellationToken cancellationToken)
     {
         await using var server = MiningServers.Create(options, folder, log);
+        await DeployAndProcessAsync(server, models, type, log, cancellationToken);
+        return await new PublishService(options, folder, server, log).PublishAsync(models, cancellationToken);
+    }
+
+    /// <summary>Deploys each model (a no-op when its definition is unchanged) and processes it; returns what processing did.</summary>
+    public static async Task<IReadOnlyList<ProcessResult>> DeployAndProcessAsync(IMiningServer server, IReadOnlyList<ModelDefinition> models, ProcessType type, ILogger log, CancellationToken cancellationToken)
+    {
+        var results = new List<ProcessResult>();
         foreach (var m in models)
         {
             var deployed = await server.DeployAsync(m, cancellationToken);
@@ -22,9 +30,10 @@ public static class SegmentJob
             log.LogInformation("{Model}: {Result}", m.Name, processed.Processed
                 ? $"processed: {processed.Cases:N0} cases, {processed.Clusters} clusters in {processed.Duration.TotalSeconds:0.0} s"
                 : processed.Note ?? "not processed");
+            results.Add(processed);
         }
 
-        return await new PublishService(options, folder, server, log).PublishAsync(models, cancellationToken);
+        return results;
     }
 }
 

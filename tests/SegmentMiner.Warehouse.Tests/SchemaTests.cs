@@ -34,7 +34,9 @@ public sealed class SchemaTests
     public void SqlServerScript_ParsesAtSqlServer2019Level(string name) => Parse(Resource(name), name);
 
     private static IEnumerable<TestCaseData> PublishStatements() =>
-        Publishing.SqlServerSegmentStore.Statements().Select(s => new TestCaseData(s.Name, s.Sql).SetName($"SqlServerPublishStatement_Parses({s.Name})"));
+        Publishing.SqlServerSegmentStore.Statements()
+            .Concat(new (string Name, string Sql)[] { ("JobRunInsert", Jobs.SqlServerJobRunStore.Insert), ("JobRunFinish", Jobs.SqlServerJobRunStore.Finish) })
+            .Select(s => new TestCaseData(s.Name, s.Sql).SetName($"SqlServerPublishStatement_Parses({s.Name})"));
 
     /// <summary>The SQL Server publish writer's T-SQL (it cannot run here) parses at SQL Server 2019 level.</summary>
     [TestCaseSource(nameof(PublishStatements))]

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using SegmentMiner.Core.Mining;
 using SegmentMiner.Core.Models;
-using SegmentMiner.Pipeline;
+using SegmentMiner.Pipeline.Jobs;
 using SegmentMiner.Warehouse;
 using SegmentMiner.Warehouse.Demo;
 using SegmentMiner.Warehouse.DuckDb;
@@ -34,17 +33,15 @@ internal static class DemoCommand
                 ctx.Log.LogInformationText($"using the sources already in {ctx.Folder.Sources}");
             }
 
-            var result = await SyncCommand.RunAsync(ctx, asOf, ct);
+            // The same chain run-once and the worker run: sync, process (again only when sync loaded something new), publish.
+            var models = ModelCatalog.Load(ctx.Options.Mining.ModelsFolder).Models;
+            var chain = await new JobChain(ctx.Options, ctx.Folder, ctx.Log, TimeProvider.System).RunAsync(models, asOf, "demo", ct);
             using (var summary = new StringWriter())
             {
-                ResultWriter.Write(summary, SyncCommand.ToTable(result), OutputFormat.Table);
+                ResultWriter.Write(summary, SyncCommand.ToTable(chain.Sync), OutputFormat.Table);
                 ctx.Log.LogInformationText("sync:\n" + summary.ToString().TrimEnd());
             }
 
-            // New data: train again; otherwise only what is not processed yet.
-            var type = result.UpToDate ? ProcessType.Default : ProcessType.Full;
-            var models = ModelCatalog.Load(ctx.Options.Mining.ModelsFolder).Models;
-            await SegmentJob.RefreshAsync(ctx.Options, ctx.Folder, models, type, ctx.Log, ct);
             var segments = await ReadOnlyQuery.RunAsync(new DuckDbWarehouse(ctx.Folder, ctx.Options.Warehouse),
                 "SELECT Model, SegmentKey, Name, Population, round(100 * Share, 1) AS SharePct FROM seg.vSegment WHERE NOT IsRetired ORDER BY Model, Population DESC", ct);
             ResultWriter.Write(ctx.Output, segments, parse.GetValue(SyncCommand.FormatOption));
