@@ -29,6 +29,7 @@ public static class CliApp
         root.Subcommands.Add(PublishCommand.Create(output));
         root.Subcommands.Add(PublishCommand.Export(output));
         root.Subcommands.Add(RunOnceCommand.Create(output));
+        root.Subcommands.Add(StatusCommand.Create(output));
         root.Subcommands.Add(XmlaCommand.Create(output));
         var config = new InvocationConfiguration { Output = output, Error = Console.Error };
         return await root.Parse(args).InvokeAsync(config, cancellationToken);

@@ -35,7 +35,9 @@ public sealed class SchemaTests
 
     private static IEnumerable<TestCaseData> PublishStatements() =>
         Publishing.SqlServerSegmentStore.Statements()
-            .Concat(new (string Name, string Sql)[] { ("JobRunInsert", Jobs.SqlServerJobRunStore.Insert), ("JobRunFinish", Jobs.SqlServerJobRunStore.Finish) })
+            .Concat(new (string Name, string Sql)[] { ("JobRunInsert", Jobs.SqlServerJobRunStore.Insert), ("JobRunFinish", Jobs.SqlServerJobRunStore.Finish),
+                ("StatusLastJobs", Status.StatusReader.LastJobsSql), ("StatusCounts", Status.StatusReader.CountsSql),
+                ("StatusPublished", Status.SqlServerStatusReader.Published), ("StatusLastBatch", Status.SqlServerStatusReader.LastBatch) })
             .Select(s => new TestCaseData(s.Name, s.Sql).SetName($"SqlServerPublishStatement_Parses({s.Name})"));
 
     /// <summary>The SQL Server publish writer's T-SQL (it cannot run here) parses at SQL Server 2019 level.</summary>

@@ -8,7 +8,7 @@ namespace SegmentMiner.Xmla.Tests;
 public sealed class RunOnceTests
 {
     [Test]
-    public async Task RunOnce_RunsTheChain_RecordsEachStep_AndAFailedSyncStopsIt()
+    public async Task RunOnce_RunsTheChain_RecordsEachStep_StatusReportsIt_AndAFailedSyncStopsIt()
     {
         var root = DemoWarehouse.NewRoot();
         using var cli = new CliRun();
@@ -27,6 +27,29 @@ public sealed class RunOnceTests
             Assert.That(runs[2].Run, Is.Not.Null, "the publish's run");
             Assert.That(runs.Select(r => r.Trigger), Is.All.EqualTo("run-once"));
 
+            var status = await cli.RunAsync("status", "--format", "json", "--data-dir", root);
+            Assert.That(status.Code, Is.Zero, status.Err);
+            using (var json = System.Text.Json.JsonDocument.Parse(status.Out))
+            {
+                Assert.That(json.RootElement.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "jobs", "schedules", "warehouse", "models", "published" }));
+                Assert.That(json.RootElement.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("status").GetString()), Is.EqualTo(new[] { "Succeeded", "Succeeded", "Succeeded" }));
+                Assert.That(json.RootElement.GetProperty("published").GetArrayLength(), Is.EqualTo(3), "the current run of each model");
+                Assert.That(json.RootElement.GetProperty("warehouse").GetProperty("customers").GetInt64(), Is.EqualTo((await QueryAsync<long>(root, "select count(*) from dw.CustomerFeatures"))[0]));
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            Environment.SetEnvironmentVariable("SEGMINER__Publish__MaxPublishAge", "00:00:01");
+            try
+            {
+                var stale = await cli.RunAsync("status", "--data-dir", root);
+                Assert.That(stale.Code, Is.EqualTo(5), stale.Err);
+                Assert.That(stale.Err, Does.Contain("MaxPublishAge"));
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("SEGMINER__Publish__MaxPublishAge", null);
+            }
+
             var billing = Path.Combine(root, "sources", "billing");
             Directory.Delete(billing, true);
             await File.WriteAllTextAsync(billing, "a file where the billing folder should be");
@@ -38,6 +61,10 @@ public sealed class RunOnceTests
             var last = await QueryAsync<(string Job, string Status, string? Error)>(root, "select Job, Status, Error from ops.JobRun where JobRunId > 3 order by JobRunId");
             Assert.That(last.Select(r => (r.Job, r.Status)), Is.EqualTo(new[] { ("sync", "Failed") }), "no process and no publish after a failed sync");
             Assert.That(last[0].Error, Does.Contain(billing));
+            var afterFailure = await cli.RunAsync("status", "--data-dir", root);
+            Assert.That(afterFailure.Code, Is.EqualTo(4), afterFailure.Err);
+            Assert.That(afterFailure.Err, Does.Contain("sync"));
+            Assert.That(afterFailure.Out, Does.Contain("Failed"));
         }
         finally
         {

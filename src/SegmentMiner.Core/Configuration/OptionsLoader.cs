@@ -180,6 +180,11 @@ public static class OptionsLoader
             errors.Add(FormattableString.Invariant($"Publish:MinimumEffectSize: {o.Publish.MinimumEffectSize} is out of range 0 to 5."));
         }
 
+        if (o.Publish.MaxPublishAge <= TimeSpan.Zero)
+        {
+            errors.Add(FormattableString.Invariant($"Publish:MaxPublishAge: {o.Publish.MaxPublishAge} must be positive."));
+        }
+
         if (o.Mining.Endpoint.SessionTimeout <= TimeSpan.Zero)
         {
             errors.Add("Mining:Endpoint:SessionTimeout: must be positive.");

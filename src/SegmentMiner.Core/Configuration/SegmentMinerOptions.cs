@@ -28,6 +28,9 @@ public sealed class PublishOptions
 
     /// <summary>The smallest effect size (Cohen's h for a share, d for a mean) a trait must have to shape a name. Default 0.2.</summary>
     public double MinimumEffectSize { get; set; } = 0.2;
+
+    /// <summary>A published run older than this makes <c>segminer status</c> exit 5. Default 36 hours.</summary>
+    public TimeSpan MaxPublishAge { get; set; } = TimeSpan.FromHours(36);
 }
 
 public enum MiningServerKind
