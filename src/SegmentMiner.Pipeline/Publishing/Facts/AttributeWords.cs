@@ -10,20 +10,20 @@ namespace SegmentMiner.Pipeline.Publishing.Facts;
 /// "high NAME", "low NAME", "NAME state" and "no NAME". Phrases never contain a comma, '&lt;', '&gt;' or a quote, so
 /// a name's traits can be told apart by ", ".
 /// </summary>
-public sealed partial record AttributeWords(string Label, Unit Unit, string High, string Low, Func<string, string>? State = null, string? Group = null, string? Missing = null, string None = "no")
+public sealed partial record AttributeWords(string Label, Unit Unit, string High, string Low, Func<string, string>? State = null, string? Group = null, string? Missing = null, string None = "no", string? MissingGroup = null)
 {
     private static readonly Unit Money = new(UnitKind.Money);
 
     private static readonly Dictionary<string, AttributeWords> Shipped = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Recency Days"] = new("days since the last invoice", new Unit(UnitKind.Days), "lapsed", "recently billed", Missing: "never billed"),
-        ["Invoices 12m"] = new("invoices in 12 months", new Unit(UnitKind.Count, "invoice", "invoices"), "billed often", "billed rarely"),
+        ["Recency Days"] = new("days since the last invoice", new Unit(UnitKind.Days), "lapsed", "recently billed", Missing: "never billed", MissingGroup: "invoices"),
+        ["Invoices 12m"] = new("invoices in 12 months", new Unit(UnitKind.Count, "invoice", "invoices"), "billed often", "billed rarely", Group: "invoices"),
         ["Billed 12m"] = new("billed in 12 months", Money, "big spenders", "small spenders"),
         ["Tenure Months"] = new("tenure", new Unit(UnitKind.Months), "long tenure", "short tenure"),
         ["Mrr"] = new("MRR", Money, "high MRR", "low MRR", Missing: "no MRR"),
         ["Mrr Trend 3m"] = new("MRR change over 3 months", Money, "growing MRR", "shrinking MRR"),
         ["Active Products"] = new("active products", new Unit(UnitKind.Count, "active product", "active products"), "many products", "few products"),
-        ["Late Payment Rate 12m"] = new("invoices paid late", new Unit(UnitKind.Percent), "pay late", "pay on time", Missing: "no invoices in 12 months"),
+        ["Late Payment Rate 12m"] = new("invoices paid late", new Unit(UnitKind.Percent), "pay late", "pay on time", Missing: "no invoices in 12 months", MissingGroup: "invoices"),
         ["Open Pipeline"] = new("open pipeline", Money, "big open pipeline", "little pipeline"),
         ["Deals Won 12m"] = new("deals won in 12 months", new Unit(UnitKind.Count, "deal", "deals"), "winning new deals", "few recent deals"),
         ["Nps"] = new("NPS", new Unit(UnitKind.Score), "promoters", "detractors", Missing: "no NPS answer"),
@@ -57,7 +57,11 @@ public sealed partial record AttributeWords(string Label, Unit Unit, string High
             "low " + column.Name,
             v => column.Type == MiningDataType.Boolean ? (IsTrue(v) ? column.Name : "not " + column.Name) : column.Name + " " + v);
 
-    /// <summary>The group a trait counts in: one trait per group in a name (a region and its country say the same).</summary>
+    /// <summary>
+    /// The group a trait counts in: one trait per group in a name (a region and its country say the same; "billed
+    /// rarely", "never billed" and "no invoices in 12 months" too). <see cref="MissingGroup"/> is the group of the
+    /// trait "no value" where it differs from the attribute's own.
+    /// </summary>
     public string GroupOf(string attribute) => Group ?? attribute;
 
     /// <summary>A state held by the segment's members more often than by the rest.</summary>

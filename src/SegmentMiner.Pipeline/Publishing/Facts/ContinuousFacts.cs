@@ -103,7 +103,7 @@ internal sealed class ContinuousFacts : AttributeFacts
         var missing = segment.States.FirstOrDefault(f => f.Attribute == Column.Name && f.Value == "Missing");
         if (missing is not null && _population.Length > 0 && missing.Share > missing.RestShare)
         {
-            yield return StateTrait(missing);
+            yield return StateTrait(missing) with { Group = Column.Words.MissingGroup ?? Column.Words.GroupOf(Column.Name) };
         }
     }
 
