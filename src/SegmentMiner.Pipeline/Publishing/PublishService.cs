@@ -99,10 +99,11 @@ public sealed class PublishService(SegmentMinerOptions options, DataFolder folde
 
         log.LogInformation("{Model}: {Clusters} clusters, {Cases:N0} cases scored; describing the segments from their members", m.Name, nodes.Count, predictions.Count);
         var facts = await MemberFactsAsync(store, m, nodes, predictions, ct);
-        var plan = await SegmentPlan.BuildAsync(store, m.Name, current, nodes, facts, ct);
-        var segments = plan.Segments(facts, new Description(Format), await store.CustomersAsync(ct), predictions.Count);
-        var keys = plan.Keys;
         var continuous = CaseTable.Described(m).Where(CaseTable.IsNumeric).Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
+        var plan = await SegmentPlan.BuildAsync(store, m.Name, current, nodes, facts, continuous, ct);
+        var customers = await store.CustomersAsync(ct);
+        var segments = plan.Segments(facts, new Description(Format), customers, predictions.Count);
+        var keys = plan.Keys;
         var captionKey = nodes.Select((n, i) => (n.NodeCaption, i)).ToDictionary(x => x.NodeCaption, x => keys[x.i]);
         var data = new RunData(
             Header(m, state, predictions.Count, nodes.Count, "Published", plan.Notice(facts)),
@@ -123,7 +124,7 @@ public sealed class PublishService(SegmentMinerOptions options, DataFolder folde
 
         log.LogInformation("{Model}: run {Run} published and current ({Kept} segments kept, {Revived} revived, {New} new, {Retired} retired)", m.Name, run,
             segments.Count(x => x.Status == "kept"), segments.Count(x => x.Status == "revived"), segments.Count(x => x.Status == "new"), segments.Count(x => x.Status == "retired"));
-        return new PublishResult(m.Name, "published", run, await store.CustomersAsync(ct), null,
+        return new PublishResult(m.Name, "published", run, customers, null,
             segments.Select(x => new SegmentSummary(x.Record.Key, x.Record.Name, x.Record.Population, x.Record.Share, x.Status)).ToList());
     }
 

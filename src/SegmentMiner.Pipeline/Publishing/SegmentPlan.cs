@@ -36,7 +36,7 @@ internal sealed class SegmentPlan
 
     public long? UnscoredKey { get; private set; }
 
-    public static async Task<SegmentPlan> BuildAsync(ISegmentStore store, string model, CurrentRun? current, IReadOnlyList<ContentNode> nodes, ModelFacts facts, CancellationToken ct)
+    public static async Task<SegmentPlan> BuildAsync(ISegmentStore store, string model, CurrentRun? current, IReadOnlyList<ContentNode> nodes, ModelFacts facts, ISet<string> continuous, CancellationToken ct)
     {
         var previous = current is null ? [] : await store.SegmentsAsync(current.RunId, ct);
         var profiles = current is null ? [] : BySegment(await store.ProfilesAsync(current.RunId, ct));
@@ -55,15 +55,11 @@ internal sealed class SegmentPlan
         }
 
         var indexes = Enumerable.Range(0, nodes.Count).Select(i => (long)i).ToList();
-        var mine = BySegment(FactRows.Profiles(facts, indexes, new HashSet<string>()).Concat(Continuous(facts, indexes)));
+        var mine = BySegment(FactRows.Profiles(facts, indexes, continuous));
         var matches = SegmentMatcher.Match(indexes.Select(i => mine.GetValueOrDefault(i) ?? new ClusterProfile()).ToList(), active.Select(p => profiles[p.Key]).ToList());
         var unscored = previous.FirstOrDefault(p => p.Node is null && !p.Retired);
         return new SegmentPlan(nodes, active, activeCount, matches, unscored, await store.NextSegmentKeyAsync(ct), facts);
     }
-
-    /// <summary>The continuous profile rows alone (the discrete ones come with all states).</summary>
-    private static IEnumerable<ProfileRecord> Continuous(ModelFacts facts, List<long> keys) =>
-        FactRows.Profiles(facts, keys, facts.Segments.SelectMany(s => s.Summaries).Select(x => x.Attribute).ToHashSet()).Where(r => r.Mean is not null || r.Value == "Existing");
 
     /// <summary>Every segment of the run with its status: this run's clusters, "Not profiled" for customers outside the case view, the retired.</summary>
     public List<(SegmentRecord Record, string Status)> Segments(ModelFacts facts, Description description, long customers, long scored)
