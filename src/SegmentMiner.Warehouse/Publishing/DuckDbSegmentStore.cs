@@ -44,7 +44,7 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
     {
         await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
-        var run = await InsertRunAsync(db, header);
+        var run = await InsertRunAsync(db, header, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return run;
     }
@@ -53,16 +53,16 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
     {
         await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
-        var run = await InsertRunAsync(db, data.Header);
+        var run = await InsertRunAsync(db, data.Header, cancellationToken);
         var model = data.Header.Model;
         foreach (var (table, columns, rows) in SegmentTables.RowsOf(run, data))
         {
-            await InsertRowsAsync(db, table, columns, rows);
+            await InsertRowsAsync(db, table, columns, rows, cancellationToken);
         }
 
         // Every current customer, exactly once: its predicted segment, or the model's "not profiled" segment.
         // Memberships through DuckDB's appender (a million rows in about a second), into a table of this transaction.
-        await db.ExecuteAsync("CREATE TABLE seg.publish_prediction (AccountId VARCHAR, SegmentKey BIGINT, Probability DOUBLE)");
+        await db.ExecuteAsync(new CommandDefinition("CREATE TABLE seg.publish_prediction (AccountId VARCHAR, SegmentKey BIGINT, Probability DOUBLE)", cancellationToken: cancellationToken));
         long written = 0;
         using (var appender = db.CreateAppender("seg", "publish_prediction"))
         {
@@ -78,30 +78,30 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
             }
         }
 
-        await db.ExecuteAsync(
+        await db.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO seg.CustomerSegment
             SELECT $run, $model, f.AccountId, COALESCE(p.SegmentKey, $unscored), COALESCE(p.Probability, 1.0)
             FROM dw.CustomerFeatures f LEFT JOIN seg.publish_prediction p ON p.AccountId = f.AccountId
-            """, new { run, model, unscored = data.UnscoredKey });
-        await db.ExecuteAsync("DROP TABLE seg.publish_prediction");
-        await db.ExecuteAsync(
+            """, new { run, model, unscored = data.UnscoredKey }, cancellationToken: cancellationToken));
+        await db.ExecuteAsync(new CommandDefinition("DROP TABLE seg.publish_prediction", cancellationToken: cancellationToken));
+        await db.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO seg.SegmentMigration
             SELECT $run, $model, $previous, p.SegmentKey, c.SegmentKey, count(*)
             FROM (SELECT AccountId, SegmentKey FROM seg.CustomerSegment WHERE RunId = $run) c
             FULL OUTER JOIN (SELECT AccountId, SegmentKey FROM seg.CustomerSegment WHERE RunId = $previous) p ON p.AccountId = c.AccountId
             GROUP BY p.SegmentKey, c.SegmentKey
-            """, new { run, model, previous = data.PreviousRunId });
+            """, new { run, model, previous = data.PreviousRunId }, cancellationToken: cancellationToken));
 
         // Only now does the run become current; old runs past the retention go, with their rows.
-        await db.ExecuteAsync("UPDATE seg.ModelRun SET IsCurrent = (RunId = $run) WHERE Model = $model", new { run, model });
-        var expired = (await db.QueryAsync<long>("SELECT RunId FROM seg.ModelRun WHERE Model = $model ORDER BY RunId DESC OFFSET $keep", new { model, keep = Math.Max(1, keepRuns) })).ToList();
+        await db.ExecuteAsync(new CommandDefinition("UPDATE seg.ModelRun SET IsCurrent = (RunId = $run) WHERE Model = $model", new { run, model }, cancellationToken: cancellationToken));
+        var expired = (await db.QueryAsync<long>(new CommandDefinition("SELECT RunId FROM seg.ModelRun WHERE Model = $model ORDER BY RunId DESC OFFSET $keep", new { model, keep = Math.Max(1, keepRuns) }, cancellationToken: cancellationToken))).ToList();
         foreach (var table in SegmentTables.WithRuns)
         {
             foreach (var old in expired)
             {
-                await db.ExecuteAsync($"DELETE FROM {table} WHERE RunId = $old", new { old });
+                await db.ExecuteAsync(new CommandDefinition($"DELETE FROM {table} WHERE RunId = $old", new { old }, cancellationToken: cancellationToken));
             }
         }
 
@@ -113,24 +113,24 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
     {
         await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
-        await db.ExecuteAsync("DELETE FROM seg.PersonaMap");
-        await db.ExecuteAsync(PersonaMapSql, new { market, buyer, survey });
+        await db.ExecuteAsync(new CommandDefinition("DELETE FROM seg.PersonaMap", cancellationToken: cancellationToken));
+        await db.ExecuteAsync(new CommandDefinition(PersonaMapSql, new { market, buyer, survey }, cancellationToken: cancellationToken));
         await tx.CommitAsync(cancellationToken);
     }
 
-    private static async Task<long> InsertRunAsync(DuckDBConnection db, RunHeader h)
+    private static async Task<long> InsertRunAsync(DuckDBConnection db, RunHeader h, CancellationToken cancellationToken)
     {
-        var run = (await db.ExecuteScalarAsync<long?>("SELECT max(RunId) FROM seg.ModelRun") ?? 0) + 1;
-        var batch = (await db.QueryAsync<(long BatchId, DateTime AsOf)>(
-            "SELECT BatchId, CAST(AsOfDate AS TIMESTAMP) FROM ops.Batch WHERE Status = 'Committed' ORDER BY BatchId DESC LIMIT 1")).Cast<(long, DateTime)?>().FirstOrDefault();
+        var run = (await db.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT max(RunId) FROM seg.ModelRun", cancellationToken: cancellationToken)) ?? 0) + 1;
+        var batch = (await db.QueryAsync<(long BatchId, DateTime AsOf)>(new CommandDefinition(
+            "SELECT BatchId, CAST(AsOfDate AS TIMESTAMP) FROM ops.Batch WHERE Status = 'Committed' ORDER BY BatchId DESC LIMIT 1", cancellationToken: cancellationToken))).Cast<(long, DateTime)?>().FirstOrDefault();
         await InsertRowsAsync(db, "seg.ModelRun",
             ["RunId", "Model", "Engine", "ProcessedAt", "PublishedAt", "Cases", "Clusters", "Parameters", "DefinitionHash", "BatchId", "AsOfDate", "Status", "IsCurrent", "Notice"],
-            [[run, h.Model, h.Engine, h.ProcessedAt, DateTime.UtcNow, h.Cases, h.Clusters, h.Parameters, h.DefinitionHash, batch?.Item1, batch?.Item2, h.Status, false, h.Notice]]);
+            [[run, h.Model, h.Engine, h.ProcessedAt, DateTime.UtcNow, h.Cases, h.Clusters, h.Parameters, h.DefinitionHash, batch?.Item1, batch?.Item2, h.Status, false, h.Notice]], cancellationToken);
         return run;
     }
 
     /// <summary>Multi-row parameterized inserts, 200 rows a statement.</summary>
-    private static async Task InsertRowsAsync(DuckDBConnection db, string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows)
+    private static async Task InsertRowsAsync(DuckDBConnection db, string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
         foreach (var chunk in rows.Chunk(200))
         {
@@ -149,7 +149,7 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
                 values.Add("(" + string.Join(", ", names) + ")");
             }
 
-            await db.ExecuteAsync($"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES {string.Join(", ", values)}", parameters);
+            await db.ExecuteAsync(new CommandDefinition($"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES {string.Join(", ", values)}", parameters, cancellationToken: cancellationToken));
         }
     }
 

@@ -36,26 +36,26 @@ public abstract class SegmentStoreBase : ISegmentStore
     public async Task<long> CountAsync(string schema, string view, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await db.ExecuteScalarAsync<long>(CountSql(schema, view));
+        return await db.ExecuteScalarAsync<long>(new CommandDefinition(CountSql(schema, view), cancellationToken: cancellationToken));
     }
 
     public async Task<long> CustomersAsync(CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await db.ExecuteScalarAsync<long>(CustomersSql);
+        return await db.ExecuteScalarAsync<long>(new CommandDefinition(CustomersSql, cancellationToken: cancellationToken));
     }
 
     public async Task<CurrentRun?> CurrentRunAsync(string model, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return (await db.QueryAsync<(long, DateTime?, string)>(CurrentRunSql, new { model }))
+        return (await db.QueryAsync<(long, DateTime?, string)>(new CommandDefinition(CurrentRunSql, new { model }, cancellationToken: cancellationToken)))
             .Select(r => new CurrentRun(r.Item1, r.Item2, r.Item3)).FirstOrDefault();
     }
 
     public async Task<LatestRun?> LatestRunAsync(string model, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return (await db.QueryAsync<(long, string, string?, string)>(LatestRunSql, new { model }))
+        return (await db.QueryAsync<(long, string, string?, string)>(new CommandDefinition(LatestRunSql, new { model }, cancellationToken: cancellationToken)))
             .Select(r => new LatestRun(r.Item1, r.Item2, r.Item3, r.Item4)).FirstOrDefault();
     }
 
@@ -80,24 +80,24 @@ public abstract class SegmentStoreBase : ISegmentStore
     public async Task<IReadOnlyList<StoredSegment>> SegmentsAsync(long run, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return (await db.QueryAsync<(long, string?, string, string, bool)>(SegmentsSql, new { run }))
+        return (await db.QueryAsync<(long, string?, string, string, bool)>(new CommandDefinition(SegmentsSql, new { run }, cancellationToken: cancellationToken)))
             .Select(r => new StoredSegment(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5)).ToList();
     }
 
     public async Task<IReadOnlyList<ProfileRecord>> ProfilesAsync(long run, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await ProfilesAsync(db, run, null);
+        return await ProfilesAsync(db, run, null, cancellationToken);
     }
 
     public async Task<IReadOnlyList<(StoredSegment Segment, IReadOnlyList<ProfileRecord> Profile)>> RetiredAsync(string model, long previousRun, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        var segments = (await db.QueryAsync<(long, string?, string, string, long)>(RetiredSql, new { model, previous = previousRun })).ToList();
+        var segments = (await db.QueryAsync<(long, string?, string, string, long)>(new CommandDefinition(RetiredSql, new { model, previous = previousRun }, cancellationToken: cancellationToken))).ToList();
         var result = new List<(StoredSegment, IReadOnlyList<ProfileRecord>)>();
         foreach (var (key, node, name, description, run) in segments)
         {
-            result.Add((new StoredSegment(key, node, name, description, true), await ProfilesAsync(db, run, key)));
+            result.Add((new StoredSegment(key, node, name, description, true), await ProfilesAsync(db, run, key, cancellationToken)));
         }
 
         return result;
@@ -106,11 +106,11 @@ public abstract class SegmentStoreBase : ISegmentStore
     public async Task<long> NextSegmentKeyAsync(CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return (await db.ExecuteScalarAsync<long?>(NextKeySql) ?? 0) + 1;
+        return (await db.ExecuteScalarAsync<long?>(new CommandDefinition(NextKeySql, cancellationToken: cancellationToken)) ?? 0) + 1;
     }
 
-    private async Task<IReadOnlyList<ProfileRecord>> ProfilesAsync(DbConnection db, long run, long? key) =>
-        (await db.QueryAsync<(long, string, string, double, double, double?, double?)>(ProfilesSql(key is not null), new { run, key }))
+    private async Task<IReadOnlyList<ProfileRecord>> ProfilesAsync(DbConnection db, long run, long? key, CancellationToken cancellationToken) =>
+        (await db.QueryAsync<(long, string, string, double, double, double?, double?)>(new CommandDefinition(ProfilesSql(key is not null), new { run, key }, cancellationToken: cancellationToken)))
             .Select(r => new ProfileRecord(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7)).ToList();
 
     public abstract Task<long> WriteSkippedAsync(RunHeader header, CancellationToken cancellationToken);

@@ -138,8 +138,8 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
     {
         await using var db = await warehouse.OpenAsync(cancellationToken);
         await using var tx = (SqlTransaction)await db.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-        await db.ExecuteAsync(Lock, transaction: tx);
-        var run = await InsertRunAsync(db, tx, header);
+        await db.ExecuteAsync(new CommandDefinition(Lock, transaction: tx, cancellationToken: cancellationToken));
+        var run = await InsertRunAsync(db, tx, header, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return run;
     }
@@ -148,21 +148,21 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
     {
         await using var db = await warehouse.OpenAsync(cancellationToken);
         await using var tx = (SqlTransaction)await db.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-        await db.ExecuteAsync(Lock, transaction: tx, commandTimeout: 660);
-        var taken = await db.ExecuteScalarAsync<long>("SELECT ISNULL(MAX(SegmentKey), 0) FROM seg.Segment;", transaction: tx);
+        await db.ExecuteAsync(new CommandDefinition(Lock, transaction: tx, commandTimeout: 660, cancellationToken: cancellationToken));
+        var taken = await db.ExecuteScalarAsync<long>(new CommandDefinition("SELECT ISNULL(MAX(SegmentKey), 0) FROM seg.Segment;", transaction: tx, cancellationToken: cancellationToken));
         if (taken >= data.FirstNewKey && data.Segments.Any(x => x.Key >= data.FirstNewKey))
         {
             throw new WarehouseException("another publish minted segment keys meanwhile; run publish again");
         }
 
-        var run = await InsertRunAsync(db, tx, data.Header);
+        var run = await InsertRunAsync(db, tx, data.Header, cancellationToken);
         var model = data.Header.Model;
         foreach (var (table, columns, rows) in SegmentTables.RowsOf(run, data))
         {
             await BulkAsync(db, tx, table, columns, rows, cancellationToken);
         }
 
-        await db.ExecuteAsync(CreateTemp, transaction: tx);
+        await db.ExecuteAsync(new CommandDefinition(CreateTemp, transaction: tx, cancellationToken: cancellationToken));
         long written = 0;
         foreach (var chunk in data.Memberships.Chunk(5000))
         {
@@ -171,15 +171,15 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
             afterMembershipRows?.Invoke(written);
         }
 
-        await db.ExecuteAsync(InsertMemberships, new { run, model, unscored = data.UnscoredKey }, tx);
-        await db.ExecuteAsync(InsertMigration, new { run, model, previous = data.PreviousRunId }, tx);
-        await db.ExecuteAsync(MakeCurrent, new { run, model }, tx);
-        var expired = (await db.QueryAsync<long>(ExpiredRuns, new { model, keep = Math.Max(1, keepRuns) }, tx)).ToList();
+        await db.ExecuteAsync(new CommandDefinition(InsertMemberships, new { run, model, unscored = data.UnscoredKey }, tx, cancellationToken: cancellationToken));
+        await db.ExecuteAsync(new CommandDefinition(InsertMigration, new { run, model, previous = data.PreviousRunId }, tx, cancellationToken: cancellationToken));
+        await db.ExecuteAsync(new CommandDefinition(MakeCurrent, new { run, model }, tx, cancellationToken: cancellationToken));
+        var expired = (await db.QueryAsync<long>(new CommandDefinition(ExpiredRuns, new { model, keep = Math.Max(1, keepRuns) }, tx, cancellationToken: cancellationToken))).ToList();
         foreach (var table in SegmentTables.WithRuns)
         {
             foreach (var old in expired)
             {
-                await db.ExecuteAsync($"DELETE FROM {table} WHERE RunId = @old;", new { old }, tx);
+                await db.ExecuteAsync(new CommandDefinition($"DELETE FROM {table} WHERE RunId = @old;", new { old }, tx, cancellationToken: cancellationToken));
             }
         }
 
@@ -191,20 +191,20 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
     {
         await using var db = await warehouse.OpenAsync(cancellationToken);
         await using var tx = (SqlTransaction)await db.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-        await db.ExecuteAsync(Lock, transaction: tx, commandTimeout: 660);
-        await db.ExecuteAsync(PersonaMapSql, new { market, buyer, survey }, tx);
+        await db.ExecuteAsync(new CommandDefinition(Lock, transaction: tx, commandTimeout: 660, cancellationToken: cancellationToken));
+        await db.ExecuteAsync(new CommandDefinition(PersonaMapSql, new { market, buyer, survey }, tx, cancellationToken: cancellationToken));
         await tx.CommitAsync(cancellationToken);
     }
 
-    private static async Task<long> InsertRunAsync(SqlConnection db, SqlTransaction tx, RunHeader h)
+    private static async Task<long> InsertRunAsync(SqlConnection db, SqlTransaction tx, RunHeader h, CancellationToken cancellationToken)
     {
-        var run = await db.ExecuteScalarAsync<long>(NextRun, transaction: tx);
-        var batch = (await db.QueryAsync<(long BatchId, DateTime AsOfDate)>(LastBatch, transaction: tx)).Cast<(long, DateTime)?>().FirstOrDefault();
-        await db.ExecuteAsync(InsertRun, new
+        var run = await db.ExecuteScalarAsync<long>(new CommandDefinition(NextRun, transaction: tx, cancellationToken: cancellationToken));
+        var batch = (await db.QueryAsync<(long BatchId, DateTime AsOfDate)>(new CommandDefinition(LastBatch, transaction: tx, cancellationToken: cancellationToken))).Cast<(long, DateTime)?>().FirstOrDefault();
+        await db.ExecuteAsync(new CommandDefinition(InsertRun, new
         {
             RunId = run, h.Model, h.Engine, h.ProcessedAt, h.Cases, h.Clusters, h.Parameters, h.DefinitionHash,
             BatchId = batch?.Item1, AsOfDate = batch?.Item2, h.Status, h.Notice,
-        }, tx);
+        }, tx, cancellationToken: cancellationToken));
         return run;
     }
 

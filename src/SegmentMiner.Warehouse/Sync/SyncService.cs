@@ -49,7 +49,7 @@ public sealed class SyncService
         var warnings = new List<string>();
         var timings = new Dictionary<string, TimeSpan>();
         var files = await DiscoverAsync(db, warnings, cancellationToken);
-        var lastAsOfText = await db.ExecuteScalarAsync<string?>("SELECT CAST(AsOfDate AS VARCHAR) FROM ops.Batch WHERE Status = 'Committed' ORDER BY BatchId DESC LIMIT 1");
+        var lastAsOfText = await db.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT CAST(AsOfDate AS VARCHAR) FROM ops.Batch WHERE Status = 'Committed' ORDER BY BatchId DESC LIMIT 1", cancellationToken: cancellationToken));
         DateOnly? lastAsOf = lastAsOfText is null ? null : DateOnly.ParseExact(lastAsOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var sqlEntities = _options.Sources.SelectMany(s => s.Value.Entities.Select(e => (Source: s.Key, Options: s.Value, Entity: e.Key, Query: e.Value))).ToList();
         var newFiles = files.Where(f => f.IsNew).ToList();
@@ -58,7 +58,7 @@ public sealed class SyncService
         async Task<SyncResult> UpToDate(string why)
         {
             _log.LogInformation("nothing new: {Reason}", why);
-            return new SyncResult(null, asOf, Summarize(files, []), warnings, timings, await CountCustomersAsync(db));
+            return new SyncResult(null, asOf, Summarize(files, []), warnings, timings, await CountCustomersAsync(db, cancellationToken));
         }
 
         if (newFiles.Count == 0 && sqlEntities.Count == 0 && lastAsOf == asOf)
@@ -67,7 +67,7 @@ public sealed class SyncService
         }
 
         var total = Stopwatch.StartNew();
-        var batchId = await db.ExecuteScalarAsync<long>("SELECT COALESCE(max(BatchId), 0) + 1 FROM ops.Batch");
+        var batchId = await db.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(max(BatchId), 0) + 1 FROM ops.Batch", cancellationToken: cancellationToken));
         var loads = new List<FileLoad>();
         var pending = new List<PendingLoad>();
         var tempFiles = new List<string>();
@@ -81,7 +81,7 @@ public sealed class SyncService
                 foreach (var file in newFiles.Where(f => f.Info.Entity == spec.Name))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    pending.Add(await ReadRawAsync(db, spec, file.Info, "file", pending.Count, file.Info.IsParquet ? 1 : 2, null));
+                    pending.Add(await ReadRawAsync(db, spec, file.Info, "file", pending.Count, file.Info.IsParquet ? 1 : 2, null, cancellationToken));
                 }
 
                 foreach (var sql in sqlEntities.Where(s => string.Equals(s.Entity, spec.Name, StringComparison.OrdinalIgnoreCase)))
@@ -104,14 +104,14 @@ public sealed class SyncService
             await using var tx = await db.BeginTransactionAsync(cancellationToken);
             try
             {
-                await db.ExecuteAsync(
+                await db.ExecuteAsync(new CommandDefinition(
                     "INSERT INTO ops.Batch VALUES ($id, $now, NULL, 'Running', $asof, 0, 0, 0, 0, NULL)",
-                    new { id = batchId, now = DateTime.UtcNow, asof = asOf.ToDateTime(TimeOnly.MinValue) });
+                    new { id = batchId, now = DateTime.UtcNow, asof = asOf.ToDateTime(TimeOnly.MinValue) }, cancellationToken: cancellationToken));
                 var step = Stopwatch.StartNew();
                 foreach (var p in pending)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    loads.Add(await LoadAsync(db, p, batchId));
+                    loads.Add(await LoadAsync(db, p, batchId, cancellationToken));
                 }
 
                 timings["validate+stage"] = step.Elapsed;
@@ -125,29 +125,29 @@ public sealed class SyncService
                     return await UpToDate("the SQL sources returned only versions already staged");
                 }
 
-                await RequireAccountsAsync(db);
+                await RequireAccountsAsync(db, cancellationToken);
                 step.Restart();
-                await db.ExecuteAsync(DwSql.RefreshDimCustomer, new { batch = batchId });
+                await db.ExecuteAsync(new CommandDefinition(DwSql.RefreshDimCustomer, new { batch = batchId }, cancellationToken: cancellationToken));
                 foreach (var t in DwSql.CurrentTables)
                 {
-                    await db.ExecuteAsync(DwSql.RefreshCurrent(t), new { batch = batchId });
+                    await db.ExecuteAsync(new CommandDefinition(DwSql.RefreshCurrent(t), new { batch = batchId }, cancellationToken: cancellationToken));
                 }
 
                 timings["merge"] = step.Elapsed;
                 step.Restart();
                 var asofParam = new { batch = batchId, asof = asOf.ToDateTime(TimeOnly.MinValue) };
-                await db.ExecuteAsync(DwSql.RebuildFeatures, asofParam);
+                await db.ExecuteAsync(new CommandDefinition(DwSql.RebuildFeatures, asofParam, cancellationToken: cancellationToken));
                 timings["features"] = step.Elapsed;
                 step.Restart();
-                await db.ExecuteAsync(DwSql.RebuildSnapshot, asofParam);
+                await db.ExecuteAsync(new CommandDefinition(DwSql.RebuildSnapshot, asofParam, cancellationToken: cancellationToken));
                 timings["snapshot"] = step.Elapsed;
 
-                await db.ExecuteAsync(
+                await db.ExecuteAsync(new CommandDefinition(
                     """
                     UPDATE ops.Batch SET FinishedAt = $now, Status = 'Committed', FilesLoaded = $files, RowsRead = $read,
                            RowsLoaded = $loaded, RowsRejected = $rejected WHERE BatchId = $id
                     """,
-                    new { id = batchId, now = DateTime.UtcNow, files = loads.Count, read = loads.Sum(l => l.Read), loaded = loadedRows, rejected = rejectedRows });
+                    new { id = batchId, now = DateTime.UtcNow, files = loads.Count, read = loads.Sum(l => l.Read), loaded = loadedRows, rejected = rejectedRows }, cancellationToken: cancellationToken));
                 await tx.CommitAsync(cancellationToken);
             }
             catch (Exception ex)
@@ -168,7 +168,7 @@ public sealed class SyncService
         {
             foreach (var p in pending)
             {
-                await db.ExecuteAsync($"DROP TABLE IF EXISTS {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}");
+                await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}", cancellationToken: cancellationToken));
             }
 
             foreach (var f in tempFiles)
@@ -178,13 +178,13 @@ public sealed class SyncService
         }
 
         timings["total"] = total.Elapsed;
-        return new SyncResult(batchId, asOf, Summarize(files, loads), warnings, timings, await CountCustomersAsync(db));
+        return new SyncResult(batchId, asOf, Summarize(files, loads), warnings, timings, await CountCustomersAsync(db, cancellationToken));
     }
 
     private async Task<List<FoundFile>> DiscoverAsync(DuckDBConnection db, List<string> warnings, CancellationToken cancellationToken)
     {
-        var known = (await db.QueryAsync<(string FileName, string Sha256, long BatchId)>(
-                "SELECT FileName, Sha256, BatchId FROM ops.SourceFile WHERE SourceKind = 'file'"))
+        var known = (await db.QueryAsync<(string FileName, string Sha256, long BatchId)>(new CommandDefinition(
+                "SELECT FileName, Sha256, BatchId FROM ops.SourceFile WHERE SourceKind = 'file'", cancellationToken: cancellationToken)))
             .ToDictionary(r => r.FileName, r => (r.Sha256, r.BatchId), StringComparer.Ordinal);
         var found = new List<FoundFile>();
         foreach (var folder in new[] { "crm", "billing", "survey" })
@@ -239,7 +239,7 @@ public sealed class SyncService
     }
 
     private async Task<PendingLoad> ReadRawAsync(
-        DuckDBConnection db, EntitySpec spec, SourceFileInfo file, string kind, int index, int lineOffset, (string Source, DateTime Max)? watermark)
+        DuckDBConnection db, EntitySpec spec, SourceFileInfo file, string kind, int index, int lineOffset, (string Source, DateTime Max)? watermark, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var raw = $"sm_raw_{index}";
@@ -261,7 +261,7 @@ public sealed class SyncService
 
         try
         {
-            await db.ExecuteAsync($"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM {reader}");
+            await db.ExecuteAsync(new CommandDefinition($"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM {reader}", cancellationToken: cancellationToken));
         }
         catch (DuckDB.NET.Data.DuckDBException ex)
         {
@@ -273,18 +273,18 @@ public sealed class SyncService
         {
             // One row per malformed line, and for each the number of good rows before it (its "gap"), which
             // turns a good row's position back into its line.
-            await db.ExecuteAsync(
+            await db.ExecuteAsync(new CommandDefinition(
                 $"""
                 CREATE OR REPLACE TEMP TABLE {rejects}_lines AS
                 SELECT line, line - row_number() OVER (ORDER BY line) - {lineOffset - 1} AS gap, row_number() OVER (ORDER BY line) AS skipped,
                        error_message, csv_line
                 FROM (SELECT DISTINCT ON (line) line, error_message, csv_line FROM {rejects} ORDER BY line)
-                """);
-            malformed = await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {rejects}_lines");
-            await db.ExecuteAsync($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan");
+                """, cancellationToken: cancellationToken));
+            malformed = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {rejects}_lines", cancellationToken: cancellationToken));
+            await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan", cancellationToken: cancellationToken));
         }
 
-        var headers = (await db.QueryAsync<string>($"SELECT column_name FROM (DESCRIBE {raw})")).ToList();
+        var headers = (await db.QueryAsync<string>(new CommandDefinition($"SELECT column_name FROM (DESCRIBE {raw})", cancellationToken: cancellationToken))).ToList();
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         var extra = new List<string>();
         foreach (var h in headers)
@@ -311,55 +311,55 @@ public sealed class SyncService
             _log.LogInformation("{File}: ignoring unknown columns {Columns}", file.RelativeName, string.Join(", ", extra));
         }
 
-        var rows = await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {raw}");
+        var rows = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {raw}", cancellationToken: cancellationToken));
         _log.LogInformation("{File}: read {Rows} rows ({Seconds:0.00} s)", file.RelativeName, rows, watch.Elapsed.TotalSeconds);
         return new PendingLoad(spec, file, kind, raw, map, lineOffset, watermark, malformed > 0 ? $"{rejects}_lines" : null);
     }
 
-    private async Task<FileLoad> LoadAsync(DuckDBConnection db, PendingLoad p, long batchId)
+    private async Task<FileLoad> LoadAsync(DuckDBConnection db, PendingLoad p, long batchId, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var spec = p.Spec;
         var file = p.File;
         var checkSql = StagingSql.Check(p.RawTable, spec, p.Headers, p.LineOffset, _options.Sync.ReportingCurrency, p.MalformedLines);
-        await db.ExecuteAsync(checkSql);
+        await db.ExecuteAsync(new CommandDefinition(checkSql, cancellationToken: cancellationToken));
         _log.LogDebug("{File}: checked in {Seconds:0.00} s", file.RelativeName, watch.Elapsed.TotalSeconds);
-        var malformed = p.MalformedLines is null ? 0 : await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {p.MalformedLines}");
-        var read = malformed + await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {StagingSql.CheckedTable}");
-        var rejected = malformed + await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL");
+        var malformed = p.MalformedLines is null ? 0 : await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {p.MalformedLines}", cancellationToken: cancellationToken));
+        var read = malformed + await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {StagingSql.CheckedTable}", cancellationToken: cancellationToken));
+        var rejected = malformed + await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL", cancellationToken: cancellationToken));
         if (read > 0 && (double)rejected / read > _options.Sync.MaxRejectedFraction)
         {
             var malformedSamples = p.MalformedLines is null ? "" : $"SELECT line, 'malformed CSV row: ' || error_message FROM {p.MalformedLines} UNION ALL ";
-            var samples = await db.QueryAsync<(long Line, string Reason)>(
-                $"SELECT * FROM ({malformedSamples}SELECT _line, _reason FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL) ORDER BY 1 LIMIT 5");
+            var samples = await db.QueryAsync<(long Line, string Reason)>(new CommandDefinition(
+                $"SELECT * FROM ({malformedSamples}SELECT _line, _reason FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL) ORDER BY 1 LIMIT 5", cancellationToken: cancellationToken));
             throw new WarehouseException(
                 $"{file.RelativeName}: {rejected} of {read} rows rejected ({(double)rejected / read:P1}), more than Sync:MaxRejectedFraction ({_options.Sync.MaxRejectedFraction:P1}); " +
                 "the batch is not applied. First rejections: " + string.Join("; ", samples.Select(s => $"line {s.Line}: {s.Reason}")));
         }
 
-        var fileId = await db.ExecuteScalarAsync<long>("SELECT COALESCE(max(SourceFileId), 0) + 1 FROM ops.SourceFile");
+        var fileId = await db.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(max(SourceFileId), 0) + 1 FROM ops.SourceFile", cancellationToken: cancellationToken));
         if (p.MalformedLines is not null)
         {
-            await db.ExecuteAsync(StagingSql.InsertMalformed(p.MalformedLines), new { batch = batchId, file = fileId, entity = spec.Name, name = file.RelativeName });
+            await db.ExecuteAsync(new CommandDefinition(StagingSql.InsertMalformed(p.MalformedLines), new { batch = batchId, file = fileId, entity = spec.Name, name = file.RelativeName }, cancellationToken: cancellationToken));
         }
 
-        await db.ExecuteAsync(StagingSql.InsertRejected(p.RawTable), new { batch = batchId, file = fileId, entity = spec.Name, name = file.RelativeName });
+        await db.ExecuteAsync(new CommandDefinition(StagingSql.InsertRejected(p.RawTable), new { batch = batchId, file = fileId, entity = spec.Name, name = file.RelativeName }, cancellationToken: cancellationToken));
         _log.LogDebug("{File}: rejections written at {Seconds:0.00} s", file.RelativeName, watch.Elapsed.TotalSeconds);
-        var loaded = await db.ExecuteAsync(StagingSql.InsertAccepted(spec), new { batch = batchId, file = fileId });
+        var loaded = await db.ExecuteAsync(new CommandDefinition(StagingSql.InsertAccepted(spec), new { batch = batchId, file = fileId }, cancellationToken: cancellationToken));
         _log.LogDebug("{File}: staged at {Seconds:0.00} s", file.RelativeName, watch.Elapsed.TotalSeconds);
         if (spec == SourceEntities.FxRates)
         {
             loaded = (int)(read - rejected);
         }
 
-        await db.ExecuteAsync(
+        await db.ExecuteAsync(new CommandDefinition(
             "INSERT INTO ops.SourceFile VALUES ($id, $batch, $kind, $entity, $name, $size, $sha, $read, $loaded, $rejected, $now)",
-            new { id = fileId, batch = batchId, kind = p.Kind, entity = spec.Name, name = file.RelativeName, size = file.SizeBytes, sha = file.Sha256, read, loaded = (long)loaded, rejected, now = DateTime.UtcNow });
+            new { id = fileId, batch = batchId, kind = p.Kind, entity = spec.Name, name = file.RelativeName, size = file.SizeBytes, sha = file.Sha256, read, loaded = (long)loaded, rejected, now = DateTime.UtcNow }, cancellationToken: cancellationToken));
         if (p.Watermark is { } w)
         {
-            await db.ExecuteAsync(
+            await db.ExecuteAsync(new CommandDefinition(
                 "INSERT OR REPLACE INTO ops.SourceWatermark VALUES ($s, $e, $w, $b)",
-                new { s = w.Source, e = spec.Name, w = w.Max, b = batchId });
+                new { s = w.Source, e = spec.Name, w = w.Max, b = batchId }, cancellationToken: cancellationToken));
         }
 
         _log.LogInformation(
@@ -371,8 +371,8 @@ public sealed class SyncService
     private async Task<PendingLoad?> ReadSqlSourceAsync(
         DuckDBConnection db, EntitySpec spec, string sourceName, SqlSourceOptions source, SqlEntityOptions entity, int index, List<string> tempFiles, CancellationToken cancellationToken)
     {
-        var watermark = await db.ExecuteScalarAsync<DateTime?>(
-            "SELECT Watermark FROM ops.SourceWatermark WHERE SourceName = $s AND Entity = $e", new { s = sourceName, e = spec.Name })
+        var watermark = await db.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+            "SELECT Watermark FROM ops.SourceWatermark WHERE SourceName = $s AND Entity = $e", new { s = sourceName, e = spec.Name }, cancellationToken: cancellationToken))
             ?? new DateTime(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var temp = Path.Combine(Path.GetTempPath(), $"segminer-{Environment.ProcessId}-{sourceName}-{spec.Name}.csv");
         tempFiles.Add(temp);
@@ -393,12 +393,12 @@ public sealed class SyncService
         }
 
         var info = new SourceFileInfo(spec.Name, $"sql:{sourceName}/{spec.Name}@{watermark.ToString("O", CultureInfo.InvariantCulture)}", temp, new FileInfo(temp).Length, SourceFileInfo.HashFile(temp));
-        return await ReadRawAsync(db, spec, info, "sql", index, 1, read.MaxWatermark is { } max ? (sourceName, max) : null);
+        return await ReadRawAsync(db, spec, info, "sql", index, 1, read.MaxWatermark is { } max ? (sourceName, max) : null, cancellationToken);
     }
 
-    private static async Task RequireAccountsAsync(DuckDBConnection db)
+    private static async Task RequireAccountsAsync(DuckDBConnection db, CancellationToken cancellationToken)
     {
-        if (!await db.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM stg.Account)"))
+        if (!await db.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM stg.Account)", cancellationToken: cancellationToken)))
         {
             throw new WarehouseException("no accounts loaded: the accounts entity is required (sources/crm/accounts*.csv or .parquet, or a SQL source)");
         }
@@ -408,9 +408,9 @@ public sealed class SyncService
     {
         try
         {
-            await db.ExecuteAsync(
+            await db.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO ops.Batch VALUES ($id, $now, $now, 'Failed', $asof, 0, 0, 0, 0, $msg)",
-                new { id = batchId, now = DateTime.UtcNow, asof = asOf.ToDateTime(TimeOnly.MinValue), msg = Truncate(ex.Message, 4000) });
+                new { id = batchId, now = DateTime.UtcNow, asof = asOf.ToDateTime(TimeOnly.MinValue), msg = Truncate(ex.Message, 4000) }, cancellationToken: CancellationToken.None));
         }
         catch (DuckDB.NET.Data.DuckDBException recordError)
         {
@@ -418,8 +418,8 @@ public sealed class SyncService
         }
     }
 
-    private static async Task<int> CountCustomersAsync(DuckDBConnection db) =>
-        await db.ExecuteScalarAsync<int>("SELECT count(*) FROM dw.CustomerFeatures");
+    private static async Task<int> CountCustomersAsync(DuckDBConnection db, CancellationToken cancellationToken) =>
+        await db.ExecuteScalarAsync<int>(new CommandDefinition("SELECT count(*) FROM dw.CustomerFeatures", cancellationToken: cancellationToken));
 
     private static List<EntityCounts> Summarize(List<FoundFile> files, List<FileLoad> loads) =>
         SourceEntities.InLoadOrder.Select(s =>
