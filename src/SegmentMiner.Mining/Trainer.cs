@@ -42,11 +42,7 @@ internal sealed class Trainer
     public TrainResult Train(IEnumerable<object?[]> cases, CancellationToken cancellationToken)
     {
         var nd = _set.Discrete.Length;
-        var nc = _set.Continuous.Length;
-        // Non-scalable methods keep every case: sized from the structure pass's count, so the buffer never regrows
-        // (it still can, should the source return more cases the second time).
-        var kept = (int)Math.Clamp(_set.Cases, 1, Array.MaxLength / Math.Max(1, Math.Max(nd, nc)));
-        var buffer = new CaseBuffer(Scalable ? _p.SampleSize : kept, nd, nc);
+        var buffer = NewBuffer();
         var rootStates = new long[_set.TotalStates];
         Statistics? compressed = null;
         Mixture? mixture = null;
@@ -116,10 +112,22 @@ internal sealed class Trainer
         return DropSmall(mixture, support, compressed.Objective, iterations, objectives, n) with { IterationTimes = _iterationTimes };
     }
 
+    /// <summary>
+    /// The training buffer: SAMPLE_SIZE cases for the scalable methods; every case for the others, sized from the
+    /// structure pass's count so that it never regrows (it still can, should the source return more cases the second time).
+    /// </summary>
+    private CaseBuffer NewBuffer()
+    {
+        var nd = _set.Discrete.Length;
+        var nc = _set.Continuous.Length;
+        var kept = (int)Math.Clamp(_set.Cases, 1, Array.MaxLength / Math.Max(1, Math.Max(nd, nc)));
+        return new CaseBuffer(Scalable ? _p.SampleSize : kept, nd, nc);
+    }
+
     /// <summary>The count search alone, on the first buffer of cases.</summary>
     public int SearchCount(IEnumerable<object?[]> cases, CancellationToken cancellationToken)
     {
-        var buffer = new CaseBuffer(Scalable ? _p.SampleSize : (int)Math.Clamp(_set.Cases, 1, int.MaxValue / 2), _set.Discrete.Length, _set.Continuous.Length);
+        var buffer = NewBuffer();
         foreach (var row in cases)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -141,6 +149,9 @@ internal sealed class Trainer
 
     /// <summary>The count grows while a further cluster gains at least this share of the first split's BIC gain.</summary>
     internal const double GainShare = 0.1;
+
+    /// <summary>A gain below this many times the bar is near it: the count before it gets more starts before the gain is trusted.</summary>
+    internal const double NearBar = 1.5;
 
     /// <summary>Cases the count search fits on.</summary>
     internal const int CountSample = 5_000;
@@ -171,22 +182,18 @@ internal sealed class Trainer
         double? yardstick = null;
         for (var k = 2; k <= _p.MaximumSearchedClusterCount; k++)
         {
-            var starts = Starts(sample, k, seed, 0, CountStarts);
-            starts.Add(Split(previous, new Random(unchecked((seed * 17) + k))));
-            var (bic, fitted) = starts.Select(m => FitCount(sample, m)).MinBy(f => f.Bic);
+            var warm = FitCount(sample, Split(previous, new Random(unchecked((seed * 17) + k))));
+            var (bic, fitted) = new[] { BestFit(sample, k, seed, 0, CountStarts), warm }.MinBy(f => f.Bic);
             yardstick ??= last - bic;
             if (last - bic < GainShare * yardstick)
             {
                 // Before stopping here, more starts: one of them may find the better optimum the first few missed.
-                var retry = Starts(sample, k, seed, CountStarts, RetryStarts).Select(m => FitCount(sample, m)).MinBy(f => f.Bic);
-                (bic, fitted) = retry.Bic < bic ? retry : (bic, fitted);
+                (bic, fitted) = new[] { BestFit(sample, k, seed, CountStarts, RetryStarts), (Bic: bic, Fitted: fitted) }.MinBy(f => f.Bic);
             }
-
-            else if (last - bic < 1.5 * GainShare * yardstick && k > 2)
+            else if (last - bic < NearBar * GainShare * yardstick && k > 2)
             {
                 // A gain just past the bar may only say that the count before was fitted poorly: give it more starts too.
-                var again = Starts(sample, k - 1, seed, CountStarts, RetryStarts).Select(m => FitCount(sample, m)).MinBy(f => f.Bic);
-                last = Math.Min(last, again.Bic);
+                last = Math.Min(last, BestFit(sample, k - 1, seed, CountStarts, RetryStarts).Bic);
             }
 
             _progress?.Invoke($"cluster count {k}: BIC {bic:0.0}");
@@ -202,9 +209,14 @@ internal sealed class Trainer
         return chosen;
     }
 
-    /// <summary>Random starts <paramref name="from"/> to from + count - 1 for k clusters, each the best of three k-means++ seedings.</summary>
-    private List<Mixture> Starts(CaseBuffer sample, int k, int seed, int from, int count) =>
-        Enumerable.Range(from, count).Select(r => Initialize(sample, k, Math.Min(3, _p.ModellingCardinality), hard: false, unchecked((seed * 31) + r))).ToList();
+    /// <summary>
+    /// The best fit of random starts <paramref name="from"/> to from + count - 1 for k clusters, each start the best
+    /// of three k-means++ seedings.
+    /// </summary>
+    private (double Bic, Mixture Fitted) BestFit(CaseBuffer sample, int k, int seed, int from, int count) =>
+        Enumerable.Range(from, count)
+            .Select(r => FitCount(sample, Initialize(sample, k, Math.Min(3, _p.ModellingCardinality), hard: false, unchecked((seed * 31) + r))))
+            .MinBy(f => f.Bic);
 
     /// <summary>Fits a start on the sample (at most 100 EM iterations) and scores it by BIC.</summary>
     private (double Bic, Mixture Fitted) FitCount(CaseBuffer sample, Mixture m)
