@@ -106,7 +106,7 @@ public sealed class PublishService(SegmentMinerOptions options, DataFolder folde
         var keys = plan.Keys;
         var captionKey = nodes.Select((n, i) => (n.NodeCaption, i)).ToDictionary(x => x.NodeCaption, x => keys[x.i]);
         var data = new RunData(
-            Header(m, state, predictions.Count, nodes.Count, "Published", plan.Notice(facts)),
+            Header(m, state, predictions.Count, nodes.Count, "Published", plan.Notice()),
             segments.Select(x => x.Record).ToList(),
             FactRows.Profiles(facts, keys, continuous).ToList(),
             FactRows.Characteristics(facts, keys).ToList(),

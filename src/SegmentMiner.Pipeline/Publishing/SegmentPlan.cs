@@ -92,7 +92,7 @@ internal sealed class SegmentPlan
     }
 
     /// <summary>The run's notice: segments that nothing separates (a sign the cluster count is too high), or null.</summary>
-    public string? Notice(ModelFacts facts) => _indistinguishable.Count == 0 ? null
+    public string? Notice() => _indistinguishable.Count == 0 ? null
         : "indistinguishable at the tested level (a count too high for the data): " + string.Join("; ", _indistinguishable.Select(p => $"segments {Keys[p.A]} and {Keys[p.B]}"));
 
     private static Dictionary<long, ClusterProfile> BySegment(IEnumerable<ProfileRecord> rows) =>

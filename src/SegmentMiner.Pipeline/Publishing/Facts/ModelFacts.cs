@@ -31,16 +31,19 @@ public sealed class ModelFacts
 
     public double MinimumEffect { get; }
 
-    /// <summary>How many traits were tested (segment against rest): the Bonferroni divisor.</summary>
-    public int Tests => Segments.Sum(s => s.Candidates.Count);
+    /// <summary>How many traits were tested (segment against rest): the Bonferroni divisor. Set once every attribute is described.</summary>
+    public int Tests { get; private set; }
+
+    /// <summary>The corrected significance level every test here is held to: <see cref="Alpha"/> / <see cref="Tests"/>.</summary>
+    private double Level => Alpha / Math.Max(Tests, 1);
 
     /// <summary>The continuous attributes over all assigned cases.</summary>
     public List<Summary> Population { get; } = [];
 
-    public bool Qualifies(Trait t) => t.Test.PValue <= Alpha / Math.Max(Tests, 1) && t.Strength >= MinimumEffect;
+    public bool Qualifies(Trait t) => t.Test.PValue <= Level && t.Strength >= MinimumEffect;
 
     /// <summary>A trait's test is significant after the correction (effect size aside): a discrimination row.</summary>
-    public bool Significant(TestResult test) => test.PValue <= Alpha / Math.Max(Tests, 1);
+    public bool Significant(TestResult test) => test.PValue <= Level;
 
     /// <param name="segmentOf">Each case's segment index, or -1 for a case in no segment.</param>
     public static ModelFacts Compute(CaseTable table, int[] segmentOf, int segments, ValueFormat format, double alpha, double minimumEffect)
@@ -62,6 +65,7 @@ public sealed class ModelFacts
             a.Describe(facts);
         }
 
+        facts.Tests = facts.Segments.Sum(s => s.Candidates.Count);
         return facts;
     }
 
@@ -72,6 +76,6 @@ public sealed class ModelFacts
 
     /// <summary>The traits that set segment <paramref name="a"/> apart from segment <paramref name="b"/> (tested at the same level).</summary>
     public IEnumerable<Trait> Compare(int a, int b) =>
-        _attributes.SelectMany(x => x.Compare(a, b)).Where(t => t.Test.PValue <= Alpha / Math.Max(Tests, 1) && t.Strength >= MinimumEffect)
+        _attributes.SelectMany(x => x.Compare(a, b)).Where(Qualifies)
             .OrderByDescending(t => t.Strength).ThenBy(t => t.Attribute, StringComparer.Ordinal);
 }
