@@ -8,7 +8,10 @@ namespace SegmentMiner.Cli;
 /// <summary>The composition root of the command line: builds the command tree and maps errors to exit codes.</summary>
 public static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken = default) =>
+        RunAsync(args, new CliEnvironment(output), cancellationToken);
+
+    public static async Task<int> RunAsync(string[] args, CliEnvironment output, CancellationToken cancellationToken = default)
     {
         // Globalization stays on (Microsoft.Data.SqlClient refuses to connect without it), and everything the program
         // writes is culture-invariant whatever the machine's locale: '.' for decimals, ISO dates.
@@ -31,39 +34,58 @@ public static class CliApp
         root.Subcommands.Add(RunOnceCommand.Create(output));
         root.Subcommands.Add(StatusCommand.Create(output));
         root.Subcommands.Add(XmlaCommand.Create(output));
-        var config = new InvocationConfiguration { Output = output, Error = Console.Error };
+        root.Subcommands.Add(RunCommand.Create(output));
+        root.Subcommands.Add(RetentionCommand.Create(output));
+        // A stop signal cancels the command's token; the command then has this long to reach a safe point (the worker's own
+        // shutdown timeout is shorter, at most 10 minutes by its setting).
+        var config = new InvocationConfiguration { Output = output.Output, Error = Console.Error, ProcessTerminationTimeout = TimeSpan.FromMinutes(11) };
         return await root.Parse(args).InvokeAsync(config, cancellationToken);
     }
 
-    /// <summary>Runs a command body: a <see cref="SegmentMinerException"/> becomes one line on stderr and its exit code.</summary>
-    internal static async Task<int> Guard(ParseResult parse, TextWriter output, Func<CliContext, Task<int>> body)
+    /// <summary>
+    /// Runs a command body on a fresh host: a <see cref="SegmentMinerException"/> becomes one line on stderr and its
+    /// exit code. The host is disposed (its log flushed) before the error line, so that line is the last one.
+    /// </summary>
+    internal static async Task<int> Guard(ParseResult parse, CliEnvironment env, Func<CliContext, Task<int>> body, Action<Microsoft.Extensions.Hosting.HostApplicationBuilder>? worker = null)
     {
+        CliContext? context = null;
+        string? error = null;
+        int code;
         try
         {
-            var context = CliContext.Create(parse, output);
-            return await body(context);
+            context = CliContext.Create(parse, env, worker);
+            code = await body(context);
         }
         catch (SegmentMinerException ex)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}");
-            return ex.ExitCode;
+            (error, code) = ($"error: {ex.Message}", ex.ExitCode);
         }
         catch (System.Data.Common.DbException ex)
         {
-            await Console.Error.WriteLineAsync($"error: database: {ex.Message}");
-            return 1;
+            (error, code) = ($"error: database: {ex.Message}", 1);
         }
         catch (OperationCanceledException)
         {
-            await Console.Error.WriteLineAsync("cancelled");
-            return 130;
+            (error, code) = ("cancelled", 130);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Not an error we anticipated: say so, with the detail a bug report needs.
-            await Console.Error.WriteLineAsync($"error: internal error ({ex.GetType().Name}): {ex.Message}");
-            await Console.Error.WriteLineAsync(ex.ToString());
-            return 70;
+            (error, code) = ($"error: internal error ({ex.GetType().Name}): {ex.Message}{Environment.NewLine}{ex}", 70);
         }
+        finally
+        {
+            if (context is not null)
+            {
+                await context.DisposeAsync();
+            }
+        }
+
+        if (error is not null)
+        {
+            await Console.Error.WriteLineAsync(error);
+        }
+
+        return code;
     }
 }

@@ -1,14 +1,20 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SegmentMiner.Cli.Hosting;
 using SegmentMiner.Core;
 using SegmentMiner.Core.Configuration;
-using SegmentMiner.Warehouse;
+using SegmentMiner.Core.Models;
 
 namespace SegmentMiner.Cli;
 
-/// <summary>The options every command accepts, and what a command needs to run: settings, data folder, logger, stdout.</summary>
-internal sealed class CliContext
+/// <summary>
+/// The options every command accepts, and what a command runs on: the host built by the composition root (its
+/// settings validated), one service scope, the logger and stdout. Disposing it flushes the log.
+/// </summary>
+internal sealed class CliContext : IAsyncDisposable
 {
     public static readonly Option<string?> DataDirOption = new("--data-dir")
     {
@@ -28,23 +34,49 @@ internal sealed class CliContext
         Recursive = true,
     };
 
-    private CliContext(SegmentMinerOptions options, TextWriter output, ILogger log)
+    private readonly IHost _host;
+    private readonly AsyncServiceScope _scope;
+
+    private CliContext(IHost host, TextWriter output)
     {
-        Options = options;
+        _host = host;
+        _scope = host.Services.CreateAsyncScope();
         Output = output;
-        Log = log;
-        Folder = new DataFolder(options.DataDir);
+        Log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("segminer");
     }
 
-    public SegmentMinerOptions Options { get; }
+    public IHost Host => _host;
 
-    public DataFolder Folder { get; }
+    public SegmentMinerOptions Options => Get<SegmentMinerOptions>();
 
     public TextWriter Output { get; }
 
     public ILogger Log { get; }
 
-    public static CliContext Create(ParseResult parse, TextWriter output)
+    public T Get<T>() where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();
+
+    public IReadOnlyList<ModelDefinition> Models(string? name = null) => Get<Func<ModelCatalog>>()().Select(name);
+
+    /// <summary>The configuration as every entry point reads it; the host is built and its settings validated.</summary>
+    public static CliContext Create(ParseResult parse, CliEnvironment env, Action<HostApplicationBuilder>? worker = null)
+    {
+        var builder = SegmentMinerHost.CreateBuilder(Configuration(parse), parse.GetValue(VerboseOption), env.Configure);
+        worker?.Invoke(builder);
+        var host = builder.Build();
+        try
+        {
+            SegmentMinerHost.Validate(host.Services);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return new CliContext(host, env.Output);
+    }
+
+    public static Microsoft.Extensions.Configuration.IConfigurationRoot Configuration(ParseResult parse)
     {
         var overrides = new Dictionary<string, string?>();
         if (parse.GetValue(DataDirOption) is { } dir)
@@ -52,10 +84,7 @@ internal sealed class CliContext
             overrides["DataDir"] = dir;
         }
 
-        var options = OptionsLoader.Load(parse.GetValue(ConfigOption), overrides);
-        var level = parse.GetValue(VerboseOption) ? LogLevel.Debug : LogLevel.Information;
-        // The provider filters by level itself: no logger factory, which would have to outlive the command.
-        return new CliContext(options, output, new StderrLoggerProvider(level).CreateLogger("segminer"));
+        return OptionsLoader.BuildConfiguration(parse.GetValue(ConfigOption), overrides);
     }
 
     /// <summary>Parses a <c>yyyy-MM-dd</c> option value, or gives the setting / today (UTC) when it is absent.</summary>
@@ -63,11 +92,24 @@ internal sealed class CliContext
     {
         if (value is null)
         {
-            return Options.Sync.AsOf ?? DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+            return Options.Sync.AsOf ?? DateOnly.FromDateTime(Get<TimeProvider>().GetUtcNow().UtcDateTime);
         }
 
         return DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
             ? d
             : throw new ConfigurationException([$"{optionName}: '{value}' is not a date in yyyy-MM-dd form."]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _scope.DisposeAsync();
+        if (_host is IAsyncDisposable a)
+        {
+            await a.DisposeAsync();
+        }
+        else
+        {
+            _host.Dispose();
+        }
     }
 }

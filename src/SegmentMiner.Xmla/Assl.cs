@@ -15,6 +15,12 @@ public static class Assl
 {
     public const string HashAnnotation = "SegmentMiner.DefinitionHash";
 
+    /// <summary>
+    /// A fingerprint of the data-source connection string the structure was deployed with (a salted SHA-256 prefix,
+    /// never the string, which may carry a password): a changed connection string is a reason to deploy again.
+    /// </summary>
+    public const string DataSourceAnnotation = "SegmentMiner.DataSourceFingerprint";
+
     /// <summary>What stands in for the connection string in a script for review (the secret never leaves configuration).</summary>
     public const string ConnectionStringPlaceholder = "REPLACE WITH THE WAREHOUSE CONNECTION STRING (Provider=MSOLEDBSQL;Data Source=...;Initial Catalog=...;Integrated Security=SSPI)";
 
@@ -55,7 +61,7 @@ public static class Assl
                     E("ObjectDefinition", DataSourceView(m))));
                 batch.Add(E("Create", new XAttribute("AllowOverwrite", "true"),
                     E("ParentObject", E("DatabaseID", m.Database)),
-                    E("ObjectDefinition", MiningStructure(m))));
+                    E("ObjectDefinition", MiningStructure(m, connectionString))));
             }
         }
 
@@ -131,7 +137,7 @@ public static class Assl
         _ => "WChar",
     };
 
-    public static XElement MiningStructure(ModelDefinition m)
+    public static XElement MiningStructure(ModelDefinition m, string? connectionString = null)
     {
         var caseTable = TableId(m.CaseView);
         return E("MiningStructure",
@@ -144,7 +150,8 @@ public static class Assl
             E("MiningModels", MiningModel(m)),
             E("Annotations",
                 E("Annotation", E("Name", HashAnnotation), E("Value", m.Hash)),
-                E("Annotation", E("Name", "SegmentMiner.CaseView"), E("Value", m.CaseView))));
+                E("Annotation", E("Name", "SegmentMiner.CaseView"), E("Value", m.CaseView)),
+                connectionString is null ? null : E("Annotation", E("Name", DataSourceAnnotation), E("Value", Fingerprint(m, connectionString)))));
     }
 
     private static XElement ScalarColumn(StructureColumn c, string table) =>
@@ -187,8 +194,15 @@ public static class Assl
                         : null))));
 
     /// <summary>The stored definition hash of a structure (from DISCOVER_XML_METADATA), or null.</summary>
-    public static string? StoredHash(XElement structure) =>
-        structure.Descendants(Ns.Engine + "Annotation").FirstOrDefault(a => (string?)a.Element(Ns.Engine + "Name") == HashAnnotation)?.Element(Ns.Engine + "Value")?.Value;
+    public static string? StoredHash(XElement structure) => Annotation(structure, HashAnnotation);
+
+    public static string? StoredFingerprint(XElement structure) => Annotation(structure, DataSourceAnnotation);
+
+    public static string Fingerprint(ModelDefinition m, string connectionString) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"SegmentMiner.DataSource|{m.Database}|{connectionString}")))[..24];
+
+    private static string? Annotation(XElement structure, string name) =>
+        structure.Descendants(Ns.Engine + "Annotation").FirstOrDefault(a => (string?)a.Element(Ns.Engine + "Name") == name)?.Element(Ns.Engine + "Value")?.Value;
 
     /// <summary>
     /// Reads a structure (and its first clustering model) back into a definition: the inverse of the generation above,

@@ -38,13 +38,13 @@ public sealed class XmlaMiningServer : IMiningServer
     public async Task<DeployResult> DeployAsync(ModelDefinition model, CancellationToken cancellationToken = default)
     {
         await CheckAsync(cancellationToken);
+        var connection = _connectionString ?? throw new Core.ConfigurationException(["Mining:Xmla:DataSourceConnectionString: required to deploy to Analysis Services (the connection string the server uses to read the warehouse)."]);
         var stored = await StructureMetadataAsync(model, cancellationToken);
-        if (stored is not null && Assl.StoredHash(stored) == model.Hash)
+        if (stored is not null && Assl.StoredHash(stored) == model.Hash && Assl.StoredFingerprint(stored) == Assl.Fingerprint(model, connection))
         {
-            return new DeployResult(model.Name, DeployOutcome.Unchanged);
+            return new DeployResult(model.Name, DeployOutcome.Unchanged); // same definition, same data source
         }
 
-        var connection = _connectionString ?? throw new Core.ConfigurationException(["Mining:Xmla:DataSourceConnectionString: required to deploy to Analysis Services (the connection string the server uses to read the warehouse)."]);
         await _client.ExecuteAsync(Assl.DeployBatch([model], connection), cancellationToken: cancellationToken);
         return new DeployResult(model.Name, stored is null ? DeployOutcome.Created : DeployOutcome.Updated);
     }

@@ -10,7 +10,19 @@ namespace SegmentMiner.Warehouse.Tests;
 public sealed class SchemaTests
 {
     private static IEnumerable<string> SqlServerScripts() =>
-        Assembly.GetExecutingAssembly().GetManifestResourceNames().Where(n => n.StartsWith("sql/sqlserver/", StringComparison.Ordinal)).Order();
+        Assembly.GetExecutingAssembly().GetManifestResourceNames().Where(n => n.StartsWith("sql/sqlserver/", StringComparison.Ordinal) && !n.Contains("/quartz/", StringComparison.Ordinal)).Order();
+
+    private const string QuartzScript = "sql/sqlserver/quartz/create_quartz_tables.sql";
+
+    /// <summary>The scheduler's tables (a DBA's script, outside the dialect parity): parses, and creates what the job store validates.</summary>
+    [Test]
+    public void QuartzScript_Parses_AndCreatesTheJobStoreTables()
+    {
+        var sql = Resource(QuartzScript);
+        var visitor = new CreateTableVisitor();
+        Parse(sql, QuartzScript).Accept(visitor);
+        Assert.That(visitor.Tables.Keys, Is.SupersetOf(new[] { "QRTZ_JOB_DETAILS", "QRTZ_TRIGGERS", "QRTZ_CRON_TRIGGERS", "QRTZ_FIRED_TRIGGERS", "QRTZ_SCHEDULER_STATE", "QRTZ_LOCKS" }));
+    }
 
     private static string Resource(string name)
     {
@@ -35,7 +47,8 @@ public sealed class SchemaTests
 
     private static IEnumerable<TestCaseData> PublishStatements() =>
         Publishing.SqlServerSegmentStore.Statements()
-            .Concat(new (string Name, string Sql)[] { ("JobRunInsert", Jobs.SqlServerJobRunStore.Insert), ("JobRunFinish", Jobs.SqlServerJobRunStore.Finish),
+            .Concat(Jobs.RetentionSql.Statements())
+            .Concat(new (string Name, string Sql)[] { ("JobRunInsert", Jobs.SqlServerJobRunStore.Insert), ("JobRunFinish", Jobs.SqlServerJobRunStore.Finish), ("ChangedSinceProcess", Jobs.JobRunStore.ChangedSinceProcessSql),
                 ("StatusLastJobs", Status.StatusReader.LastJobsSql), ("StatusCounts", Status.StatusReader.CountsSql),
                 ("StatusPublished", Status.SqlServerStatusReader.Published), ("StatusLastBatch", Status.SqlServerStatusReader.LastBatch) })
             .Select(s => new TestCaseData(s.Name, s.Sql).SetName($"SqlServerPublishStatement_Parses({s.Name})"));
@@ -134,7 +147,7 @@ public sealed class SchemaTests
 
         public override void Visit(CreateTableStatement node)
         {
-            var name = $"{node.SchemaObjectName.SchemaIdentifier.Value}.{node.SchemaObjectName.BaseIdentifier.Value}";
+            var name = node.SchemaObjectName.SchemaIdentifier is { } schema ? $"{schema.Value}.{node.SchemaObjectName.BaseIdentifier.Value}" : node.SchemaObjectName.BaseIdentifier.Value;
             Tables[name] = node.Definition.ColumnDefinitions.Select(c => (c.ColumnIdentifier.Value, TypeText(c.DataType))).ToList();
         }
 

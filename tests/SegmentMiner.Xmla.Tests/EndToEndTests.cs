@@ -36,6 +36,22 @@ public sealed class EndToEndTests
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value);
 
+    /// <summary>The data source's connection string is part of what was deployed: change it and the next deploy sends the model again.</summary>
+    [Test]
+    public async Task AChangedDataSourceConnectionString_IsDeployedAgain()
+    {
+        var m = ModelCatalog.Shipped().Select("market-segments")[0];
+        await _client.DropAsync(m);
+        Assert.That((await _client.DeployAsync(m)).Outcome, Is.EqualTo(DeployOutcome.Created));
+        Assert.That((await _client.DeployAsync(m)).Outcome, Is.EqualTo(DeployOutcome.Unchanged));
+        await using var moved = new XmlaMiningServer(new XmlaClient(new XmlaClientOptions { Url = _endpoint.Url, Retries = 0 }), "Provider=MSOLEDBSQL;Data Source=newhost;Password=rotated");
+        Assert.That((await moved.DeployAsync(m)).Outcome, Is.EqualTo(DeployOutcome.Updated), "a new connection string is deployed");
+        Assert.That((await moved.DeployAsync(m)).Outcome, Is.EqualTo(DeployOutcome.Unchanged), "and then is the deployed one");
+        var stored = await moved.StructureMetadataAsync(m, CancellationToken.None);
+        Assert.That(stored!.ToString(), Does.Not.Contain("rotated"), "only a fingerprint of the connection string is stored");
+        Assert.That((await _client.DeployAsync(m)).Outcome, Is.EqualTo(DeployOutcome.Updated), "back to the first one: deployed again");
+    }
+
     [Test]
     public async Task ShippedModels_ThroughXmla_EqualTheEngine()
     {

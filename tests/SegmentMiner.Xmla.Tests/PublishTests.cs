@@ -145,7 +145,7 @@ public sealed class PublishTests
     {
         using var w = await DemoWarehouse.CreateAsync(2000);
         var m = ModelCatalog.Shipped().Select("buyer-clusters")[0];
-        await SegmentJob.RefreshAsync(w.Options, w.Folder, [m], ProcessType.Full, NullLogger.Instance, CancellationToken.None);
+        await Refresh.RunAsync(w.Options, w.Folder, [m]);
         var segments = await w.QueryAsync<(long Key, string Name)>("select SegmentKey, Name from seg.vSegment where Model = 'buyer-clusters' and ClusterNode is not null order by Population desc");
         var (renamed, overridden) = (segments[0], segments[1]);
         await using (var db = await w.Warehouse.OpenForWriteAsync())
@@ -155,7 +155,7 @@ public sealed class PublishTests
             await Dapper.SqlMapper.ExecuteAsync(db, "insert into seg.SegmentNameOverride values ('buyer-clusters', $key, 'Crown jewels', NULL, now())", new { key = overridden.Key });
         }
 
-        await SegmentJob.RefreshAsync(w.Options, w.Folder, [m], ProcessType.Full, NullLogger.Instance, CancellationToken.None);
+        await Refresh.RunAsync(w.Options, w.Folder, [m]);
         var after = (await w.QueryAsync<(long, string, string?)>("select s.SegmentKey, s.Name, s.PreviousName from seg.Segment s join seg.ModelRun r on r.RunId = s.RunId and r.IsCurrent where s.Model = 'buyer-clusters'"))
             .ToDictionary(x => x.Item1, x => (Name: x.Item2, Previous: x.Item3));
         Assert.That(after[renamed.Key].Name, Is.EqualTo(renamed.Name), "named again from its members");
@@ -293,11 +293,11 @@ public sealed class PublishTests
         await using var engine = Pipeline.MiningServers.Embedded(w.Options, w.Folder);
         await engine.DeployAsync(m);
         await engine.ProcessAsync(m, ProcessType.Full);
-        await new PublishService(w.Options, w.Folder, engine, NullLogger.Instance).PublishAsync([m]);
+        await new PublishService(w.Options, Refresh.Backend(w.Options, w.Folder), engine, NullLogger.Instance).PublishAsync([m]);
         var before = await w.QueryAsync<(long, long, long)>("select RunId, count(*), count(distinct CustomerId) from seg.vCustomerSegment group by RunId");
 
         await engine.ProcessAsync(m, ProcessType.Full); // a new processing: publish has work to do
-        var failing = new PublishService(w.Options, w.Folder, engine, NullLogger.Instance)
+        var failing = new PublishService(w.Options, Refresh.Backend(w.Options, w.Folder), engine, NullLogger.Instance)
         {
             AfterCustomerRows = rows => throw new IOException($"disk full after {rows} rows"),
         };
@@ -308,7 +308,7 @@ public sealed class PublishTests
         Assert.That(after, Is.EqualTo(before), "the previous run is still current and complete");
         Assert.That(await w.QueryAsync<long>("select count(*) from seg.ModelRun"), Is.EqualTo(new[] { 1L }), "nothing of the failed run remains");
 
-        var ok = await new PublishService(w.Options, w.Folder, engine, NullLogger.Instance).PublishAsync([m]);
+        var ok = await new PublishService(w.Options, Refresh.Backend(w.Options, w.Folder), engine, NullLogger.Instance).PublishAsync([m]);
         Assert.That(ok[0].Outcome, Is.EqualTo("published"), "a publish after the failure goes through");
     }
 
@@ -316,8 +316,8 @@ public sealed class PublishTests
     public async Task ALayerWithoutData_IsSkippedWithANotice_NeverAnError()
     {
         using var w = await DemoWarehouse.CreateAsync(600, survey: false);
-        await SegmentJob.RefreshAsync(w.Options, w.Folder, ModelCatalog.Shipped().Models, ProcessType.Full, NullLogger.Instance, CancellationToken.None);
-        var results = await SegmentJob.RefreshAsync(w.Options, w.Folder, ModelCatalog.Shipped().Models, ProcessType.Full, NullLogger.Instance, CancellationToken.None);
+        await Refresh.RunAsync(w.Options, w.Folder, ModelCatalog.Shipped().Models);
+        var results = await Refresh.RunAsync(w.Options, w.Folder, ModelCatalog.Shipped().Models);
         var survey = results.Single(r => r.Model == "customer-segments");
         Assert.That(survey.Outcome, Is.EqualTo("skipped"));
         Assert.That(survey.Notice, Does.Contain("no rows yet"));
@@ -339,7 +339,7 @@ public sealed class PublishTests
         ModelDefinition WithCount(int k) => shipped with { Model = shipped.Model with { Parameters = new Dictionary<string, double> { ["CLUSTER_COUNT"] = k } } };
         async Task<Dictionary<long, string>> PublishAsync(int k)
         {
-            await SegmentJob.RefreshAsync(w.Options, w.Folder, [WithCount(k)], ProcessType.Full, NullLogger.Instance, CancellationToken.None);
+            await Refresh.RunAsync(w.Options, w.Folder, [WithCount(k)]);
             return (await w.QueryAsync<(long, string)>("select SegmentKey, Name from seg.vSegment where Model = 'buyer-clusters' and not IsRetired"))
                 .ToDictionary(x => x.Item1, x => x.Item2);
         }
@@ -360,14 +360,14 @@ public sealed class PublishTests
         using var w = await DemoWarehouse.CreateAsync(1200);
         w.Options.Publish.KeepRuns = 1;
         var m = ModelCatalog.Shipped().Select("buyer-clusters")[0];
-        await SegmentJob.RefreshAsync(w.Options, w.Folder, [m], ProcessType.Full, NullLogger.Instance, CancellationToken.None);
+        await Refresh.RunAsync(w.Options, w.Folder, [m]);
         var key = (await w.QueryAsync<long>("select SegmentKey from seg.vSegment where Model = 'buyer-clusters' order by Population desc limit 1"))[0];
         await using (var db = await w.Warehouse.OpenForWriteAsync())
         {
             await Dapper.SqlMapper.ExecuteAsync(db, "insert into seg.SegmentNameOverride values ('buyer-clusters', $key, 'Crown jewels', NULL, now())", new { key });
         }
 
-        await SegmentJob.RefreshAsync(w.Options, w.Folder, [m], ProcessType.Full, NullLogger.Instance, CancellationToken.None);
+        await Refresh.RunAsync(w.Options, w.Folder, [m]);
         Assert.That(await w.QueryAsync<long>("select count(*) from seg.ModelRun where Model = 'buyer-clusters'"), Is.EqualTo(new[] { 1L }), "Publish:KeepRuns = 1");
         Assert.That(await w.QueryAsync<long>("select count(distinct RunId) from seg.CustomerSegment"), Is.EqualTo(new[] { 1L }), "the old run's rows went with it");
         Assert.That(await w.QueryAsync<string>($"select Name from seg.vSegment where SegmentKey = {key}"), Is.EqualTo(new[] { "Crown jewels" }));
@@ -381,7 +381,7 @@ public sealed class PublishTests
         var root = DemoWarehouse.NewRoot();
         CopyFolder(direct.Root, root);
         var models = ModelCatalog.Shipped().Models;
-        await SegmentJob.RefreshAsync(direct.Options, direct.Folder, models, ProcessType.Full, NullLogger.Instance, CancellationToken.None);
+        await Refresh.RunAsync(direct.Options, direct.Folder, models);
 
         var viaXmla = new Core.Configuration.SegmentMinerOptions { DataDir = root };
         var folder = new Warehouse.DataFolder(root);
@@ -396,7 +396,7 @@ public sealed class PublishTests
                 await server.ProcessAsync(m, ProcessType.Full);
             }
 
-            var results = await new PublishService(viaXmla, folder, server, NullLogger.Instance).PublishAsync(models);
+            var results = await new PublishService(viaXmla, Refresh.Backend(viaXmla, folder), server, NullLogger.Instance).PublishAsync(models);
             Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo("published"));
         }
 

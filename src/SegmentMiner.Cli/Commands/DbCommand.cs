@@ -1,18 +1,17 @@
 using System.CommandLine;
-using SegmentMiner.Core.Configuration;
+using SegmentMiner.Cli.Worker;
 using SegmentMiner.Warehouse;
-using SegmentMiner.Warehouse.DuckDb;
-using SegmentMiner.Warehouse.SqlServer;
 
 namespace SegmentMiner.Cli.Commands;
 
 /// <summary><c>segminer db migrate [--script]</c>: bring the warehouse schema to the current version.</summary>
 internal static class DbCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(CliEnvironment output)
     {
         var script = new Option<bool>("--script") { Description = "Print the T-SQL a DBA runs on SQL Server instead of applying anything." };
-        var migrate = new Command("migrate", "Apply pending schema migrations.") { script };
+        var scheduler = new Option<bool>("--scheduler") { Description = "Create the worker's job store tables (Worker:JobStore, Kind AdoNet) instead of migrating the warehouse." };
+        var migrate = new Command("migrate", "Apply pending schema migrations.") { script, scheduler };
         migrate.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
             if (parse.GetValue(script))
@@ -21,21 +20,17 @@ internal static class DbCommand
                 return 0;
             }
 
-            IReadOnlyList<MigrationScript> applied;
-            if (ctx.Options.Warehouse.Provider == WarehouseProvider.SqlServer)
+            if (parse.GetValue(scheduler))
             {
-                applied = await new SqlServerWarehouse(ctx.Options.Warehouse.ConnectionString!).MigrateAsync(ct);
-            }
-            else
-            {
-                ctx.Folder.EnsureExists();
-                using var writer = WriterLock.Acquire(ctx.Folder.LockFile, ctx.Options.Sync.LockTimeout, m => ctx.Log.LogInformationText(m), ct);
-                var warehouse = new DuckDbWarehouse(ctx.Folder, ctx.Options.Warehouse);
-                await using var db = await warehouse.OpenForWriteAsync(ct);
-                applied = warehouse.LastApplied;
+                var store = ctx.Options.Worker.JobStore;
+                var count = await SchedulerSchema.CreateAsync(store, ct);
+                ctx.Output.WriteLine($"scheduler tables ready: {count} statements run on the {store.Provider} job store (prefix {store.TablePrefix})");
+                return 0;
             }
 
-            ctx.Output.WriteLine($"schema version {Migrations.LatestVersion(ctx.Options.Warehouse.Provider == WarehouseProvider.SqlServer ? "sqlserver" : DuckDbWarehouse.Dialect)}");
+            var backend = ctx.Get<IWarehouseBackend>();
+            var applied = await backend.MigrateAsync(m => ctx.Log.LogInformationText(m), ct);
+            ctx.Output.WriteLine($"schema version {Migrations.LatestVersion(backend.Dialect)}");
             foreach (var s in applied)
             {
                 ctx.Log.LogInformationText($"applied {s.Name}");

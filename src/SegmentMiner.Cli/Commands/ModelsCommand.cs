@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Xml;
 using System.Xml.Linq;
-using Microsoft.Extensions.Logging;
 using SegmentMiner.Core.Mining;
-using SegmentMiner.Core.Models;
-using SegmentMiner.Pipeline;
+using SegmentMiner.Pipeline.Models;
 using SegmentMiner.Warehouse;
 using SegmentMiner.Xmla;
 
@@ -15,7 +13,7 @@ internal static class ModelsCommand
 {
     private static Option<string?> ModelOption() => new("--model") { Description = "One model by name (the definition's file name); default: all." };
 
-    public static Command Create(TextWriter output)
+    public static Command Create(CliEnvironment output)
     {
         var command = new Command("models", "Deploy, process, list and drop the mining models (ssas-models/ or Mining:ModelsFolder).");
         command.Subcommands.Add(Deploy(output));
@@ -25,14 +23,14 @@ internal static class ModelsCommand
         return command;
     }
 
-    private static Command Deploy(TextWriter output)
+    private static Command Deploy(CliEnvironment output)
     {
         var model = ModelOption();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the XMLA batch (for review or SQL Server Management Studio) and send nothing." };
         var command = new Command("deploy", "Create or update the models on the mining server; unchanged models are left alone.") { model, dryRun };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
-            var models = ModelCatalog.Load(ctx.Options.Mining.ModelsFolder).Select(parse.GetValue(model));
+            var models = ctx.Models(parse.GetValue(model));
             if (parse.GetValue(dryRun))
             {
                 // No server, warehouse or data folder; a placeholder stands for the connection string.
@@ -46,29 +44,16 @@ internal static class ModelsCommand
                 return 0;
             }
 
-            await using var server = MiningServers.Create(ctx.Options, ctx.Folder, ctx.Log);
-            var rows = new List<object?[]>();
-            foreach (var m in models)
-            {
-                var result = await server.DeployAsync(m, ct);
-                ctx.Log.LogInformation("{Model}: {Outcome} on the {Server} server", m.Name, Describe(result.Outcome), server.Kind);
-                rows.Add([m.Name, Describe(result.Outcome), server.Kind]);
-            }
-
+            var service = ctx.Get<IModelService>();
+            var results = await service.DeployAsync(models, ct);
+            var rows = results.Select(r => new object?[] { r.Model, ModelService.Describe(r.Outcome), service.ServerKind }).ToList();
             ResultWriter.Write(ctx.Output, new QueryResult(["model", "result", "server"], rows), OutputFormat.Table);
             return 0;
         }));
         return command;
     }
 
-    private static string Describe(DeployOutcome o) => o switch
-    {
-        DeployOutcome.Created => "created",
-        DeployOutcome.Updated => "updated (training dropped; process again)",
-        _ => "no change",
-    };
-
-    private static Command Process(TextWriter output)
+    private static Command Process(CliEnvironment output)
     {
         var model = ModelOption();
         var type = new Option<string>("--type") { Description = "full (train again) or default (only models not processed).", DefaultValueFactory = _ => "full" };
@@ -76,21 +61,10 @@ internal static class ModelsCommand
         var command = new Command("process", "Train the models on their case views.") { model, type };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
-            var models = ModelCatalog.Load(ctx.Options.Mining.ModelsFolder).Select(parse.GetValue(model));
+            var models = ctx.Models(parse.GetValue(model));
             var processType = parse.GetValue(type) == "default" ? ProcessType.Default : ProcessType.Full;
-            await using var server = MiningServers.Create(ctx.Options, ctx.Folder, ctx.Log);
-            var rows = new List<object?[]>();
-            foreach (var m in models)
-            {
-                ctx.Log.LogInformation("{Model}: processing ({Type}) on the {Server} server", m.Name, parse.GetValue(type), server.Kind);
-                var r = await server.ProcessAsync(m, processType, new LogProgress(ctx.Log), ct);
-                if (r.Note is not null)
-                {
-                    ctx.Log.LogInformation("{Model}: {Note}", m.Name, r.Note); // already processed, or no cases yet: normal outcomes
-                }
-
-                rows.Add([m.Name, r.Processed ? "processed" : r.Note ?? "not processed", r.Cases, r.Clusters, Math.Round(r.Duration.TotalSeconds, 1)]);
-            }
+            var results = await ctx.Get<IModelService>().ProcessAsync(models, processType, ct);
+            var rows = models.Zip(results, (m, r) => new object?[] { m.Name, r.Processed ? "processed" : r.Note ?? "not processed", r.Cases, r.Clusters, Math.Round(r.Duration.TotalSeconds, 1) }).ToList();
 
             ResultWriter.Write(ctx.Output, new QueryResult(["model", "result", "cases", "clusters", "seconds"], rows), OutputFormat.Table);
             return 0;
@@ -98,15 +72,13 @@ internal static class ModelsCommand
         return command;
     }
 
-    private static Command List(TextWriter output)
+    private static Command List(CliEnvironment output)
     {
         var format = new Option<OutputFormat>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => OutputFormat.Table };
         var command = new Command("list", "The models with their state on the mining server: deployed, processed, last processed, cases, clusters.") { format };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
-            var models = ModelCatalog.Load(ctx.Options.Mining.ModelsFolder).Models;
-            await using var server = MiningServers.Create(ctx.Options, ctx.Folder, ctx.Log);
-            var states = await server.ListAsync(models, ct);
+            var states = await ctx.Get<IModelService>().ListAsync(ctx.Models(), ct);
             var rows = states.Select(s => new object?[]
             {
                 s.Model, s.Database, s.Structure, !s.Deployed ? "not deployed" : s.Processed ? "processed" : "unprocessed", s.LastProcessed, s.Cases, s.Clusters,
@@ -117,7 +89,7 @@ internal static class ModelsCommand
         return command;
     }
 
-    private static Command Drop(TextWriter output)
+    private static Command Drop(CliEnvironment output)
     {
         var model = ModelOption();
         var all = new Option<bool>("--all") { Description = "Drop every model (instead of --model NAME)." };
@@ -129,13 +101,8 @@ internal static class ModelsCommand
                 throw new Core.ConfigurationException(["models drop: name a model with --model NAME, or drop every model with --all."]);
             }
 
-            var models = ModelCatalog.Load(ctx.Options.Mining.ModelsFolder).Select(parse.GetValue(model));
-            await using var server = MiningServers.Create(ctx.Options, ctx.Folder, ctx.Log);
-            var rows = new List<object?[]>();
-            foreach (var m in models)
-            {
-                rows.Add([m.Name, await server.DropAsync(m, ct) ? "dropped" : "not deployed"]);
-            }
+            var dropped = await ctx.Get<IModelService>().DropAsync(ctx.Models(parse.GetValue(model)), ct);
+            var rows = dropped.Select(d => new object?[] { d.Model, d.Dropped ? "dropped" : "not deployed" }).ToList();
 
             ResultWriter.Write(ctx.Output, new QueryResult(["model", "result"], rows), OutputFormat.Table);
             return 0;

@@ -1,25 +1,21 @@
 using System.CommandLine;
-using SegmentMiner.Core.Models;
-using SegmentMiner.Pipeline;
 using SegmentMiner.Pipeline.Publishing;
 using SegmentMiner.Warehouse;
-using SegmentMiner.Warehouse.DuckDb;
+using SegmentMiner.Pipeline.Querying;
 
 namespace SegmentMiner.Cli.Commands;
 
 /// <summary><c>segminer publish</c> and <c>segminer export</c>: segments and personas to the seg schema, and to files.</summary>
 internal static class PublishCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(CliEnvironment output)
     {
         var model = new Option<string?>("--model") { Description = "One model by name; default: all." };
         var format = new Option<OutputFormat>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => OutputFormat.Table };
         var command = new Command("publish", "Publish the processed models' segments, personas and customer membership to the seg schema.") { model, format };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
-            var models = ModelCatalog.Load(ctx.Options.Mining.ModelsFolder).Select(parse.GetValue(model));
-            await using var server = MiningServers.Create(ctx.Options, ctx.Folder, ctx.Log);
-            var results = await new PublishService(ctx.Options, ctx.Folder, server, ctx.Log).PublishAsync(models, ct);
+            var results = await ctx.Get<IPublishService>().PublishAsync(ctx.Models(parse.GetValue(model)), ct);
             ResultWriter.Write(ctx.Output, Table(results), parse.GetValue(format));
             return 0;
         }));
@@ -43,7 +39,7 @@ internal static class PublishCommand
         return new QueryResult(["model", "outcome", "run", "segment_key", "segment", "customers", "share_pct", "status"], rows);
     }
 
-    public static Command Export(TextWriter output)
+    public static Command Export(CliEnvironment output)
     {
         var outDir = new Option<string>("--out") { Description = "The folder to write to (created if absent).", Required = true };
         var format = new Option<string>("--format") { Description = "csv or parquet.", DefaultValueFactory = _ => "csv" };
@@ -51,12 +47,7 @@ internal static class PublishCommand
         var command = new Command("export", "Write the current segments (the seg views) to files for tools that read files.") { outDir, format };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
-            if (ctx.Options.Warehouse.Provider != Core.Configuration.WarehouseProvider.DuckDb)
-            {
-                throw new WarehouseException("export reads the DuckDB warehouse; on SQL Server query the seg views directly");
-            }
-
-            var files = await SegmentExport.WriteAsync(new DuckDbWarehouse(ctx.Folder, ctx.Options.Warehouse), parse.GetValue(outDir)!, parse.GetValue(format)!, ct);
+            var files = await ctx.Get<QueryService>().ExportAsync(parse.GetValue(outDir)!, parse.GetValue(format)!, ct);
             ResultWriter.Write(ctx.Output, new QueryResult(["file", "rows"], files.Select(f => new object?[] { f.File, f.Rows }).ToList()), OutputFormat.Table);
             return 0;
         }));

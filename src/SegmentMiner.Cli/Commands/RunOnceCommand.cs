@@ -1,5 +1,4 @@
 using System.CommandLine;
-using SegmentMiner.Core.Models;
 using SegmentMiner.Pipeline.Jobs;
 using SegmentMiner.Warehouse;
 
@@ -11,14 +10,13 @@ namespace SegmentMiner.Cli.Commands;
 /// </summary>
 internal static class RunOnceCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(CliEnvironment output)
     {
         var asOf = new Option<string?>("--as-of") { Description = "Compute features as of this date (yyyy-MM-dd). Default: today (UTC), or the Sync:AsOf setting." };
         var command = new Command("run-once", "Run the main job once: sync, process, publish. Exit 11, 12 or 13 names the step that failed.") { asOf, SyncCommand.FormatOption };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
-            var models = ModelCatalog.Load(ctx.Options.Mining.ModelsFolder).Models;
-            var chain = await new JobChain(ctx.Options, ctx.Folder, ctx.Log, TimeProvider.System).RunAsync(models, ctx.AsOf(parse.GetValue(asOf)), "run-once", ct);
+            var chain = await ctx.Get<JobChain>().RunAsync(ctx.AsOf(parse.GetValue(asOf)), "run-once", ct);
             ResultWriter.Write(ctx.Output, Steps(chain), parse.GetValue(SyncCommand.FormatOption));
             return 0;
         }));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SegmentMiner.Pipeline.Demo;
 using SegmentMiner.Warehouse.Demo;
 
 namespace SegmentMiner.Cli.Commands;
@@ -6,7 +7,7 @@ namespace SegmentMiner.Cli.Commands;
 /// <summary><c>segminer sources generate</c>: realistic demo sources with planted groups.</summary>
 internal static class SourcesCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(CliEnvironment output)
     {
         var customers = new Option<int>("--customers") { Description = "Number of accounts.", DefaultValueFactory = _ => 10000 };
         var seed = new Option<int>("--seed") { Description = "Random seed; the same seed and as-of date give the same files.", DefaultValueFactory = _ => 42 };
@@ -23,7 +24,7 @@ internal static class SourcesCommand
         {
             var request = new DemoRequest(parse.GetValue(customers), parse.GetValue(seed), ctx.AsOf(parse.GetValue(asOf)),
                 parse.GetValue(months), parse.GetValue(badRows), parse.GetValue(increment));
-            var result = Generate(ctx, request, parse.GetValue(outDir));
+            var result = ctx.Get<DemoService>().Generate(request, parse.GetValue(outDir));
             foreach (var (file, rows) in result.Files)
             {
                 ctx.Output.WriteLine($"{file}\t{rows}");
@@ -32,18 +33,5 @@ internal static class SourcesCommand
             return Task.FromResult(0);
         }));
         return new Command("sources", "Source data helpers.") { generate };
-    }
-
-    internal static DemoResult Generate(CliContext ctx, DemoRequest request, string? outDir = null)
-    {
-        var sources = outDir is null ? ctx.Folder.Sources : Path.GetFullPath(outDir);
-        var truth = outDir is null ? ctx.Folder.TruthFile : Path.Combine(sources, "truth.csv");
-        Directory.CreateDirectory(Path.GetDirectoryName(truth)!);
-        ctx.Log.LogInformationText(request.Increment == 0
-            ? $"generating {request.Customers} customers (seed {request.Seed}, as of {request.AsOf:yyyy-MM-dd}, {request.Months} months) into {sources}"
-            : $"generating increment {request.Increment} (seed {request.Seed}, as of {request.AsOf:yyyy-MM-dd}) into {sources}");
-        var result = new DemoGenerator(request).Write(sources, truth, m => ctx.Log.LogInformationText(m));
-        ctx.Log.LogInformationText($"wrote {result.Files.Count} files, {result.Files.Sum(f => f.Rows)} rows, {result.Customers} customers in truth.csv");
-        return result;
     }
 }

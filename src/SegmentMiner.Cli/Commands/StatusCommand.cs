@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using SegmentMiner.Core.Models;
 using SegmentMiner.Pipeline.Status;
 using SegmentMiner.Warehouse;
 
@@ -18,15 +17,14 @@ internal static class StatusCommand
         WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Converters = { new JsonStringEnumConverter() },
     };
 
-    public static Command Create(TextWriter output)
+    public static Command Create(CliEnvironment output)
     {
         var format = new Option<string>("--format") { Description = "table or json.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
         var command = new Command("status", "The last job runs, the warehouse, the models and the published runs; exit 4 after a failed run, 5 when the published run is too old.") { format };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
-            var models = ModelCatalog.Load(ctx.Options.Mining.ModelsFolder).Models;
-            var report = await new StatusService(ctx.Options, ctx.Folder, ctx.Log, TimeProvider.System).ReadAsync(models, ct);
+            var report = await ctx.Get<IStatusService>().ReadAsync(ctx.Models(), ct);
             if (parse.GetValue(format) == "json")
             {
                 var body = new { jobs = report.Jobs, schedules = report.Schedules, warehouse = report.Warehouse, models = report.Models, published = report.Published };

@@ -9,7 +9,7 @@ internal static class SyncCommand
 {
     public static readonly Option<OutputFormat> FormatOption = new("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => OutputFormat.Table };
 
-    public static Command Create(TextWriter output)
+    public static Command Create(CliEnvironment output)
     {
         var asOf = new Option<string?>("--as-of") { Description = "Compute features as of this date (yyyy-MM-dd). Default: today (UTC), or the Sync:AsOf setting." };
         var command = new Command("sync", "Load new source files and SQL source rows into the warehouse; rebuild features and monthly snapshots.") { asOf, FormatOption };
@@ -24,8 +24,7 @@ internal static class SyncCommand
 
     internal static async Task<SyncResult> RunAsync(CliContext ctx, DateOnly asOf, CancellationToken ct)
     {
-        var service = new SyncService(ctx.Options, ctx.Folder, ctx.Log);
-        var result = await service.RunAsync(asOf, ct);
+        var result = await ctx.Get<ISyncService>().RunAsync(asOf, ct);
         if (result.UpToDate)
         {
             ctx.Log.LogInformationText("the warehouse is up to date; nothing was written");

@@ -2,21 +2,22 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using SegmentMiner.Embedded.Xmla;
 using SegmentMiner.Pipeline;
+using SegmentMiner.Warehouse;
 
 namespace SegmentMiner.Cli.Commands;
 
 /// <summary><c>segminer xmla serve</c>: the embedded engine over XMLA, for the client's tests and for other XMLA tools.</summary>
 internal static class XmlaCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(CliEnvironment output)
     {
         var urls = new Option<string?>("--urls") { Description = "Where to listen, e.g. http://127.0.0.1:8390 (default: Mining:Endpoint:Urls, loopback). Port 0 picks a free port." };
         var serve = new Command("serve", "Serve the embedded mining engine over XMLA at /xmla and /olap/msmdpump.dll until Ctrl+C; prints the URL.") { urls };
         serve.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
             var settings = ctx.Options.Mining.Endpoint;
-            var engine = MiningServers.Embedded(ctx.Options, ctx.Folder);
-            var catalog = EndpointCatalog.Load(Path.Combine(ctx.Folder.Root, "xmla", "catalog.xml"));
+            var engine = MiningServers.Embedded(ctx.Options, ctx.Get<DataFolder>());
+            var catalog = EndpointCatalog.Load(Path.Combine(ctx.Get<DataFolder>().Root, "xmla", "catalog.xml"));
             var service = new XmlaService(engine, catalog, settings.SessionTimeout, ctx.Log);
             var options = new XmlaEndpointOptions { Urls = parse.GetValue(urls) ?? settings.Urls, User = settings.User, Password = settings.Password, SessionTimeout = settings.SessionTimeout };
             await using var endpoint = await XmlaEndpoint.StartAsync(service, options, ctx.Log, ct);
@@ -26,7 +27,7 @@ internal static class XmlaCommand
             }
 
             ctx.Output.Flush();
-            ctx.Log.LogInformation("serving {Folder}; press Ctrl+C to stop", ctx.Folder.Root);
+            ctx.Log.LogInformation("serving {Folder}; press Ctrl+C to stop", ctx.Get<DataFolder>().Root);
             await endpoint.WaitAsync(ct);
             ctx.Log.LogInformation("stopped");
             return 0;

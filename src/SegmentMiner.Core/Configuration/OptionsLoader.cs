@@ -12,7 +12,14 @@ public static class OptionsLoader
 {
     public const string EnvironmentPrefix = "SEGMINER__";
 
-    public static SegmentMinerOptions Load(string? configFile, IDictionary<string, string?>? overrides = null, string? baseDirectory = null)
+    public static SegmentMinerOptions Load(string? configFile, IDictionary<string, string?>? overrides = null, string? baseDirectory = null) =>
+        Bind(BuildConfiguration(configFile, overrides, baseDirectory));
+
+    /// <summary>
+    /// The configuration in its sources' order, each settings file checked first (invalid JSON names the file and
+    /// line), then every key in SegmentMiner's sections checked (an unknown one is named with its full path).
+    /// </summary>
+    public static IConfigurationRoot BuildConfiguration(string? configFile, IDictionary<string, string?>? overrides = null, string? baseDirectory = null)
     {
         var builder = new ConfigurationBuilder();
         var shipped = Path.Combine(baseDirectory ?? AppContext.BaseDirectory, "appsettings.json");
@@ -57,21 +64,34 @@ public static class OptionsLoader
             throw new ConfigurationException(keys);
         }
 
+        return root;
+    }
+
+    /// <summary>Binds and validates: every broken rule is reported with the setting's full path and the rejected value.</summary>
+    public static SegmentMinerOptions Bind(IConfiguration configuration)
+    {
+        var options = BindOnly(configuration);
+        var errors = Validate(options);
+        if (errors.Count > 0)
+        {
+            throw new ConfigurationException(errors);
+        }
+
+        return options;
+    }
+
+    /// <summary>Binds without validating; a value that does not convert is a <see cref="ConfigurationException"/> naming the setting.</summary>
+    public static SegmentMinerOptions BindOnly(IConfiguration configuration)
+    {
         var options = new SegmentMinerOptions();
         try
         {
-            root.Bind(options);
+            configuration.Bind(options);
         }
         catch (InvalidOperationException ex)
         {
             // The binder names the key whose value did not convert; show it as the setting.
             throw new ConfigurationException([ex.InnerException is null ? ex.Message : $"{ex.Message} {ex.InnerException.Message}"]);
-        }
-
-        var errors = Validate(options);
-        if (errors.Count > 0)
-        {
-            throw new ConfigurationException(errors);
         }
 
         return options;
@@ -190,7 +210,50 @@ public static class OptionsLoader
             errors.Add("Mining:Endpoint:SessionTimeout: must be positive.");
         }
 
+        if (o.Retention.KeepHistory < TimeSpan.FromDays(1))
+        {
+            errors.Add(FormattableString.Invariant($"Retention:KeepHistory: {o.Retention.KeepHistory} is too short; keep at least 1.00:00:00 (one day)."));
+        }
+
+        errors.AddRange(ValidateWorker(o.Worker));
         return errors;
+    }
+
+    private static IEnumerable<string> ValidateWorker(WorkerOptions w)
+    {
+        if (w.ShutdownTimeout < TimeSpan.FromSeconds(1) || w.ShutdownTimeout > TimeSpan.FromMinutes(10))
+        {
+            yield return FormattableString.Invariant($"Worker:ShutdownTimeout: {w.ShutdownTimeout} is out of range 00:00:01 to 00:10:00.");
+        }
+
+        foreach (var url in (w.HealthUrls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
+            {
+                yield return $"Worker:HealthUrls: '{url}' is not an http(s) address such as http://127.0.0.1:8391.";
+            }
+        }
+
+        var store = w.JobStore;
+        if (store.Kind == JobStoreKind.AdoNet && string.IsNullOrWhiteSpace(store.ConnectionString))
+        {
+            yield return "Worker:JobStore:ConnectionString: required when Worker:JobStore:Kind is AdoNet.";
+        }
+
+        if (!Identifiers.IsValid(store.TablePrefix) || store.TablePrefix.Contains('-', StringComparison.Ordinal))
+        {
+            yield return $"Worker:JobStore:TablePrefix: '{store.TablePrefix}' may use letters, digits and '_' only.";
+        }
+
+        if (!Identifiers.IsValid(store.SchedulerName))
+        {
+            yield return $"Worker:JobStore:SchedulerName: '{store.SchedulerName}' may use letters, digits, '_' and '-' only.";
+        }
+
+        if (store.CheckinInterval < TimeSpan.FromSeconds(1) || store.CheckinInterval > TimeSpan.FromMinutes(5))
+        {
+            yield return FormattableString.Invariant($"Worker:JobStore:CheckinInterval: {store.CheckinInterval} is out of range 00:00:01 to 00:05:00.");
+        }
     }
 
     private static bool IsCurrencyCode(string s) => s.Length == 3 && s.All(char.IsAsciiLetterUpper);

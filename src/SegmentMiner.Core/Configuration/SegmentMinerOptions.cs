@@ -16,6 +16,10 @@ public sealed class SegmentMinerOptions
     public MiningOptions Mining { get; set; } = new();
 
     public PublishOptions Publish { get; set; } = new();
+
+    public RetentionOptions Retention { get; set; } = new();
+
+    public WorkerOptions Worker { get; set; } = new();
 }
 
 public sealed class PublishOptions

@@ -5,9 +5,7 @@ using SegmentMiner.Core.Mining;
 using SegmentMiner.Core.Models;
 using SegmentMiner.Pipeline.Publishing.Facts;
 using SegmentMiner.Warehouse;
-using SegmentMiner.Warehouse.DuckDb;
 using SegmentMiner.Warehouse.Publishing;
-using SegmentMiner.Warehouse.SqlServer;
 
 namespace SegmentMiner.Pipeline.Publishing;
 
@@ -23,7 +21,7 @@ public sealed record SegmentSummary(long Key, string Name, long Population, doub
 /// leaves the previous run current. Both mining servers feed the same code, and both warehouse dialects take it
 /// (<see cref="ISegmentStore"/>).
 /// </summary>
-public sealed class PublishService(SegmentMinerOptions options, DataFolder folder, IMiningServer server, ILogger log)
+public sealed class PublishService(SegmentMinerOptions options, IWarehouseBackend backend, IMiningServer server, ILogger log) : IPublishService
 {
     /// <summary>The shipped layers, crossed in seg.PersonaMap.</summary>
     public static readonly string[] Layers = ["market-segments", "buyer-clusters", "customer-segments"];
@@ -36,38 +34,16 @@ public sealed class PublishService(SegmentMinerOptions options, DataFolder folde
 
     public async Task<IReadOnlyList<PublishResult>> PublishAsync(IReadOnlyList<ModelDefinition> models, CancellationToken cancellationToken = default)
     {
-        ISegmentStore store;
-        WriterLock? writer = null;
-        if (options.Warehouse.Provider == WarehouseProvider.SqlServer)
+        using var lease = await backend.OpenSegmentStoreAsync(m => log.LogInformation("{Message}", m), cancellationToken);
+        var store = lease.Store;
+        var results = new List<PublishResult>();
+        foreach (var m in models)
         {
-            var sql = new SqlServerWarehouse(options.Warehouse.ConnectionString!);
-            await sql.EnsureCurrentAsync(cancellationToken);
-            store = new SqlServerSegmentStore(sql);
-        }
-        else
-        {
-            folder.EnsureExists();
-            writer = WriterLock.Acquire(folder.LockFile, options.Sync.LockTimeout, m => log.LogInformation("{Message}", m), cancellationToken);
-            var warehouse = new DuckDbWarehouse(folder, options.Warehouse);
-            await using (await warehouse.OpenForWriteAsync(cancellationToken))
-            {
-                // applies pending migrations (the seg schema) before anything is read
-            }
-
-            store = new DuckDbSegmentStore(warehouse);
+            results.Add(await PublishModelAsync(store, m, cancellationToken));
         }
 
-        using (writer)
-        {
-            var results = new List<PublishResult>();
-            foreach (var m in models)
-            {
-                results.Add(await PublishModelAsync(store, m, cancellationToken));
-            }
-
-            await store.RebuildPersonaMapAsync(Layers[0], Layers[1], Layers[2], cancellationToken);
-            return results;
-        }
+        await store.RebuildPersonaMapAsync(Layers[0], Layers[1], Layers[2], cancellationToken);
+        return results;
     }
 
     private RunHeader Header(ModelDefinition m, ModelState state, long cases, int clusters, string status, string? notice) =>

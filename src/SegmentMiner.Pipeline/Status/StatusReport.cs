@@ -10,7 +10,7 @@ namespace SegmentMiner.Pipeline.Status;
 /// </summary>
 public sealed record StatusReport(
     IReadOnlyList<LastJobRun> Jobs,
-    IReadOnlyList<string> Schedules,
+    IReadOnlyList<ScheduleEntry> Schedules,
     WarehouseCounts Warehouse,
     IReadOnlyList<ModelState> Models,
     IReadOnlyList<PublishedRun> Published,

@@ -1,15 +1,13 @@
-using Microsoft.Extensions.Logging;
+using SegmentMiner.Core.Mining;
 using SegmentMiner.Core.Configuration;
 using SegmentMiner.Core.Models;
 using SegmentMiner.Warehouse;
-using SegmentMiner.Warehouse.DuckDb;
-using SegmentMiner.Warehouse.SqlServer;
 using SegmentMiner.Warehouse.Status;
 
 namespace SegmentMiner.Pipeline.Status;
 
 /// <summary>Reads the state of the whole job for <c>segminer status</c> and judges it.</summary>
-public sealed class StatusService(SegmentMinerOptions options, DataFolder folder, ILogger log, TimeProvider clock)
+public sealed class StatusService(SegmentMinerOptions options, IWarehouseBackend backend, IMiningServer server, IScheduleReader schedules, TimeProvider clock) : IStatusService
 {
     public const int Healthy = 0;
 
@@ -19,14 +17,11 @@ public sealed class StatusService(SegmentMinerOptions options, DataFolder folder
 
     public async Task<StatusReport> ReadAsync(IReadOnlyList<ModelDefinition> models, CancellationToken cancellationToken)
     {
-        StatusReader reader = options.Warehouse.Provider == WarehouseProvider.SqlServer
-            ? new SqlServerStatusReader(new SqlServerWarehouse(options.Warehouse.ConnectionString!))
-            : new DuckDbStatusReader(new DuckDbWarehouse(folder, options.Warehouse));
-        var (jobs, counts, published) = await reader.ReadAsync(cancellationToken);
-        await using var server = MiningServers.Create(options, folder, log);
+        var (jobs, counts, published) = await backend.Status.ReadAsync(cancellationToken);
         var states = await server.ListAsync(models, cancellationToken);
+        var next = await schedules.ReadAsync(cancellationToken);
         var (code, verdict) = Judge(jobs, published);
-        return new StatusReport(jobs, [], counts, states, published, code, verdict);
+        return new StatusReport(jobs, next, counts, states, published, code, verdict);
     }
 
     private (int Code, string Verdict) Judge(IReadOnlyList<LastJobRun> jobs, IReadOnlyList<PublishedRun> published)

@@ -29,6 +29,21 @@ public abstract class JobRunStore
         return await db.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql, new { job, trigger, host = Environment.MachineName, started = startedAt }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Whether a sync committed a batch since the last successful processing (both dialects).</summary>
+    public const string ChangedSinceProcessSql =
+        """
+        SELECT COUNT(*) FROM ops.JobRun
+        WHERE Job = 'sync' AND Status = 'Succeeded' AND BatchId IS NOT NULL
+          AND JobRunId > COALESCE((SELECT MAX(JobRunId) FROM ops.JobRun WHERE Job = 'process' AND Status = 'Succeeded'), 0)
+        """;
+
+    /// <summary>True when a sync changed the warehouse after the last successful process: what the scheduled process job waits for.</summary>
+    public async Task<bool> SyncChangedSinceProcessAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await db.ExecuteScalarAsync<long>(new CommandDefinition(ChangedSinceProcessSql, cancellationToken: cancellationToken)) > 0;
+    }
+
     public async Task FinishAsync(long id, DateTime finishedAt, JobRunEnd end, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);

@@ -16,7 +16,7 @@ namespace SegmentMiner.Warehouse.Sync;
 /// dimensional model, and rebuilds features and monthly snapshots, all in one transaction. A file already loaded
 /// is skipped; a failure rolls the whole batch back.
 /// </summary>
-public sealed class SyncService
+public sealed class SyncService : ISyncService
 {
     private static readonly string[] Extensions = [".csv", ".parquet"];
     private readonly SegmentMinerOptions _options;
@@ -126,6 +126,7 @@ public sealed class SyncService
                 }
 
                 await RequireAccountsAsync(db, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested(); // safe point: nothing is committed until the end
                 step.Restart();
                 await db.ExecuteAsync(new CommandDefinition(DwSql.RefreshDimCustomer, new { batch = batchId }, cancellationToken: cancellationToken));
                 foreach (var t in DwSql.CurrentTables)
@@ -134,13 +135,16 @@ public sealed class SyncService
                 }
 
                 timings["merge"] = step.Elapsed;
+                cancellationToken.ThrowIfCancellationRequested();
                 step.Restart();
                 var asofParam = new { batch = batchId, asof = asOf.ToDateTime(TimeOnly.MinValue) };
                 await db.ExecuteAsync(new CommandDefinition(DwSql.RebuildFeatures, asofParam, cancellationToken: cancellationToken));
                 timings["features"] = step.Elapsed;
+                cancellationToken.ThrowIfCancellationRequested();
                 step.Restart();
                 await db.ExecuteAsync(new CommandDefinition(DwSql.RebuildSnapshot, asofParam, cancellationToken: cancellationToken));
                 timings["snapshot"] = step.Elapsed;
+                cancellationToken.ThrowIfCancellationRequested();
 
                 await db.ExecuteAsync(new CommandDefinition(
                     """
@@ -168,7 +172,7 @@ public sealed class SyncService
         {
             foreach (var p in pending)
             {
-                await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}", cancellationToken: cancellationToken));
+                await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}", cancellationToken: CancellationToken.None));
             }
 
             foreach (var f in tempFiles)
@@ -409,8 +413,9 @@ public sealed class SyncService
         try
         {
             await db.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO ops.Batch VALUES ($id, $now, $now, 'Failed', $asof, 0, 0, 0, 0, $msg)",
-                new { id = batchId, now = DateTime.UtcNow, asof = asOf.ToDateTime(TimeOnly.MinValue), msg = Truncate(ex.Message, 4000) }, cancellationToken: CancellationToken.None));
+                "INSERT INTO ops.Batch VALUES ($id, $now, $now, $status, $asof, 0, 0, 0, 0, $msg)",
+                new { id = batchId, now = DateTime.UtcNow, status = ex is OperationCanceledException ? "Cancelled" : "Failed", asof = asOf.ToDateTime(TimeOnly.MinValue), msg = Truncate(ex.Message, 4000) },
+                cancellationToken: CancellationToken.None));
         }
         catch (DuckDB.NET.Data.DuckDBException recordError)
         {

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SegmentMiner.Core.Configuration;
+using SegmentMiner.Core.Mining;
+using SegmentMiner.Core.Models;
+using SegmentMiner.Pipeline;
+using SegmentMiner.Pipeline.Demo;
+using SegmentMiner.Pipeline.Jobs;
+using SegmentMiner.Pipeline.Models;
+using SegmentMiner.Pipeline.Publishing;
+using SegmentMiner.Pipeline.Querying;
+using SegmentMiner.Pipeline.Retention;
+using SegmentMiner.Pipeline.Status;
+using SegmentMiner.Warehouse;
+using SegmentMiner.Warehouse.DuckDb;
+using SegmentMiner.Warehouse.SqlServer;
+using SegmentMiner.Warehouse.Sync;
+
+namespace SegmentMiner.Cli.Hosting;
+
+/// <summary>
+/// The composition root: the one registration every entry point uses (each CLI command and the worker). Only here is
+/// the warehouse (<c>Warehouse:Provider</c>) or the mining server (<c>Mining:Server</c>) chosen; everything else
+/// receives what was chosen.
+/// </summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddSegmentMiner(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SegmentMinerOptions>().Bind(configuration).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SegmentMinerOptions>, SegmentMinerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<SegmentMinerOptions>, ScheduleValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SegmentMinerOptions>>().Value);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new DataFolder(sp.GetRequiredService<SegmentMinerOptions>().DataDir));
+        services.AddSingleton(sp => new Lazy<ModelCatalog>(() => ModelCatalog.Load(sp.GetRequiredService<SegmentMinerOptions>().Mining.ModelsFolder)));
+        services.AddSingleton<Func<ModelCatalog>>(sp => () => sp.GetRequiredService<Lazy<ModelCatalog>>().Value);
+        services.AddSingleton(Warehouse);
+        services.AddScoped(MiningServer);
+        Worker.WorkerRegistration.AddScheduler(services, OptionsLoader.BindOnly(configuration));
+        services.TryAddSingleton<IScheduleReader, NoSchedules>();
+
+        services.TryAddScoped<ISyncService>(sp => new SyncService(sp.GetRequiredService<SegmentMinerOptions>(), sp.GetRequiredService<DataFolder>(), sp.GetRequiredService<ILogger<SyncService>>()));
+        services.TryAddScoped<IModelService, ModelService>();
+        services.TryAddScoped<IPublishService>(sp => new PublishService(
+            sp.GetRequiredService<SegmentMinerOptions>(), sp.GetRequiredService<IWarehouseBackend>(), sp.GetRequiredService<IMiningServer>(), sp.GetRequiredService<ILogger<PublishService>>()));
+        services.TryAddScoped<IStatusService, StatusService>();
+        services.TryAddScoped<IRetentionService, RetentionService>();
+        services.AddScoped<QueryService>();
+        services.AddScoped<JobSteps>();
+        services.AddScoped<JobChain>();
+        services.AddScoped<DemoService>();
+        return services;
+    }
+
+    private static IWarehouseBackend Warehouse(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<SegmentMinerOptions>();
+        return options.Warehouse.Provider switch
+        {
+            WarehouseProvider.SqlServer => new SqlServerBackend(options.Warehouse.ConnectionString!),
+            _ => new DuckDbBackend(sp.GetRequiredService<DataFolder>(), options.Warehouse, options.Sync),
+        };
+    }
+
+    private static IMiningServer MiningServer(IServiceProvider sp) =>
+        MiningServers.Create(sp.GetRequiredService<SegmentMinerOptions>(), sp.GetRequiredService<DataFolder>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("SegmentMiner.Mining"));
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Quartz;
+using SegmentMiner.Core.Configuration;
+using SegmentMiner.Pipeline.Status;
+
+namespace SegmentMiner.Cli.Worker;
+
+/// <summary>
+/// <c>segminer run</c>'s additions to the composition root: Quartz with the four jobs and their cron triggers, the job
+/// store (in memory, or ADO.NET clustered), the stop that cancels the running job at its next safe point, systemd
+/// and Windows service lifetimes, and the health endpoints when configured.
+/// </summary>
+internal static class WorkerRegistration
+{
+    public static void AddWorker(HostApplicationBuilder builder, SegmentMinerOptions options, string? healthUrls)
+    {
+        var worker = options.Worker;
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = worker.ShutdownTimeout);
+        builder.Services.AddSystemd();
+        builder.Services.AddWindowsService(o => o.ServiceName = "SegmentMiner");
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+
+        var urls = healthUrls ?? worker.HealthUrls;
+        if (!string.IsNullOrWhiteSpace(urls))
+        {
+            HealthEndpoints.Add(builder.Services, urls);
+        }
+    }
+
+    /// <summary>
+    /// The scheduler (not started): every entry point has it, so that <c>status</c> reads the next fire times from a
+    /// shared job store; only <c>run</c> starts it.
+    /// </summary>
+    public static void AddScheduler(IServiceCollection services, SegmentMinerOptions options)
+    {
+        services.AddQuartz(q => Configure(q, options));
+        if (options.Worker.JobStore.Kind == JobStoreKind.AdoNet)
+        {
+            services.AddSingleton<IScheduleReader, QuartzScheduleReader>();
+        }
+    }
+
+    private static void Configure(IQuartzBuilder q, SegmentMinerOptions options)
+    {
+        var store = options.Worker.JobStore;
+        q.ConfigureScheduler(s =>
+        {
+            s.InstanceName = store.SchedulerName;
+            s.GenerateInstanceId = true;
+            // A stop cancels the running job (its token), then waits for it: it rolls back at its next safe point
+            // and records itself Cancelled, within the host's shutdown timeout.
+            s.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs;
+        });
+        q.UseDefaultThreadPool(4);
+        if (store.Kind == JobStoreKind.AdoNet)
+        {
+            q.UsePersistentStore(s =>
+            {
+                s.UseClustering(c => { c.Enabled = true; c.CheckinInterval = store.CheckinInterval; });
+                s.UseSystemTextJsonSerializer();
+                s.ConfigureStore(o => o.TablePrefix = store.TablePrefix);
+                if (store.Provider == JobStoreProvider.PostgreSQL)
+                {
+                    s.UsePostgres(store.ConnectionString!);
+                }
+                else
+                {
+                    s.UseSqlServer(store.ConnectionString!);
+                }
+            });
+        }
+
+        var s = options.Worker.Schedules;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(s.TimeZone);
+        AddJob<SyncJob>(q, JobKeys.Sync, s.Sync, zone);
+        AddJob<ProcessJob>(q, JobKeys.Process, s.Process, zone);
+        AddJob<PublishJob>(q, JobKeys.Publish, null, zone);
+        AddJob<RetentionJob>(q, JobKeys.Retention, s.Retention, zone);
+    }
+
+    /// <summary>
+    /// A durable job, and its cron trigger when it has a schedule. Misfires (the worker was down, or the job was still
+    /// running) fire once as soon as possible, then the schedule goes on.
+    /// </summary>
+    private static void AddJob<T>(IQuartzBuilder q, JobKey key, string? cron, TimeZoneInfo zone) where T : IJob
+    {
+        q.AddJob<T>(j => j.WithIdentity(key).StoreDurably().DisallowConcurrentExecution());
+        if (!string.IsNullOrWhiteSpace(cron))
+        {
+            q.AddTrigger(t => t.ForJob(key).WithIdentity($"{key.Name}-schedule", JobKeys.Group).WithOverlapPolicy(OverlapPolicy.Skip)
+                .WithCronSchedule(cron, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging;
+using SegmentMiner.Core.Mining;
+using SegmentMiner.Core.Models;
+
+namespace SegmentMiner.Pipeline.Models;
+
+/// <summary>Deploys (a no-op for an unchanged definition), processes, lists and drops models on one mining server.</summary>
+public sealed partial class ModelService(IMiningServer server, ILogger<ModelService> log) : IModelService
+{
+    public string ServerKind => server.Kind;
+
+    public async Task<IReadOnlyList<DeployResult>> DeployAsync(IReadOnlyList<ModelDefinition> models, CancellationToken cancellationToken)
+    {
+        var results = new List<DeployResult>();
+        foreach (var m in models)
+        {
+            var r = await server.DeployAsync(m, cancellationToken);
+            LogDeployed(log, m.Name, Describe(r.Outcome), server.Kind);
+            results.Add(r);
+        }
+
+        return results;
+    }
+
+    public async Task<IReadOnlyList<ProcessResult>> ProcessAsync(IReadOnlyList<ModelDefinition> models, ProcessType type, CancellationToken cancellationToken)
+    {
+        var results = new List<ProcessResult>();
+        foreach (var m in models)
+        {
+            cancellationToken.ThrowIfCancellationRequested(); // safe point between models
+            LogProcessing(log, m.Name, type == ProcessType.Full ? "full" : "default", server.Kind);
+            var r = await server.ProcessAsync(m, type, new LogProgress(log), cancellationToken);
+            LogProcessed(log, m.Name, r.Processed
+                ? $"processed: {r.Cases:N0} cases, {r.Clusters} clusters in {r.Duration.TotalSeconds:0.0} s"
+                : r.Note ?? "not processed");
+            results.Add(r);
+        }
+
+        return results;
+    }
+
+    public Task<IReadOnlyList<ModelState>> ListAsync(IReadOnlyList<ModelDefinition> models, CancellationToken cancellationToken) =>
+        server.ListAsync(models, cancellationToken);
+
+    public async Task<IReadOnlyList<(string Model, bool Dropped)>> DropAsync(IReadOnlyList<ModelDefinition> models, CancellationToken cancellationToken)
+    {
+        var results = new List<(string, bool)>();
+        foreach (var m in models)
+        {
+            results.Add((m.Name, await server.DropAsync(m, cancellationToken)));
+        }
+
+        return results;
+    }
+
+    public static string Describe(DeployOutcome o) => o switch
+    {
+        DeployOutcome.Created => "created",
+        DeployOutcome.Updated => "updated (training dropped; process again)",
+        _ => "no change",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Model}: deploy: {Outcome} on the {Server} server")]
+    private static partial void LogDeployed(ILogger logger, string model, string outcome, string server);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Model}: processing ({Type}) on the {Server} server")]
+    private static partial void LogProcessing(ILogger logger, string model, string type, string server);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Model}: {Result}")]
+    private static partial void LogProcessed(ILogger logger, string model, string result);
+}

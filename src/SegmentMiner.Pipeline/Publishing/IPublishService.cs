@@ -1,0 +1,9 @@
+using SegmentMiner.Core.Models;
+
+namespace SegmentMiner.Pipeline.Publishing;
+
+/// <summary>Publishes processed models to the seg schema: <c>segminer publish</c> and the publish job.</summary>
+public interface IPublishService
+{
+    Task<IReadOnlyList<PublishResult>> PublishAsync(IReadOnlyList<ModelDefinition> models, CancellationToken cancellationToken = default);
+}

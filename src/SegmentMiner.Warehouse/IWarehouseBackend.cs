@@ -1,0 +1,36 @@
+using SegmentMiner.Warehouse.Jobs;
+using SegmentMiner.Warehouse.Publishing;
+using SegmentMiner.Warehouse.Status;
+
+namespace SegmentMiner.Warehouse;
+
+/// <summary>
+/// The configured warehouse (DuckDB or SQL Server), chosen once by the composition root: the stores the use cases
+/// read and write, so that no use case asks which dialect it runs on.
+/// </summary>
+public interface IWarehouseBackend
+{
+    /// <summary>The migrations folder's dialect: duckdb or sqlserver.</summary>
+    string Dialect { get; }
+
+    /// <summary>ops.JobRun: the run history of the jobs.</summary>
+    JobRunStore JobRuns { get; }
+
+    /// <summary>What <c>segminer status</c> reads.</summary>
+    StatusReader Status { get; }
+
+    /// <summary>The seg schema's writer, migrated and (on DuckDB) under the data folder's writer lock until disposed.</summary>
+    Task<SegmentStoreLease> OpenSegmentStoreAsync(Action<string> waiting, CancellationToken cancellationToken);
+
+    /// <summary>Applies pending migrations; returns what it applied.</summary>
+    Task<IReadOnlyList<MigrationScript>> MigrateAsync(Action<string> waiting, CancellationToken cancellationToken);
+
+    /// <summary>Deletes job runs, failed batches and rejected rows older than the cutoff, and published runs beyond the limit (never a current one).</summary>
+    Task<RetentionResult> ApplyRetentionAsync(RetentionLimits limits, Action<string> waiting, CancellationToken cancellationToken);
+
+    /// <summary>The DuckDB file, for what reads it directly (<c>segminer sql</c>, export); on SQL Server a <see cref="WarehouseException"/> saying what to use instead.</summary>
+    DuckDb.DuckDbWarehouse RequireEmbedded(string what);
+
+    /// <summary>Throws a <see cref="WarehouseException"/> when the warehouse cannot be reached; cheap enough for a health probe.</summary>
+    Task CheckReachableAsync(CancellationToken cancellationToken);
+}
