@@ -43,7 +43,8 @@ internal sealed class TestFolder : IDisposable
     public async Task<List<T>> QueryAsync<T>(string sql)
     {
         var warehouse = new Warehouse.DuckDb.DuckDbWarehouse(new Warehouse.DataFolder(Root), new Core.Configuration.WarehouseOptions());
-        await using var db = await warehouse.OpenReadOnlyAsync();
+        // Opened as a writer opens it, so that a killed worker's last committed writes (still in the log) are read.
+        await using var db = await warehouse.OpenForWriteAsync();
         return (await Dapper.SqlMapper.QueryAsync<T>(db, sql)).ToList();
     }
 

@@ -18,8 +18,7 @@ internal abstract partial class WorkerJob(ILogger log) : IJob
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         // A scheduled firing is recorded with its time, so that each firing of a shared schedule can be traced to one worker.
-        var trigger = context.MergedJobDataMap.GetString(JobKeys.TriggerName)
-            ?? $"{context.Trigger.Key.Name} {context.ScheduledFireTimeUtc?.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}".TrimEnd();
+        var trigger = TriggerName(context);
         try
         {
             await OneAtATime.WaitAsync(cancellationToken);
@@ -40,6 +39,31 @@ internal abstract partial class WorkerJob(ILogger log) : IJob
         {
             LogFailed(log, context.JobDetail.Key.Name, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// What ops.JobRun records as the trigger: "after sync" for a chained firing, else the schedule and its firing time
+    /// ("sync-schedule 2026-12-02T03:00:00Z"), marked "(recovered)" when this worker runs a firing another worker
+    /// started and did not finish (it stopped checking in).
+    /// </summary>
+    internal static string TriggerName(IJobExecutionContext context)
+    {
+        var scheduled = context.Recovering ? OriginalFireTime(context) ?? context.ScheduledFireTimeUtc : context.ScheduledFireTimeUtc;
+        var name = context.MergedJobDataMap.GetString(JobKeys.TriggerName)
+            ?? $"{(context.RecoveringTriggerKey ?? context.Trigger.Key).Name} {scheduled?.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}".TrimEnd();
+        return context.Recovering ? $"{name} (recovered)" : name;
+    }
+
+    /// <summary>The time the recovered firing was scheduled for, as the recovery trigger carries it (milliseconds since 1970, or a date).</summary>
+    private static DateTimeOffset? OriginalFireTime(IJobExecutionContext context)
+    {
+        var text = context.MergedJobDataMap.GetString(SchedulerConstants.FailedJobOriginalTriggerScheduledFireTime);
+        if (long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+        {
+            return DateTimeOffset.FromUnixTimeMilliseconds(ms);
+        }
+
+        return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
     }
 
     protected abstract Task RunAsync(IJobExecutionContext context, string trigger, CancellationToken cancellationToken);

@@ -57,7 +57,7 @@ internal static class WorkerRegistration
         {
             q.UsePersistentStore(s =>
             {
-                s.UseClustering(c => { c.Enabled = true; c.CheckinInterval = store.CheckinInterval; });
+                s.UseClustering(c => { c.Enabled = true; c.CheckinInterval = store.CheckinInterval; c.CheckinMisfireThreshold = store.CheckinInterval; });
                 s.UseSystemTextJsonSerializer();
                 s.ConfigureStore(o => o.TablePrefix = store.TablePrefix);
                 if (store.Provider == JobStoreProvider.PostgreSQL)
@@ -85,7 +85,7 @@ internal static class WorkerRegistration
     /// </summary>
     private static void AddJob<T>(IQuartzBuilder q, JobKey key, string? cron, TimeZoneInfo zone) where T : IJob
     {
-        q.AddJob<T>(j => j.WithIdentity(key).StoreDurably().DisallowConcurrentExecution());
+        q.AddJob<T>(j => j.WithIdentity(key).StoreDurably().DisallowConcurrentExecution().RequestRecovery());
         if (!string.IsNullOrWhiteSpace(cron))
         {
             q.AddTrigger(t => t.ForJob(key).WithIdentity($"{key.Name}-schedule", JobKeys.Group).WithOverlapPolicy(OverlapPolicy.Skip)
