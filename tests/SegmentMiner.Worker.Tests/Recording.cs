@@ -68,6 +68,8 @@ internal sealed class Recording : ISyncService, IModelService, IPublishService, 
         return Task.FromResult<IReadOnlyList<PublishResult>>([]);
     }
 
+    public Task RestoreAsync(ModelDefinition model, long run, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public Task<RetentionResult> RunAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Retentions);

@@ -24,6 +24,16 @@ public sealed class RetentionTests
         }
 
         Assert.That(await f.QueryAsync<long>("select count(*) from seg.ModelRun"), Is.EqualTo(new[] { 6L }));
+
+        // An operator restores the previous run of one model, and back.
+        var (previous, latest) = (await f.QueryAsync<long>("select RunId from seg.ModelRun where Model = 'buyer-clusters' order by RunId")) is [var p, var l] ? (p, l) : default;
+        var restored = await cli.RunAsync(Args("publish", "--model", "buyer-clusters", "--restore", previous.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(restored.Code, Is.Zero, restored.Err);
+        Assert.That(await f.QueryAsync<long>("select RunId from seg.ModelRun where Model = 'buyer-clusters' and IsCurrent"), Is.EqualTo(new[] { previous }));
+        Assert.That(await f.QueryAsync<long>("select distinct RunId from seg.vSegment where Model = 'buyer-clusters'"), Is.EqualTo(new[] { previous }), "the views read the restored run");
+        var missing = await cli.RunAsync(Args("publish", "--model", "buyer-clusters", "--restore", "999"));
+        Assert.That((missing.Code, missing.Err), Is.EqualTo((1, "error: run 999 is not a kept published run of 'buyer-clusters' (see seg.ModelRun; Publish:KeepRuns keeps 1 per model)" + Environment.NewLine)));
+        Assert.That((await cli.RunAsync(Args("publish", "--model", "buyer-clusters", "--restore", latest.ToString(System.Globalization.CultureInfo.InvariantCulture)))).Code, Is.Zero);
         var current = await f.QueryAsync<long>("select RunId from seg.ModelRun where IsCurrent order by RunId");
         await OldHistoryAsync(f);
 

@@ -12,9 +12,18 @@ internal static class PublishCommand
     {
         var model = new Option<string?>("--model") { Description = "One model by name; default: all." };
         var format = new Option<OutputFormat>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => OutputFormat.Table };
-        var command = new Command("publish", "Publish the processed models' segments, personas and customer membership to the seg schema.") { model, format };
+        var restore = new Option<long?>("--restore") { Description = "Make this kept earlier run (seg.ModelRun.RunId) of --model current again instead of publishing." };
+        var command = new Command("publish", "Publish the processed models' segments, personas and customer membership to the seg schema.") { model, format, restore };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
+            if (parse.GetValue(restore) is { } run)
+            {
+                var name = parse.GetValue(model) ?? throw new Core.ConfigurationException(["publish --restore: name the model with --model NAME."]);
+                await ctx.Get<IPublishService>().RestoreAsync(ctx.Models(name)[0], run, ct);
+                ctx.Output.WriteLine($"{name}: run {run} is current");
+                return 0;
+            }
+
             var results = await ctx.Get<IPublishService>().PublishAsync(ctx.Models(parse.GetValue(model)), ct);
             ResultWriter.Write(ctx.Output, Table(results), parse.GetValue(format));
             return 0;

@@ -79,6 +79,9 @@ internal static class WorkerRegistration
         AddJob<RetentionJob>(q, JobKeys.Retention, s.Retention, zone);
     }
 
+    /// <summary>A firing later than this (held by a running job of its kind, or missed while no worker ran) is a misfire.</summary>
+    public static readonly TimeSpan MisfireThreshold = TimeSpan.FromSeconds(60);
+
     /// <summary>
     /// A durable job, and its cron trigger when it has a schedule. Misfires (the worker was down, or the job was still
     /// running) fire once as soon as possible, then the schedule goes on.
@@ -88,7 +91,7 @@ internal static class WorkerRegistration
         q.AddJob<T>(j => j.WithIdentity(key).StoreDurably().DisallowConcurrentExecution().RequestRecovery());
         if (!string.IsNullOrWhiteSpace(cron))
         {
-            q.AddTrigger(t => t.ForJob(key).WithIdentity($"{key.Name}-schedule", JobKeys.Group).WithOverlapPolicy(OverlapPolicy.Skip)
+            q.AddTrigger(t => t.ForJob(key).WithIdentity($"{key.Name}-schedule", JobKeys.Group).WithOverlapPolicy(OverlapPolicy.Skip).WithMisfireThreshold(MisfireThreshold)
                 .WithCronSchedule(cron, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
         }
     }

@@ -6,4 +6,7 @@ namespace SegmentMiner.Pipeline.Publishing;
 public interface IPublishService
 {
     Task<IReadOnlyList<PublishResult>> PublishAsync(IReadOnlyList<ModelDefinition> models, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes a kept earlier run of the model current again (until the next publish of a new processing).</summary>
+    Task RestoreAsync(ModelDefinition model, long run, CancellationToken cancellationToken = default);
 }

@@ -46,6 +46,18 @@ public sealed class PublishService(SegmentMinerOptions options, IWarehouseBacken
         return results;
     }
 
+    public async Task RestoreAsync(ModelDefinition model, long run, CancellationToken cancellationToken = default)
+    {
+        using var lease = await backend.OpenSegmentStoreAsync(m => log.LogInformation("{Message}", m), cancellationToken);
+        if (!await lease.Store.RestoreRunAsync(model.Name, run, cancellationToken))
+        {
+            throw new WarehouseException($"run {run} is not a kept published run of '{model.Name}' (see seg.ModelRun; Publish:KeepRuns keeps {KeepRuns} per model)");
+        }
+
+        await lease.Store.RebuildPersonaMapAsync(Layers[0], Layers[1], Layers[2], cancellationToken);
+        log.LogInformation("{Model}: run {Run} is current again; the next publish of a new processing replaces it", model.Name, run);
+    }
+
     private RunHeader Header(ModelDefinition m, ModelState state, long cases, int clusters, string status, string? notice) =>
         new(m.Name, server.Kind, state.LastProcessed, cases, clusters, string.Join(",", m.Model.ParameterPairs.Select(p => $"{p.Key}={p.Value}")), m.Hash, status, notice);
 

@@ -38,6 +38,10 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
 
     protected override string CustomersSql => "SELECT count(*) FROM dw.CustomerFeatures";
 
+    protected override string KeptRunSql => "SELECT count(*) FROM seg.ModelRun WHERE Model = $model AND RunId = $run AND Status = 'Published'";
+
+    protected override string MakeCurrentSql => "UPDATE seg.ModelRun SET IsCurrent = (RunId = $run) WHERE Model = $model";
+
     protected override string NextKeySql => "SELECT max(SegmentKey) FROM seg.Segment";
 
     public override async Task<long> WriteSkippedAsync(RunHeader header, CancellationToken cancellationToken)

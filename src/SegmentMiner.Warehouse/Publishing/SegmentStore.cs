@@ -79,6 +79,9 @@ public interface ISegmentStore
     /// <summary>Writes the run, makes it current, drops old runs beyond <paramref name="keepRuns"/>; returns its run id.</summary>
     Task<long> WriteRunAsync(RunData run, int keepRuns, Action<long>? afterMembershipRows, CancellationToken cancellationToken);
 
+    /// <summary>Makes a kept published run of the model current again; false when there is no such run.</summary>
+    Task<bool> RestoreRunAsync(string model, long run, CancellationToken cancellationToken);
+
     /// <summary>Rewrites seg.PersonaMap from the current runs of the three layers.</summary>
     Task RebuildPersonaMapAsync(string market, string buyer, string survey, CancellationToken cancellationToken);
 }

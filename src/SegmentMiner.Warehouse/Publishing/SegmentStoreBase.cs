@@ -103,6 +103,26 @@ public abstract class SegmentStoreBase : ISegmentStore
         return result;
     }
 
+    /// <summary>Parameters: model, run. Counts the model's kept published run with that id.</summary>
+    protected abstract string KeptRunSql { get; }
+
+    /// <summary>Parameters: model, run. Makes that run the model's current one (under the dialect's publish lock).</summary>
+    protected abstract string MakeCurrentSql { get; }
+
+    public async Task<bool> RestoreRunAsync(string model, long run, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        if (await db.ExecuteScalarAsync<long>(new CommandDefinition(KeptRunSql, new { model, run }, tx, cancellationToken: cancellationToken)) == 0)
+        {
+            return false;
+        }
+
+        await db.ExecuteAsync(new CommandDefinition(MakeCurrentSql, new { model, run }, tx, commandTimeout: 660, cancellationToken: cancellationToken));
+        await tx.CommitAsync(cancellationToken);
+        return true;
+    }
+
     public async Task<long> NextSegmentKeyAsync(CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);

@@ -44,6 +44,8 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
 
     internal const string MakeCurrent = "UPDATE seg.ModelRun SET IsCurrent = CASE WHEN RunId = @run THEN 1 ELSE 0 END WHERE Model = @model;";
 
+    internal const string KeptRun = "SELECT COUNT_BIG(*) FROM seg.ModelRun WHERE Model = @model AND RunId = @run AND Status = N'Published';";
+
     internal const string ExpiredRuns = "SELECT RunId FROM seg.ModelRun WHERE Model = @model ORDER BY RunId DESC OFFSET @keep ROWS;";
 
     internal const string Lock = "EXEC sp_getapplock @Resource = N'SegmentMiner.publish', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 600000;";
@@ -99,7 +101,7 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
     [
         (nameof(NextRun), NextRun), (nameof(LastBatch), LastBatch), (nameof(InsertRun), InsertRun), (nameof(CreateTemp), CreateTemp),
         (nameof(InsertMemberships), InsertMemberships), (nameof(InsertMigration), InsertMigration), (nameof(MakeCurrent), MakeCurrent),
-        (nameof(ExpiredRuns), ExpiredRuns), (nameof(Lock), Lock), (nameof(PersonaMapSql), PersonaMapSql), (nameof(Retired), Retired), (nameof(Latest), Latest),
+        (nameof(ExpiredRuns), ExpiredRuns), (nameof(KeptRun), KeptRun), ("Restore", Lock + MakeCurrent), (nameof(Lock), Lock), (nameof(PersonaMapSql), PersonaMapSql), (nameof(Retired), Retired), (nameof(Latest), Latest),
     ];
 
     protected override async Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken cancellationToken) => await warehouse.OpenAsync(cancellationToken);
@@ -131,6 +133,10 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
     internal const string Latest = "SELECT TOP (1) RunId, Status, Notice, DefinitionHash FROM seg.ModelRun WHERE Model = @model ORDER BY RunId DESC;";
 
     protected override string CustomersSql => "SELECT COUNT_BIG(*) FROM dw.CustomerFeatures;";
+
+    protected override string KeptRunSql => KeptRun;
+
+    protected override string MakeCurrentSql => Lock + "\n" + MakeCurrent;
 
     protected override string NextKeySql => "SELECT MAX(SegmentKey) FROM seg.Segment;";
 
