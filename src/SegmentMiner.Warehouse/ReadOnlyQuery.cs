@@ -20,7 +20,7 @@ public static class ReadOnlyQuery
     public static async Task<QueryResult> RunAsync(DuckDbWarehouse warehouse, string sql, CancellationToken cancellationToken = default)
     {
         await using var db = await warehouse.OpenReadOnlyAsync(cancellationToken);
-        await db.ExecuteAsync("SET enable_external_access = false; SET lock_configuration = true;");
+        await db.ExecuteAsync(new CommandDefinition("SET enable_external_access = false; SET lock_configuration = true;", cancellationToken: cancellationToken));
         EnsureReadOnly(db, sql);
         await using var cmd = db.CreateCommand();
         cmd.CommandText = sql;

@@ -67,6 +67,14 @@ public sealed partial class ClusterTests
         Assert.That(fired, Is.Unique, "no firing ran on both workers");
         Assert.That(fired.Count, Is.GreaterThanOrEqualTo(6));
         Assert.That(victimRuns.Concat(survivorRuns).Select(r => r.Job), Is.All.EqualTo("sync"));
+
+        // status reads the shared schedule: each trigger with its cron expression and next fire time.
+        using var statusCli = new CliRun();
+        var status = await statusCli.RunAsync("status", "--format", "json", "--config", a.Config, "--data-dir", a.Root);
+        using var json = System.Text.Json.JsonDocument.Parse(status.Out);
+        var sync = json.RootElement.GetProperty("schedules").EnumerateArray().Single(e => e.GetProperty("job").GetString() == "sync");
+        Assert.That(sync.GetProperty("cron").GetString(), Is.EqualTo("0/1 * * * * ?"));
+        Assert.That(sync.GetProperty("nextFireAt").GetDateTime(), Is.GreaterThan(DateTime.UtcNow.AddMinutes(-5)), status.Err);
     }
 
     [GeneratedRegex(@"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")]

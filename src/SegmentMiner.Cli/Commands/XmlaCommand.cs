@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using SegmentMiner.Embedded.Xmla;
-using SegmentMiner.Pipeline;
+using SegmentMiner.Pipeline.Serving;
 using SegmentMiner.Warehouse;
 
 namespace SegmentMiner.Cli.Commands;
@@ -15,12 +14,7 @@ internal static class XmlaCommand
         var serve = new Command("serve", "Serve the embedded mining engine over XMLA at /xmla and /olap/msmdpump.dll until Ctrl+C; prints the URL.") { urls };
         serve.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
-            var settings = ctx.Options.Mining.Endpoint;
-            var engine = MiningServers.Embedded(ctx.Options, ctx.Get<DataFolder>());
-            var catalog = EndpointCatalog.Load(Path.Combine(ctx.Get<DataFolder>().Root, "xmla", "catalog.xml"));
-            var service = new XmlaService(engine, catalog, settings.SessionTimeout, ctx.Log);
-            var options = new XmlaEndpointOptions { Urls = parse.GetValue(urls) ?? settings.Urls, User = settings.User, Password = settings.Password, SessionTimeout = settings.SessionTimeout };
-            await using var endpoint = await XmlaEndpoint.StartAsync(service, options, ctx.Log, ct);
+            await using var endpoint = await ctx.Get<EndpointService>().StartAsync(parse.GetValue(urls), ct);
             foreach (var a in endpoint.Addresses)
             {
                 ctx.Output.WriteLine(new Uri(a, "/xmla"));

@@ -13,6 +13,7 @@ using SegmentMiner.Pipeline.Models;
 using SegmentMiner.Pipeline.Publishing;
 using SegmentMiner.Pipeline.Querying;
 using SegmentMiner.Pipeline.Retention;
+using SegmentMiner.Pipeline.Serving;
 using SegmentMiner.Pipeline.Status;
 using SegmentMiner.Warehouse;
 using SegmentMiner.Warehouse.DuckDb;
@@ -53,6 +54,7 @@ public static class ServiceRegistration
         services.AddScoped<JobSteps>();
         services.AddScoped<JobChain>();
         services.AddScoped<DemoService>();
+        services.AddScoped<EndpointService>();
         return services;
     }
 

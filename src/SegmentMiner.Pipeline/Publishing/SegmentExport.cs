@@ -28,7 +28,7 @@ public static class SegmentExport
 
         Directory.CreateDirectory(folder);
         await using var db = await warehouse.OpenReadOnlyAsync(cancellationToken);
-        if (await db.ExecuteScalarAsync<long>("SELECT count(*) FROM duckdb_views() WHERE schema_name = 'seg'") == 0)
+        if (await db.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM duckdb_views() WHERE schema_name = 'seg'", cancellationToken: cancellationToken)) == 0)
         {
             throw new WarehouseException("the warehouse has no seg schema yet; run 'segminer publish' first");
         }
@@ -44,11 +44,11 @@ public static class SegmentExport
             }
             else
             {
-                await db.ExecuteAsync($"COPY (SELECT * FROM seg.{view}) TO '{temp.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)");
+                await db.ExecuteAsync(new CommandDefinition($"COPY (SELECT * FROM seg.{view}) TO '{temp.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)", cancellationToken: cancellationToken));
             }
 
             File.Move(temp, file, overwrite: true);
-            written.Add((file, await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM seg.{view}")));
+            written.Add((file, await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM seg.{view}", cancellationToken: cancellationToken))));
         }
 
         return written;

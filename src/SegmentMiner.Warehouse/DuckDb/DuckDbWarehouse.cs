@@ -65,7 +65,7 @@ public sealed class DuckDbWarehouse
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync("SET TimeZone = 'UTC'");
+            await connection.ExecuteAsync(new CommandDefinition("SET TimeZone = 'UTC'", cancellationToken: cancellationToken));
             return connection;
         }
         catch (DuckDB.NET.Data.DuckDBException ex)
