@@ -85,7 +85,7 @@ public sealed partial class ClusterTests
         foreach (var f in folders)
         {
             using var cli = new CliRun();
-            var r = await cli.RunAsync("sources", "generate", "--customers", "12000", "--seed", "9", "--as-of", "2026-11-15", "--out", Path.Combine(f.Root, "more"));
+            var r = await cli.RunAsync("sources", "generate", "--customers", "4000", "--seed", "9", "--as-of", "2026-11-15", "--out", Path.Combine(f.Root, "more"));
             Assert.That(r.Code, Is.Zero, r.Err);
         }
     }

@@ -11,7 +11,9 @@ namespace SegmentMiner.Worker.Tests;
 [TestFixture]
 public sealed partial class DeployTests
 {
-    private static string Deploy(string file)
+    private static string Deploy(string file) => Path.Combine(Root(), "deploy", file);
+
+    private static string Root()
     {
         var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SegmentMiner.sln")))
@@ -20,7 +22,23 @@ public sealed partial class DeployTests
         }
 
         Assert.That(dir, Is.Not.Null, "the repository root (SegmentMiner.sln) above the test folder");
-        return Path.Combine(dir!.FullName, "deploy", file);
+        return dir!.FullName;
+    }
+
+    /// <summary>The DBA's script for the scheduler's tables is the referenced Quartz package's own, statement for statement.</summary>
+    [Test]
+    public void ShippedQuartzScript_MatchesTheQuartzPackage()
+    {
+        var shipped = File.ReadAllText(Path.Combine(Root(), "sql", "sqlserver", "quartz", "create_quartz_tables.sql")).ReplaceLineEndings("\n")
+            .Split("\nGO\n", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => string.Join('\n', s.Split('\n').SkipWhile(l => l.StartsWith("--", StringComparison.Ordinal) || l.Length == 0)))
+            .Where(s => s.Length > 0)
+            .ToList();
+        var package = Cli.Worker.SchedulerSchema.Statements(JobStoreProvider.SqlServer, "QRTZ_")
+            .Select(s => string.Join('\n', s.Split('\n').SkipWhile(l => l.StartsWith("--", StringComparison.Ordinal) || l.Length == 0)))
+            .ToList();
+        Assert.That(shipped, Is.EqualTo(package));
+        Assert.That(package, Has.Count.GreaterThan(10));
     }
 
     private static List<string> Instructions(string path) =>

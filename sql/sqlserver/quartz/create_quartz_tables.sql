@@ -5,21 +5,6 @@
 -- or 'segminer db migrate --scheduler' runs the same statements with the configured prefix. A test checks that this
 -- file matches the Quartz package the build references.
 
-'. The job store splits on
--- it and sends each piece to the provider as one command, which is why no dialect's batch
--- separator appears: no GO, no lone '/', no SET TERM.
---
--- Tables are named without a [dbo] qualifier, exactly as the rest of Quartz's SQL names
--- them, so they are created in the connection's own default schema and a table prefix
--- that carries a schema of its own is honoured.
---
--- The memory-optimized (tables_sqlServerMOT.sql) and pre-2016 (tables_sqlServer_Below2016.sql)
--- variants have no counterpart here: both are deliberate departures from the standard
--- schema, chosen by a human for a particular deployment, and neither is something a
--- scheduler should decide to create on its own. Run those by hand and leave
--- SchemaProvisioning at Validate.
---
-GO
 -- QRTZ_JOB_DETAILS
 IF OBJECT_ID(N'QRTZ_JOB_DETAILS', N'U') IS NULL
 BEGIN

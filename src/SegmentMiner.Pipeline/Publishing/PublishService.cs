@@ -21,7 +21,7 @@ public sealed record SegmentSummary(long Key, string Name, long Population, doub
 /// leaves the previous run current. Both mining servers feed the same code, and both warehouse dialects take it
 /// (<see cref="ISegmentStore"/>).
 /// </summary>
-public sealed class PublishService(SegmentMinerOptions options, IWarehouseBackend backend, IMiningServer server, ILogger log) : IPublishService
+public sealed partial class PublishService(SegmentMinerOptions options, IWarehouseBackend backend, IMiningServer server, ILogger log) : IPublishService
 {
     /// <summary>The shipped layers, crossed in seg.PersonaMap.</summary>
     public static readonly string[] Layers = ["market-segments", "buyer-clusters", "customer-segments"];
@@ -34,7 +34,7 @@ public sealed class PublishService(SegmentMinerOptions options, IWarehouseBacken
 
     public async Task<IReadOnlyList<PublishResult>> PublishAsync(IReadOnlyList<ModelDefinition> models, CancellationToken cancellationToken = default)
     {
-        using var lease = await backend.OpenSegmentStoreAsync(m => log.LogInformation("{Message}", m), cancellationToken);
+        using var lease = await backend.OpenSegmentStoreAsync(m => LogLine(log, m), cancellationToken);
         var store = lease.Store;
         var results = new List<PublishResult>();
         foreach (var m in models)
@@ -48,14 +48,14 @@ public sealed class PublishService(SegmentMinerOptions options, IWarehouseBacken
 
     public async Task RestoreAsync(ModelDefinition model, long run, CancellationToken cancellationToken = default)
     {
-        using var lease = await backend.OpenSegmentStoreAsync(m => log.LogInformation("{Message}", m), cancellationToken);
+        using var lease = await backend.OpenSegmentStoreAsync(m => LogLine(log, m), cancellationToken);
         if (!await lease.Store.RestoreRunAsync(model.Name, run, cancellationToken))
         {
             throw new WarehouseException($"run {run} is not a kept published run of '{model.Name}' (see seg.ModelRun; Publish:KeepRuns keeps {KeepRuns} per model)");
         }
 
         await lease.Store.RebuildPersonaMapAsync(Layers[0], Layers[1], Layers[2], cancellationToken);
-        log.LogInformation("{Model}: run {Run} is current again; the next publish of a new processing replaces it", model.Name, run);
+        LogRestored(log, model.Name, run);
     }
 
     private RunHeader Header(ModelDefinition m, ModelState state, long cases, int clusters, string status, string? notice) =>
@@ -72,12 +72,12 @@ public sealed class PublishService(SegmentMinerOptions options, IWarehouseBacken
 
         if (current is { } c && c.DefinitionHash == m.Hash && c.ProcessedAt is { } at && state.LastProcessed is { } last && Math.Abs((at - last).TotalMilliseconds) < 0.01)
         {
-            log.LogInformation("{Model}: already published as run {Run} (same processing, same definition): nothing to do", m.Name, c.RunId);
+            LogAlreadyPublished(log, m.Name, c.RunId);
             return new PublishResult(m.Name, "already published", c.RunId, 0, "already published", []);
         }
 
         // Everything the mining server says is read before the warehouse is written.
-        log.LogInformation("{Model}: reading the model from the {Server} server", m.Name, server.Kind);
+        LogReading(log, m.Name, server.Kind);
         var nodes = (await server.ContentAsync(m, ct)).Where(n => n.NodeType == 5).ToList();
         var predictions = new List<CaseMembership>();
         await foreach (var p in server.PredictAsync(m, ct))
@@ -85,7 +85,7 @@ public sealed class PublishService(SegmentMinerOptions options, IWarehouseBacken
             predictions.Add(p);
         }
 
-        log.LogInformation("{Model}: {Clusters} clusters, {Cases:N0} cases scored; describing the segments from their members", m.Name, nodes.Count, predictions.Count);
+        LogScored(log, m.Name, nodes.Count, predictions.Count);
         var facts = await MemberFactsAsync(store, m, nodes, predictions, ct);
         var continuous = CaseTable.Described(m).Where(CaseTable.IsNumeric).Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
         var plan = await SegmentPlan.BuildAsync(store, m.Name, current, nodes, facts, continuous, ct);
@@ -107,10 +107,10 @@ public sealed class PublishService(SegmentMinerOptions options, IWarehouseBacken
         var run = await store.WriteRunAsync(data, KeepRuns, AfterCustomerRows, ct);
         foreach (var r in segments.Where(x => x.Record.PreviousName is not null))
         {
-            log.LogInformation("{Model}: segment {Key} renamed from '{Old}' to '{New}': the old name no longer holds for its members", m.Name, r.Record.Key, r.Record.PreviousName, r.Record.Name);
+            LogRenamed(log, m.Name, r.Record.Key, r.Record.PreviousName!, r.Record.Name);
         }
 
-        log.LogInformation("{Model}: run {Run} published and current ({Kept} segments kept, {Revived} revived, {New} new, {Retired} retired)", m.Name, run,
+        LogPublished(log, m.Name, run,
             segments.Count(x => x.Status == "kept"), segments.Count(x => x.Status == "revived"), segments.Count(x => x.Status == "new"), segments.Count(x => x.Status == "retired"));
         return new PublishResult(m.Name, "published", run, customers, null,
             segments.Select(x => new SegmentSummary(x.Record.Key, x.Record.Name, x.Record.Population, x.Record.Share, x.Status)).ToList());
@@ -134,7 +134,7 @@ public sealed class PublishService(SegmentMinerOptions options, IWarehouseBacken
         var run = latest is { Status: "Skipped" } l && l.Notice == notice && l.DefinitionHash == m.Hash
             ? l.RunId
             : await store.WriteSkippedAsync(Header(m, state, 0, 0, "Skipped", notice), ct);
-        log.LogInformation("{Model}: {Notice}", m.Name, notice);
+        LogNotice(log, m.Name, notice);
         return new PublishResult(m.Name, "skipped", run, 0, notice, []);
     }
 

@@ -16,7 +16,7 @@ namespace SegmentMiner.Warehouse.Sync;
 /// dimensional model, and rebuilds features and monthly snapshots, all in one transaction. A file already loaded
 /// is skipped; a failure rolls the whole batch back.
 /// </summary>
-public sealed class SyncService : ISyncService
+public sealed partial class SyncService : ISyncService
 {
     private static readonly string[] Extensions = [".csv", ".parquet"];
     private readonly SegmentMinerOptions _options;
@@ -42,7 +42,7 @@ public sealed class SyncService : ISyncService
         }
 
         _folder.EnsureExists();
-        using var writerLock = WriterLock.Acquire(_folder.LockFile, _options.Sync.LockTimeout, m => _log.LogWarning("{Message}", m), cancellationToken);
+        using var writerLock = WriterLock.Acquire(_folder.LockFile, _options.Sync.LockTimeout, m => LogWaiting(_log, m), cancellationToken);
         var warehouse = new DuckDbWarehouse(_folder, _options.Warehouse);
         await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
 
@@ -57,7 +57,7 @@ public sealed class SyncService : ISyncService
         // Nothing was written: the counts show the files already loaded and no batch.
         async Task<SyncResult> UpToDate(string why)
         {
-            _log.LogInformation("nothing new: {Reason}", why);
+            LogNothingNew(_log, why);
             return new SyncResult(null, asOf, Summarize(files, []), warnings, timings, await CountCustomersAsync(db, cancellationToken));
         }
 
@@ -206,7 +206,7 @@ public sealed class SyncService : ISyncService
                 var spec = SourceEntities.ForFile(folder, name);
                 if (spec is null || !Extensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
                 {
-                    _log.LogInformation("ignoring {File}: not a source file of the contract", $"{folder}/{name}");
+                    LogIgnored(_log, $"{folder}/{name}");
                     continue;
                 }
 
@@ -218,7 +218,7 @@ public sealed class SyncService : ISyncService
                     {
                         var w = $"{relative} changed since batch {previous.BatchId} loaded it; it is not loaded again (give new data a new file name)";
                         warnings.Add(w);
-                        _log.LogWarning("{Warning}", w);
+                        LogWarningLine(_log, w);
                     }
 
                     found.Add(new FoundFile(info, IsNew: false));
@@ -235,7 +235,7 @@ public sealed class SyncService : ISyncService
             var hasSql = _options.Sources.Values.Any(s => s.Entities.ContainsKey(spec.Name));
             if (!hasSql && !found.Any(f => f.Info.Entity == spec.Name))
             {
-                _log.LogInformation("no {Entity} source in sources/{Folder}/: the features that depend on it stay null", spec.Name, spec.Folder);
+                LogNoSource(_log, spec.Name, spec.Folder);
             }
         }
 
@@ -312,11 +312,11 @@ public sealed class SyncService : ISyncService
 
         if (extra.Count > 0)
         {
-            _log.LogInformation("{File}: ignoring unknown columns {Columns}", file.RelativeName, string.Join(", ", extra));
+            LogUnknownColumns(_log, file.RelativeName, string.Join(", ", extra));
         }
 
         var rows = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {raw}", cancellationToken: cancellationToken));
-        _log.LogInformation("{File}: read {Rows} rows ({Seconds:0.00} s)", file.RelativeName, rows, watch.Elapsed.TotalSeconds);
+        LogRead(_log, file.RelativeName, rows, watch.Elapsed.TotalSeconds);
         return new PendingLoad(spec, file, kind, raw, map, lineOffset, watermark, malformed > 0 ? $"{rejects}_lines" : null);
     }
 
@@ -327,7 +327,7 @@ public sealed class SyncService : ISyncService
         var file = p.File;
         var checkSql = StagingSql.Check(p.RawTable, spec, p.Headers, p.LineOffset, _options.Sync.ReportingCurrency, p.MalformedLines);
         await db.ExecuteAsync(new CommandDefinition(checkSql, cancellationToken: cancellationToken));
-        _log.LogDebug("{File}: checked in {Seconds:0.00} s", file.RelativeName, watch.Elapsed.TotalSeconds);
+        LogChecked(_log, file.RelativeName, watch.Elapsed.TotalSeconds);
         var malformed = p.MalformedLines is null ? 0 : await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {p.MalformedLines}", cancellationToken: cancellationToken));
         var read = malformed + await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {StagingSql.CheckedTable}", cancellationToken: cancellationToken));
         var rejected = malformed + await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL", cancellationToken: cancellationToken));
@@ -348,9 +348,9 @@ public sealed class SyncService : ISyncService
         }
 
         await db.ExecuteAsync(new CommandDefinition(StagingSql.InsertRejected(p.RawTable), new { batch = batchId, file = fileId, entity = spec.Name, name = file.RelativeName }, cancellationToken: cancellationToken));
-        _log.LogDebug("{File}: rejections written at {Seconds:0.00} s", file.RelativeName, watch.Elapsed.TotalSeconds);
+        LogRejectionsWritten(_log, file.RelativeName, watch.Elapsed.TotalSeconds);
         var loaded = await db.ExecuteAsync(new CommandDefinition(StagingSql.InsertAccepted(spec), new { batch = batchId, file = fileId }, cancellationToken: cancellationToken));
-        _log.LogDebug("{File}: staged at {Seconds:0.00} s", file.RelativeName, watch.Elapsed.TotalSeconds);
+        LogStaged(_log, file.RelativeName, watch.Elapsed.TotalSeconds);
         if (spec == SourceEntities.FxRates)
         {
             loaded = (int)(read - rejected);
@@ -366,9 +366,7 @@ public sealed class SyncService : ISyncService
                 new { s = w.Source, e = spec.Name, w = w.Max, b = batchId }, cancellationToken: cancellationToken));
         }
 
-        _log.LogInformation(
-            "{File}: {Read} rows checked, {Loaded} new versions staged, {Rejected} rejected ({Seconds:0.00} s)",
-            file.RelativeName, read, loaded, rejected, watch.Elapsed.TotalSeconds);
+        LogLoaded(_log, file.RelativeName, read, loaded, rejected, watch.Elapsed.TotalSeconds);
         return new FileLoad(spec.Name, p.Kind, read, loaded, rejected);
     }
 
@@ -390,7 +388,7 @@ public sealed class SyncService : ISyncService
             throw new WarehouseException($"source {sourceName}/{spec.Name}: the query failed: {ex.Message}", ex);
         }
 
-        _log.LogInformation("source {Source}/{Entity}: {Rows} rows with {Column} >= {Watermark:O}", sourceName, spec.Name, read.Rows, entity.WatermarkColumn, watermark);
+        LogSqlRead(_log, sourceName, spec.Name, read.Rows, entity.WatermarkColumn, watermark);
         if (read.Rows == 0)
         {
             return null;
@@ -419,7 +417,7 @@ public sealed class SyncService : ISyncService
         }
         catch (DuckDB.NET.Data.DuckDBException recordError)
         {
-            _log.LogWarning("could not record the failed batch: {Message}", recordError.Message);
+            LogNotRecorded(_log, recordError.Message);
         }
     }
 

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace SegmentMiner.Warehouse.Sync;
+
+/// <summary>What sync says on stderr, as source-generated log methods.</summary>
+public sealed partial class SyncService
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
+    private static partial void LogWaiting(ILogger logger, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "nothing new: {Reason}")]
+    private static partial void LogNothingNew(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ignoring {File}: not a source file of the contract")]
+    private static partial void LogIgnored(ILogger logger, string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogWarningLine(ILogger logger, string warning);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "no {Entity} source in sources/{Folder}/: the features that depend on it stay null")]
+    private static partial void LogNoSource(ILogger logger, string entity, string folder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{File}: ignoring unknown columns {Columns}")]
+    private static partial void LogUnknownColumns(ILogger logger, string file, string columns);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{File}: read {Rows} rows ({Seconds:0.00} s)")]
+    private static partial void LogRead(ILogger logger, string file, long rows, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{File}: checked in {Seconds:0.00} s")]
+    private static partial void LogChecked(ILogger logger, string file, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{File}: rejections written at {Seconds:0.00} s")]
+    private static partial void LogRejectionsWritten(ILogger logger, string file, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{File}: staged at {Seconds:0.00} s")]
+    private static partial void LogStaged(ILogger logger, string file, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{File}: {Read} rows checked, {Loaded} new versions staged, {Rejected} rejected ({Seconds:0.00} s)")]
+    private static partial void LogLoaded(ILogger logger, string file, long read, long loaded, long rejected, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "source {Source}/{Entity}: {Rows} rows with {Column} >= {Watermark:O}")]
+    private static partial void LogSqlRead(ILogger logger, string source, string entity, long rows, string column, DateTime watermark);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "could not record the failed batch: {Message}")]
+    private static partial void LogNotRecorded(ILogger logger, string message);
+}
