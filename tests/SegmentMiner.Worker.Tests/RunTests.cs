@@ -128,6 +128,22 @@ public sealed class RunTests
         Assert.That(await worker.WaitForExitAsync(Safety), Is.Zero, worker.Stderr);
     }
 
+    [Test]
+    public async Task AHealthPortInUse_ExitsOne_WithOneLine_BeforeAnyJobRuns()
+    {
+        using var f = new TestFolder();
+        f.WriteConfig(new { Schedules = new { Sync = "0/1 * * * * ?", Process = "", Retention = "" } });
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+        using var cli = new CliRun();
+        var r = await cli.RunAsync(f.RunArgs("--health-urls", $"http://127.0.0.1:{port}"));
+        Assert.That(r.Code, Is.EqualTo(1), r.Err);
+        Assert.That(r.Err.Trim().Split('\n')[^1], Does.StartWith("error: the health endpoints cannot listen on"));
+        Assert.That(r.Err, Does.Not.Contain("   at "));
+        Assert.That(File.Exists(Path.Combine(f.Root, "warehouse.duckdb")), Is.False, "no job ran");
+    }
+
     internal static int FreePort()
     {
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

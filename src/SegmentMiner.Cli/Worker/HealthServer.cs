@@ -42,7 +42,7 @@ internal sealed partial class HealthServer(IServiceProvider services, string url
         }
         catch (IOException ex)
         {
-            throw new Core.ConfigurationException([$"Worker:HealthUrls: cannot listen on '{urls}': {ex.Message}"]);
+            throw new Core.SegmentMinerException($"the health endpoints cannot listen on '{urls}' (--health-urls or Worker:HealthUrls): {ex.Message}", ex);
         }
 
         LogServing(services.GetRequiredService<ILogger<HealthServer>>(), string.Join(", ", _app.Urls));

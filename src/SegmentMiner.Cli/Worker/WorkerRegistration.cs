@@ -19,13 +19,14 @@ internal static class WorkerRegistration
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = worker.ShutdownTimeout);
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(o => o.ServiceName = "SegmentMiner");
-        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-
         var urls = healthUrls ?? worker.HealthUrls;
         if (!string.IsNullOrWhiteSpace(urls))
         {
-            HealthEndpoints.Add(builder.Services, urls);
+            HealthEndpoints.Add(builder.Services, urls); // before the scheduler: a port it cannot listen on stops the start before any job runs
         }
+
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+
     }
 
     /// <summary>
