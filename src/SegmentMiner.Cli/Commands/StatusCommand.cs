@@ -56,6 +56,12 @@ internal static class StatusCommand
 
         Section("jobs", new QueryResult(["Job", "Status", "Started", "Finished", "Trigger", "Host", "Error"],
             r.Jobs.Select(j => new object?[] { j.Job, j.Status, j.StartedAt, j.FinishedAt, j.TriggerName, j.HostName, j.Error }).ToList()));
+        if (r.Schedules.Count > 0)
+        {
+            Section("schedules", new QueryResult(["Job", "Trigger", "Cron", "NextFireAt", "PreviousFireAt", "State"],
+                r.Schedules.Select(e => new object?[] { e.Job, e.Trigger, e.Cron, e.NextFireAt, e.PreviousFireAt, e.State }).ToList()));
+        }
+
         var w = r.Warehouse;
         Section("warehouse", new QueryResult(["Customers", "Invoices", "Subscriptions", "Opportunities", "SurveyAnswers", "LastBatch", "LastBatchAt"],
             [[w.Customers, w.Invoices, w.Subscriptions, w.Opportunities, w.SurveyAnswers, w.LastBatchId, w.LastBatchAt]]));

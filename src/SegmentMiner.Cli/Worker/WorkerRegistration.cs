@@ -26,6 +26,7 @@ internal static class WorkerRegistration
         }
 
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.AddHostedService<ScheduleAnnouncer>();
 
     }
 
