@@ -89,10 +89,12 @@ public sealed class RunTests
         Assert.That(r.Err, Does.Contain("Sync:MaxRejectedFraction").And.Contain("2 is out of range"));
         Assert.That(File.Exists(Path.Combine(f.Root, "warehouse.duckdb")), Is.False, "no job ran");
 
-        f.WriteConfig(new { Schedules = new { Sync = "every hour" } });
-        var cron = await cli.RunAsync(f.RunArgs());
-        Assert.That(cron.Code, Is.EqualTo(2), cron.Err);
-        Assert.That(cron.Err, Does.Contain("Worker:Schedules:Sync").And.Contain("'every hour'"));
+        f.WriteConfig(new { Schedules = new { Sync = "every hour", TimeZone = "Mars/Olympus_Mons" }, ShutdownTimeout = "00:00:00" }, new { Sync = new { MaxRejectedFraction = 3 } });
+        var many = await cli.RunAsync(f.RunArgs());
+        Assert.That(many.Code, Is.EqualTo(2), many.Err);
+        Assert.That(many.Err, Does.Contain("Worker:Schedules:Sync: 'every hour'").And.Contain("Worker:Schedules:TimeZone: 'Mars/Olympus_Mons'")
+            .And.Contain("Worker:ShutdownTimeout: 00:00:00").And.Contain("Sync:MaxRejectedFraction: 3"), "every broken setting at once, each with its path and value");
+        Assert.That(many.Err, Does.Not.Contain("   at "));
     }
 
     [Test]

@@ -5,11 +5,11 @@ using SegmentMiner.Core.Configuration;
 namespace SegmentMiner.Cli.Hosting;
 
 /// <summary>The worker's cron expressions and time zone, checked at start with Quartz's own parser.</summary>
-internal sealed class ScheduleValidator : IValidateOptions<SegmentMinerOptions>
+internal sealed class ScheduleValidator : IValidateOptions<WorkerOptions>
 {
-    public ValidateOptionsResult Validate(string? name, SegmentMinerOptions options)
+    public ValidateOptionsResult Validate(string? name, WorkerOptions options)
     {
-        var s = options.Worker.Schedules;
+        var s = options.Schedules;
         var errors = new List<string>();
         Check(errors, "Worker:Schedules:Sync", s.Sync, required: true);
         Check(errors, "Worker:Schedules:Process", s.Process, required: false);

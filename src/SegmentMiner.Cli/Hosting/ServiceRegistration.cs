@@ -31,10 +31,7 @@ public static class ServiceRegistration
 {
     public static IServiceCollection AddSegmentMiner(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SegmentMinerOptions>().Bind(configuration).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SegmentMinerOptions>, SegmentMinerOptionsValidator>();
-        services.AddSingleton<IValidateOptions<SegmentMinerOptions>, ScheduleValidator>();
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SegmentMinerOptions>>().Value);
+        AddSettings(services, configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new DataFolder(sp.GetRequiredService<SegmentMinerOptions>().DataDir));
         services.AddSingleton(sp => new Lazy<ModelCatalog>(() => ModelCatalog.Load(sp.GetRequiredService<SegmentMinerOptions>().Mining.ModelsFolder)));
@@ -56,6 +53,41 @@ public static class ServiceRegistration
         services.AddScoped<DemoService>();
         services.AddScoped<EndpointService>();
         return services;
+    }
+
+    /// <summary>
+    /// Each section bound as options of its own and validated at start (its rules, and Quartz's parser for the cron
+    /// expressions); the settings at the root (the data folder, the SQL sources) with theirs. The whole, for the use
+    /// cases that read several sections, is assembled from the same validated sections.
+    /// </summary>
+    private static void AddSettings(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SegmentMinerOptions>().Bind(configuration).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SegmentMinerOptions>>(new RulesValidator<SegmentMinerOptions>(SettingsRules.Root));
+        Section<WarehouseOptions>(services, configuration, "Warehouse", SettingsRules.Warehouse);
+        Section<SyncOptions>(services, configuration, "Sync", SettingsRules.Sync);
+        Section<MiningOptions>(services, configuration, "Mining", SettingsRules.Mining);
+        Section<PublishOptions>(services, configuration, "Publish", SettingsRules.Publish);
+        Section<RetentionOptions>(services, configuration, "Retention", SettingsRules.Retention);
+        Section<WorkerOptions>(services, configuration, "Worker", SettingsRules.Worker);
+        services.AddSingleton<IValidateOptions<WorkerOptions>, ScheduleValidator>();
+        services.AddSingleton(sp =>
+        {
+            var all = sp.GetRequiredService<IOptions<SegmentMinerOptions>>().Value;
+            all.Warehouse = sp.GetRequiredService<IOptions<WarehouseOptions>>().Value;
+            all.Sync = sp.GetRequiredService<IOptions<SyncOptions>>().Value;
+            all.Mining = sp.GetRequiredService<IOptions<MiningOptions>>().Value;
+            all.Publish = sp.GetRequiredService<IOptions<PublishOptions>>().Value;
+            all.Retention = sp.GetRequiredService<IOptions<RetentionOptions>>().Value;
+            all.Worker = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
+            return all;
+        });
+    }
+
+    private static void Section<T>(IServiceCollection services, IConfiguration configuration, string name, Func<T, IEnumerable<string>> rules) where T : class
+    {
+        services.AddOptions<T>().Bind(configuration.GetSection(name)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<T>>(new RulesValidator<T>(rules));
     }
 
     private static IWarehouseBackend Warehouse(IServiceProvider sp)

@@ -74,7 +74,9 @@ internal static class WorkerRegistration
         }
 
         var s = options.Worker.Schedules;
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(s.TimeZone);
+        // Registration comes before validation: what is invalid here is left out, and the start-up validation
+        // (ScheduleValidator) then stops the program with exit 2 naming it, before anything runs.
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(s.TimeZone ?? "", out var z) ? z : TimeZoneInfo.Utc;
         AddJob<SyncJob>(q, JobKeys.Sync, s.Sync, zone);
         AddJob<ProcessJob>(q, JobKeys.Process, s.Process, zone);
         AddJob<PublishJob>(q, JobKeys.Publish, null, zone);
@@ -91,7 +93,7 @@ internal static class WorkerRegistration
     private static void AddJob<T>(IQuartzBuilder q, JobKey key, string? cron, TimeZoneInfo zone) where T : IJob
     {
         q.AddJob<T>(j => j.WithIdentity(key).StoreDurably().DisallowConcurrentExecution().RequestRecovery());
-        if (!string.IsNullOrWhiteSpace(cron))
+        if (!string.IsNullOrWhiteSpace(cron) && CronExpression.TryParse(cron, out _))
         {
             q.AddTrigger(t => t.ForJob(key).WithIdentity($"{key.Name}-schedule", JobKeys.Group).WithOverlapPolicy(OverlapPolicy.Skip).WithMisfireThreshold(MisfireThreshold)
                 .WithCronSchedule(cron, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));

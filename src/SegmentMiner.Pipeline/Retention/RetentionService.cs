@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SegmentMiner.Core.Configuration;
 using SegmentMiner.Warehouse;
 using SegmentMiner.Warehouse.Jobs;
@@ -9,13 +10,14 @@ namespace SegmentMiner.Pipeline.Retention;
 /// Keeps the warehouse's history bounded: job runs, failed batches and rejected rows older than
 /// Retention:KeepHistory, and published runs beyond Publish:KeepRuns per model (the current run is always kept).
 /// </summary>
-public sealed partial class RetentionService(SegmentMinerOptions options, IWarehouseBackend backend, TimeProvider clock, ILogger<RetentionService> log) : IRetentionService
+public sealed partial class RetentionService(IOptions<RetentionOptions> retention, IOptions<PublishOptions> publish, IWarehouseBackend backend, TimeProvider clock, ILogger<RetentionService> log) : IRetentionService
 {
     public async Task<RetentionResult> RunAsync(CancellationToken cancellationToken)
     {
-        var cutoff = clock.GetUtcNow().UtcDateTime - options.Retention.KeepHistory;
-        var result = await backend.ApplyRetentionAsync(new RetentionLimits(cutoff, options.Publish.KeepRuns), m => LogWaiting(log, m), cancellationToken);
-        LogDone(log, cutoff, result.JobRuns, result.Batches, result.RejectedRows, result.PublishedRuns, options.Publish.KeepRuns);
+        var cutoff = clock.GetUtcNow().UtcDateTime - retention.Value.KeepHistory;
+        var keep = publish.Value.KeepRuns;
+        var result = await backend.ApplyRetentionAsync(new RetentionLimits(cutoff, keep), m => LogWaiting(log, m), cancellationToken);
+        LogDone(log, cutoff, result.JobRuns, result.Batches, result.RejectedRows, result.PublishedRuns, keep);
         return result;
     }
 
