@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using SegmentMiner.Cli.Commands;
 using SegmentMiner.Core;
 
@@ -36,10 +37,23 @@ public static class CliApp
         root.Subcommands.Add(XmlaCommand.Create(output));
         root.Subcommands.Add(RunCommand.Create(output));
         root.Subcommands.Add(RetentionCommand.Create(output));
-        // A stop signal cancels the command's token; the command then has this long to reach a safe point (the worker's own
-        // shutdown timeout is shorter, at most 10 minutes by its setting).
-        var config = new InvocationConfiguration { Output = output.Output, Error = Console.Error, ProcessTerminationTimeout = TimeSpan.FromMinutes(11) };
-        return await root.Parse(args).InvokeAsync(config, cancellationToken);
+        // Ctrl+C (SIGINT) or SIGTERM cancels the command's token: it stops at its next safe point, rolls back what is
+        // open and exits 130. A second signal ends the process at once.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, stop));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, stop));
+        var config = new InvocationConfiguration { Output = output.Output, Error = Console.Error, ProcessTerminationTimeout = null };
+        Stopping.Value = stop.Token;
+        return await root.Parse(args).InvokeAsync(config, stop.Token);
+    }
+
+    /// <summary>The running command's stop signal, so that a database error caused by the stop counts as the stop.</summary>
+    private static readonly AsyncLocal<CancellationToken> Stopping = new();
+
+    private static void Stop(PosixSignalContext context, CancellationTokenSource stop)
+    {
+        context.Cancel = !stop.IsCancellationRequested;
+        stop.Cancel();
     }
 
     /// <summary>
@@ -56,6 +70,11 @@ public static class CliApp
             context = CliContext.Create(parse, env, worker);
             code = await body(context);
         }
+        catch (Exception ex) when (ex is OperationCanceledException || (Stopping.Value.IsCancellationRequested && ex is System.Data.Common.DbException or SegmentMinerException))
+        {
+            // stopped by Ctrl+C or SIGTERM (the database may have interrupted the statement that was running)
+            (error, code) = ("cancelled", 130);
+        }
         catch (SegmentMinerException ex)
         {
             (error, code) = ($"error: {ex.Message}", ex.ExitCode);
@@ -63,10 +82,6 @@ public static class CliApp
         catch (System.Data.Common.DbException ex)
         {
             (error, code) = ($"error: database: {ex.Message}", 1);
-        }
-        catch (OperationCanceledException)
-        {
-            (error, code) = ("cancelled", 130);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -35,6 +35,19 @@ public sealed class RunTests
         Assert.That(await f.QueryAsync<long>("select count(*) from ops.Batch where Status <> 'Cancelled'"), Is.EqualTo(new[] { 0L }), "no batch committed or left running");
         Assert.That(await f.QueryAsync<long>("select count(*) from dw.DimCustomer"), Is.EqualTo(new[] { 0L }), "no half batch");
 
+        // Ctrl+C on 'segminer sync' by hand stops it the same way: exit 130, nothing committed.
+        using (var sync = WorkerProcess.Start(["sync", "--config", f.Config, "--data-dir", f.Root]))
+        {
+            await sync.WaitForLineAsync("read \\d+ rows", Safety);
+            sync.Interrupt();
+            Assert.That(await sync.WaitForExitAsync(Safety), Is.EqualTo(130), sync.Stderr);
+            Assert.That(sync.Stderr.Split('\n')[^1], Is.EqualTo("cancelled"));
+            Assert.That(sync.Stdout, Is.Empty);
+        }
+
+        Assert.That(await f.QueryAsync<long>("select count(*) from ops.Batch where Status = 'Committed'"), Is.EqualTo(new[] { 0L }), "Ctrl+C left no batch behind");
+        Assert.That(await f.QueryAsync<long>("select count(*) from dw.DimCustomer"), Is.EqualTo(new[] { 0L }));
+
         // The chain, on a folder small enough to train quickly.
         using var small = new TestFolder();
         await small.GenerateAsync(1_000);

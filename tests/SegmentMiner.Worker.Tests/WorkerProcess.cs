@@ -104,6 +104,13 @@ internal sealed class WorkerProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>SIGINT, as Ctrl+C in a terminal.</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>SIGKILL: the machine lost, no chance to clean up.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

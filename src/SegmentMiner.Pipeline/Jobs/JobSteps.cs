@@ -83,11 +83,12 @@ public sealed partial class JobSteps(
             LogSucceeded(log, job, detail);
             return new Step<T>(result, new StepResult(job, end.Status, clock.GetUtcNow().UtcDateTime - started, detail));
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException || (cancellationToken.IsCancellationRequested && ex is System.Data.Common.DbException or SegmentMinerException))
         {
+            // A stop: either a safe point saw it, or the database interrupted the statement that was running.
             await history.FinishAsync(id, clock.GetUtcNow().UtcDateTime, new JobRunEnd("Cancelled", Error: "stopped before it finished; nothing of it was kept"), CancellationToken.None);
             LogCancelled(log, job);
-            throw;
+            throw ex as OperationCanceledException ?? new OperationCanceledException($"{job} was stopped", ex, cancellationToken);
         }
         catch (Exception ex) when (ex is SegmentMinerException or System.Data.Common.DbException or IOException or UnauthorizedAccessException)
         {

@@ -157,7 +157,7 @@ public sealed partial class SyncService : ISyncService
             catch (Exception ex)
             {
                 await tx.RollbackAsync(CancellationToken.None);
-                await RecordFailureAsync(db, batchId, asOf, ex);
+                await RecordFailureAsync(db, batchId, asOf, ex, cancellationToken.IsCancellationRequested);
                 failureRecorded = true;
                 throw;
             }
@@ -165,7 +165,7 @@ public sealed partial class SyncService : ISyncService
         catch (Exception ex) when (!failureRecorded)
         {
             // A file that cannot be read fails the run before its transaction starts; the run history still shows it.
-            await RecordFailureAsync(db, batchId, asOf, ex);
+            await RecordFailureAsync(db, batchId, asOf, ex, cancellationToken.IsCancellationRequested);
             throw;
         }
         finally
@@ -406,13 +406,13 @@ public sealed partial class SyncService : ISyncService
         }
     }
 
-    private async Task RecordFailureAsync(DuckDBConnection db, long batchId, DateOnly asOf, Exception ex)
+    private async Task RecordFailureAsync(DuckDBConnection db, long batchId, DateOnly asOf, Exception ex, bool stopped)
     {
         try
         {
             await db.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO ops.Batch VALUES ($id, $now, $now, $status, $asof, 0, 0, 0, 0, $msg)",
-                new { id = batchId, now = DateTime.UtcNow, status = ex is OperationCanceledException ? "Cancelled" : "Failed", asof = asOf.ToDateTime(TimeOnly.MinValue), msg = Truncate(ex.Message, 4000) },
+                new { id = batchId, now = DateTime.UtcNow, status = stopped ? "Cancelled" : "Failed", asof = asOf.ToDateTime(TimeOnly.MinValue), msg = Truncate(stopped ? "stopped (Ctrl+C, SIGTERM or a worker stop) before it finished; nothing of it was kept" : ex.Message, 4000) },
                 cancellationToken: CancellationToken.None));
         }
         catch (DuckDB.NET.Data.DuckDBException recordError)
