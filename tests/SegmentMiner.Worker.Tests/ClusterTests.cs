@@ -41,7 +41,7 @@ public sealed partial class ClusterTests
         using var second = WorkerProcess.Start(b.RunArgs());
         // Both share the schedule for a while: whichever acquires a firing runs it.
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (first.LinesMatching("sync: succeeded") + second.LinesMatching("sync: succeeded") < 6 && watch.Elapsed < Safety)
+        while (first.LinesMatching("sync: succeeded") + second.LinesMatching("sync: succeeded") < 4 && watch.Elapsed < Safety)
         {
             await Task.Delay(50);
         }
@@ -65,7 +65,7 @@ public sealed partial class ClusterTests
 
         var fired = victimRuns.Concat(survivorRuns).Where(r => !r.Trigger.EndsWith("(recovered)", StringComparison.Ordinal)).Select(r => FireTime().Match(r.Trigger).Value).ToList();
         Assert.That(fired, Is.Unique, "no firing ran on both workers");
-        Assert.That(fired.Count, Is.GreaterThanOrEqualTo(6));
+        Assert.That(fired.Count, Is.GreaterThanOrEqualTo(4));
         Assert.That(victimRuns.Concat(survivorRuns).Select(r => r.Job), Is.All.EqualTo("sync"));
 
         // status reads the shared schedule: each trigger with its cron expression and next fire time.

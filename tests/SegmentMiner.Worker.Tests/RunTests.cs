@@ -17,7 +17,7 @@ public sealed class RunTests
     public async Task SigtermMidSync_CancelsIt_WithinTheShutdownTimeout_AndARunChainsSyncProcessPublish()
     {
         using var f = new TestFolder();
-        await f.GenerateAsync(12_000);
+        await f.GenerateAsync(8_000);
         f.WriteConfig(Fast);
 
         using (var worker = WorkerProcess.Start(f.RunArgs()))
@@ -78,7 +78,7 @@ public sealed class RunTests
         using (var worker = WorkerProcess.Start(f.RunArgs()))
         {
             await worker.WaitForLineAsync("sync failed", Safety);
-            await Task.Delay(TimeSpan.FromSeconds(2.5)); // the next firing fails too; nothing else may follow either
+            await Task.Delay(TimeSpan.FromSeconds(2.2)); // the next firing fails too; nothing else may follow either
             worker.Terminate();
             Assert.That(await worker.WaitForExitAsync(Safety), Is.Zero, worker.Stderr);
             Assert.That(worker.Stderr, Does.Not.Contain("   at "), "one line, no stack trace");
