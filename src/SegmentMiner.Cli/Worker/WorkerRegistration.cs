@@ -57,9 +57,10 @@ internal static class WorkerRegistration
         q.UseDefaultThreadPool(4);
         if (store.Kind == JobStoreKind.AdoNet)
         {
+            // Recovered only after two missed check-ins: one late check-in on a busy host is not a death.
             q.UsePersistentStore(s =>
             {
-                s.UseClustering(c => { c.Enabled = true; c.CheckinInterval = store.CheckinInterval; c.CheckinMisfireThreshold = store.CheckinInterval; });
+                s.UseClustering(c => { c.Enabled = true; c.CheckinInterval = store.CheckinInterval; c.CheckinMisfireThreshold = 2 * store.CheckinInterval; });
                 s.UseSystemTextJsonSerializer();
                 s.ConfigureStore(o => o.TablePrefix = store.TablePrefix);
                 if (store.Provider == JobStoreProvider.PostgreSQL)

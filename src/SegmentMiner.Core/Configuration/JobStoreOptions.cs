@@ -32,6 +32,6 @@ public sealed class JobStoreOptions
     /// <summary>The scheduler's name: workers with the same name on one store share its schedule. Default SegmentMiner.</summary>
     public string SchedulerName { get; set; } = "SegmentMiner";
 
-    /// <summary>How often a clustered worker checks in; a worker silent for longer than this (plus a margin) has its work recovered by another. Default 7.5 s.</summary>
+    /// <summary>How often a clustered worker checks in; a worker silent for twice as long has its running job recovered by another. Default 7.5 s.</summary>
     public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(7.5);
 }
