@@ -56,6 +56,26 @@ public sealed class ServiceTests
         Assert.That(runs.SkipLast(1).Select(r => r.Status), Is.All.EqualTo("Succeeded"));
     }
 
+    [Test]
+    public async Task TheClock_IsInjected_IntoTheRunHistoryAndTheBatches()
+    {
+        using var f = new TestFolder();
+        await f.GenerateAsync(300);
+        f.WriteConfig(new { });
+        var at = new DateTimeOffset(2031, 3, 4, 5, 6, 7, TimeSpan.Zero);
+        using var stop = new CancellationTokenSource();
+        var code = await CliApp.RunAsync(["run-once", "--config", f.Config, "--data-dir", f.Root],
+            new CliEnvironment(TextWriter.Null, s => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<TimeProvider>(s, new FixedClock(at))), stop.Token);
+        Assert.That(code, Is.Zero);
+        Assert.That(await f.QueryAsync<DateTime>("select StartedAt from ops.JobRun"), Is.All.EqualTo(at.UtcDateTime));
+        Assert.That(await f.QueryAsync<DateTime>("select StartedAt from ops.Batch union all select FinishedAt from ops.Batch union all select LoadedAt from ops.SourceFile"), Is.All.EqualTo(at.UtcDateTime));
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
     /// <summary>Every element of the actual tuple at least the expected one.</summary>
     private sealed class TupleAtLeast : IComparer<(int, int, int, int)>
     {

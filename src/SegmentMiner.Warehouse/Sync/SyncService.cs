@@ -23,14 +23,19 @@ public sealed partial class SyncService : ISyncService
     private readonly DataFolder _folder;
     private readonly ILogger _log;
     private readonly ISqlSourceReader _sqlReader;
+    private readonly TimeProvider _clock;
 
-    public SyncService(SegmentMinerOptions options, DataFolder folder, ILogger log, ISqlSourceReader? sqlReader = null)
+    public SyncService(SegmentMinerOptions options, DataFolder folder, ILogger log, ISqlSourceReader? sqlReader = null, TimeProvider? clock = null)
     {
         _options = options;
         _folder = folder;
         _log = log;
         _sqlReader = sqlReader ?? new SqlSourceReader();
+        _clock = clock ?? TimeProvider.System;
     }
+
+    /// <summary>The time ops.Batch and ops.SourceFile record (UTC), from the injected clock.</summary>
+    private DateTime Now => _clock.GetUtcNow().UtcDateTime;
 
     public async Task<SyncResult> RunAsync(DateOnly asOf, CancellationToken cancellationToken = default)
     {
@@ -106,7 +111,7 @@ public sealed partial class SyncService : ISyncService
             {
                 await db.ExecuteAsync(new CommandDefinition(
                     "INSERT INTO ops.Batch VALUES ($id, $now, NULL, 'Running', $asof, 0, 0, 0, 0, NULL)",
-                    new { id = batchId, now = DateTime.UtcNow, asof = asOf.ToDateTime(TimeOnly.MinValue) }, cancellationToken: cancellationToken));
+                    new { id = batchId, now = Now, asof = asOf.ToDateTime(TimeOnly.MinValue) }, cancellationToken: cancellationToken));
                 var step = Stopwatch.StartNew();
                 foreach (var p in pending)
                 {
@@ -151,7 +156,7 @@ public sealed partial class SyncService : ISyncService
                     UPDATE ops.Batch SET FinishedAt = $now, Status = 'Committed', FilesLoaded = $files, RowsRead = $read,
                            RowsLoaded = $loaded, RowsRejected = $rejected WHERE BatchId = $id
                     """,
-                    new { id = batchId, now = DateTime.UtcNow, files = loads.Count, read = loads.Sum(l => l.Read), loaded = loadedRows, rejected = rejectedRows }, cancellationToken: cancellationToken));
+                    new { id = batchId, now = Now, files = loads.Count, read = loads.Sum(l => l.Read), loaded = loadedRows, rejected = rejectedRows }, cancellationToken: cancellationToken));
                 await tx.CommitAsync(cancellationToken);
             }
             catch (Exception ex)
@@ -358,7 +363,7 @@ public sealed partial class SyncService : ISyncService
 
         await db.ExecuteAsync(new CommandDefinition(
             "INSERT INTO ops.SourceFile VALUES ($id, $batch, $kind, $entity, $name, $size, $sha, $read, $loaded, $rejected, $now)",
-            new { id = fileId, batch = batchId, kind = p.Kind, entity = spec.Name, name = file.RelativeName, size = file.SizeBytes, sha = file.Sha256, read, loaded = (long)loaded, rejected, now = DateTime.UtcNow }, cancellationToken: cancellationToken));
+            new { id = fileId, batch = batchId, kind = p.Kind, entity = spec.Name, name = file.RelativeName, size = file.SizeBytes, sha = file.Sha256, read, loaded = (long)loaded, rejected, now = Now }, cancellationToken: cancellationToken));
         if (p.Watermark is { } w)
         {
             await db.ExecuteAsync(new CommandDefinition(
@@ -412,7 +417,7 @@ public sealed partial class SyncService : ISyncService
         {
             await db.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO ops.Batch VALUES ($id, $now, $now, $status, $asof, 0, 0, 0, 0, $msg)",
-                new { id = batchId, now = DateTime.UtcNow, status = stopped ? "Cancelled" : "Failed", asof = asOf.ToDateTime(TimeOnly.MinValue), msg = Truncate(stopped ? "stopped (Ctrl+C, SIGTERM or a worker stop) before it finished; nothing of it was kept" : ex.Message, 4000) },
+                new { id = batchId, now = Now, status = stopped ? "Cancelled" : "Failed", asof = asOf.ToDateTime(TimeOnly.MinValue), msg = Truncate(stopped ? "stopped (Ctrl+C, SIGTERM or a worker stop) before it finished; nothing of it was kept" : ex.Message, 4000) },
                 cancellationToken: CancellationToken.None));
         }
         catch (DuckDB.NET.Data.DuckDBException recordError)
