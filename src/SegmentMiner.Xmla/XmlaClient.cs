@@ -54,7 +54,7 @@ public sealed record XmlaClientOptions
 /// An XMLA client over HTTP(S) (the msmdpump endpoint): Discover and Execute, sessions, plain XML only, errors as
 /// <see cref="XmlaException"/> and transport problems as <see cref="XmlaTransportException"/>.
 /// </summary>
-public sealed class XmlaClient : IDisposable
+public sealed partial class XmlaClient : IDisposable
 {
     private readonly XmlaClientOptions _options;
     private readonly HttpClient _http;
@@ -129,7 +129,7 @@ public sealed class XmlaClient : IDisposable
         }
         catch (Exception e) when (e is XmlaException or XmlaTransportException)
         {
-            _log.LogWarning("ending XMLA session {Session} failed: {Message}", sessionId, e.Message);
+            LogEndSessionFailed(_log, sessionId, e.Message);
         }
     }
 
@@ -140,11 +140,11 @@ public sealed class XmlaClient : IDisposable
         try
         {
             await SendAsync(Soap.Execute(cancel, null, SessionMode.None, null), Ns.ExecuteAction, "Cancel", TimeSpan.FromSeconds(30), null, CancellationToken.None, retry: false);
-            _log.LogInformation("sent Cancel for XMLA session {Session}", sessionId);
+            LogCancelSent(_log, sessionId);
         }
         catch (Exception e) when (e is XmlaException or XmlaTransportException)
         {
-            _log.LogWarning("Cancel of XMLA session {Session} failed: {Message}", sessionId, e.Message);
+            LogCancelFailed(_log, sessionId, e.Message);
         }
     }
 
@@ -213,7 +213,7 @@ public sealed class XmlaClient : IDisposable
                 var result = Interpret(response, bytes, context);
                 foreach (var w in result.Warnings)
                 {
-                    _log.LogWarning("{Context}: {Warning}", context, w.ToString());
+                    LogServerWarning(_log, context, w.ToString());
                 }
 
                 return result;
@@ -238,7 +238,7 @@ public sealed class XmlaClient : IDisposable
             }
             catch (HttpRequestException e) when (retry && attempt < _options.Retries)
             {
-                _log.LogWarning("{Context}: {Message}; retry {Attempt} of {Retries} in {Delay} s", context, e.Message, attempt + 1, _options.Retries, delay.TotalSeconds);
+                LogRetry(_log, context, e.Message, attempt + 1, _options.Retries, delay.TotalSeconds);
             }
             catch (HttpRequestException e)
             {
@@ -246,7 +246,7 @@ public sealed class XmlaClient : IDisposable
             }
             catch (XmlaTransportException e) when (e.IsTransient && retry && attempt < _options.Retries)
             {
-                _log.LogWarning("{Context}: {Message}; retry {Attempt} of {Retries} in {Delay} s", context, e.Message, attempt + 1, _options.Retries, delay.TotalSeconds);
+                LogRetry(_log, context, e.Message, attempt + 1, _options.Retries, delay.TotalSeconds);
             }
 
             await Task.Delay(delay, cancellationToken);

@@ -13,7 +13,7 @@ namespace SegmentMiner.Xmla;
 /// deploy and process, the content schema rowset, the clustering viewer procedures, and a DMX prediction join over
 /// the case view for membership. Profiles are computed from the content, as the embedded server computes them.
 /// </summary>
-public sealed class XmlaMiningServer : IMiningServer
+public sealed partial class XmlaMiningServer : IMiningServer
 {
     private readonly XmlaClient _client;
     private readonly string? _connectionString;
@@ -203,7 +203,10 @@ public sealed class XmlaMiningServer : IMiningServer
     public ValueTask DisposeAsync()
     {
         _client.Dispose();
-        _log.LogDebug("XMLA client closed");
+        LogClosed(_log);
         return ValueTask.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "XMLA client closed")]
+    private static partial void LogClosed(ILogger logger);
 }

@@ -34,7 +34,7 @@ public sealed record XmlaEndpointOptions
 /// (a binary or compressed request gets a fault), faults as HTTP 500 with text/xml, the negotiation flags header on
 /// every answer, Basic authentication when configured. A GET gets the parser fault a real pump gives.
 /// </summary>
-public sealed class XmlaEndpoint : IAsyncDisposable
+public sealed partial class XmlaEndpoint : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -94,7 +94,7 @@ public sealed class XmlaEndpoint : IAsyncDisposable
         }
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a.Replace("[::]", "localhost", StringComparison.Ordinal))).ToList();
-        log.LogInformation("XMLA endpoint listening on {Urls}", string.Join(", ", addresses.Select(a => new Uri(a, "/xmla"))));
+        LogListening(log, string.Join(", ", addresses.Select(a => new Uri(a, "/xmla"))));
         return new XmlaEndpoint(app, service, addresses);
     }
 
@@ -137,7 +137,7 @@ public sealed class XmlaEndpoint : IAsyncDisposable
         {
             status = 500;
             response = f.ToEnvelope();
-            log.LogInformation("XMLA fault 0x{Code:X8}: {Message}", f.Code, f.Message);
+            LogFault(log, f.Code, f.Message);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -147,7 +147,7 @@ public sealed class XmlaEndpoint : IAsyncDisposable
         {
             status = 500;
             response = new XmlaFault(XmlaFault.Processing, "Internal error: " + e.Message).ToEnvelope();
-            log.LogError(e, "XMLA request failed");
+            LogRequestFailed(log, e);
         }
 
         await WriteAsync(context, response, status, nego);
@@ -201,4 +201,13 @@ public sealed class XmlaEndpoint : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "XMLA endpoint listening on {Urls}")]
+    private static partial void LogListening(ILogger logger, string urls);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "XMLA fault 0x{Code:X8}: {Message}")]
+    private static partial void LogFault(ILogger logger, uint code, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "XMLA request failed")]
+    private static partial void LogRequestFailed(ILogger logger, Exception exception);
 }

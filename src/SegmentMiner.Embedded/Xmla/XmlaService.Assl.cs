@@ -258,7 +258,7 @@ public sealed partial class XmlaService
                     break;
                 case "ProcessFull" or "ProcessDefault" or "ProcessStructure":
                     ProcessStarted?.Invoke(definition.Name);
-                    _log.LogInformation("processing {Model} ({Type})", definition.Name, type);
+                    LogProcessing(_log, definition.Name, type.ToString());
                     try
                     {
                         await _engine.ProcessAsync(definition, type == "ProcessFull" ? ProcessType.Full : ProcessType.Default, null, context.Cancellation);

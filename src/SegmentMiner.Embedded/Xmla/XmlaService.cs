@@ -212,7 +212,7 @@ public sealed partial class XmlaService
             ?? throw new XmlaFault(XmlaFault.Parser, "Cancel needs a SessionID, or a session to run in.");
         Interlocked.Increment(ref _cancels);
         CancelReceived?.Invoke(target);
-        _log.LogInformation("Cancel received for session {Session}", target);
+        LogCancelReceived(_log, target);
         (Sessions.Find(target) ?? throw new XmlaFault(XmlaFault.Session, $"The session with the '{target}' ID cannot be found.")).Cancel();
     }
 
@@ -250,4 +250,10 @@ public sealed partial class XmlaService
     private static partial Regex PasswordPart();
 
     internal static string Redact(string connectionString) => PasswordPart().Replace(connectionString, "Password=********");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "processing {Model} ({Type})")]
+    private static partial void LogProcessing(ILogger logger, string model, string type);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cancel received for session {Session}")]
+    private static partial void LogCancelReceived(ILogger logger, string session);
 }
