@@ -9,14 +9,13 @@ internal sealed partial class ScheduleAnnouncer(ISchedulerFactory schedulers, IL
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var page = await scheduler.QueryTriggers(new TriggerQuery { Group = GroupMatcher<TriggerKey>.GroupEquals(JobKeys.Group) }, cancellationToken);
-        foreach (var header in page.Items.OrderBy(h => h.NextFireTimeUtc))
+        // The same reading of the triggers as 'status' uses for a shared store, here of this worker's scheduler.
+        foreach (var entry in await new QuartzScheduleReader(schedulers).ReadAsync(cancellationToken))
         {
-            var cron = (await scheduler.GetTrigger(header.Key, cancellationToken) as ICronTrigger)?.CronExpressionString ?? "";
-            LogSchedule(log, header.JobKey.Name, cron, header.NextFireTimeUtc?.UtcDateTime);
+            LogSchedule(log, entry.Job, entry.Cron ?? "", entry.NextFireAt);
         }
 
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
         LogStarted(log, scheduler.SchedulerName, scheduler.SchedulerInstanceId);
     }
 

@@ -25,8 +25,7 @@ public sealed class DuckDbBackend(DataFolder folder, WarehouseOptions warehouse,
 
     public async Task<SegmentStoreLease> OpenSegmentStoreAsync(Action<string> waiting, CancellationToken cancellationToken)
     {
-        folder.EnsureExists();
-        var writer = WriterLock.Acquire(folder.LockFile, sync.LockTimeout, waiting, cancellationToken);
+        var writer = Writer(waiting, cancellationToken);
         try
         {
             await using (await _db.OpenForWriteAsync(cancellationToken))
@@ -45,8 +44,7 @@ public sealed class DuckDbBackend(DataFolder folder, WarehouseOptions warehouse,
 
     public async Task<IReadOnlyList<MigrationScript>> MigrateAsync(Action<string> waiting, CancellationToken cancellationToken)
     {
-        folder.EnsureExists();
-        using var writer = WriterLock.Acquire(folder.LockFile, sync.LockTimeout, waiting, cancellationToken);
+        using var writer = Writer(waiting, cancellationToken);
         await using (await _db.OpenForWriteAsync(cancellationToken))
         {
             return _db.LastApplied;
@@ -55,13 +53,19 @@ public sealed class DuckDbBackend(DataFolder folder, WarehouseOptions warehouse,
 
     public async Task<RetentionResult> ApplyRetentionAsync(RetentionLimits limits, Action<string> waiting, CancellationToken cancellationToken)
     {
-        folder.EnsureExists();
-        using var writer = WriterLock.Acquire(folder.LockFile, sync.LockTimeout, waiting, cancellationToken);
+        using var writer = Writer(waiting, cancellationToken);
         await using var db = await _db.OpenForWriteAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
         var result = await RetentionSql.RunAsync(db, tx, limits, sql => sql.Replace('@', '$'), cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return result;
+    }
+
+    /// <summary>The data folder's writer lock (the folder created first), waited for up to Sync:LockTimeout.</summary>
+    private WriterLock Writer(Action<string> waiting, CancellationToken cancellationToken)
+    {
+        folder.EnsureExists();
+        return WriterLock.Acquire(folder.LockFile, sync.LockTimeout, waiting, cancellationToken);
     }
 
     /// <summary>
