@@ -22,6 +22,9 @@ public sealed class DataFolder
 
     public string TruthFile => Path.Combine(Root, "truth.csv");
 
+    /// <summary>Where DuckDB spills what does not fit in <c>Warehouse:MemoryLimit</c>.</summary>
+    public string TempFolder => Path.Combine(Root, "tmp");
+
     public string LockFile => Path.Combine(Root, "warehouse.lock");
 
     /// <summary>The embedded mining server's deployed definitions and processed models.</summary>

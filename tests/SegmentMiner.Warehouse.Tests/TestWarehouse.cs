@@ -36,8 +36,8 @@ internal sealed class TestWarehouse : IDisposable
         return path;
     }
 
-    public Task<SyncResult> SyncAsync(string asOf = "2026-11-15") =>
-        new SyncService(Options, Folder, NullLogger.Instance).RunAsync(DateOnly.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture));
+    public Task<SyncResult> SyncAsync(string asOf = "2026-11-15", bool rebuild = false) =>
+        new SyncService(Options, Folder, NullLogger.Instance).RunAsync(DateOnly.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture), default, rebuild);
 
     public async Task<List<T>> QueryAsync<T>(string sql, object? param = null)
     {

@@ -31,7 +31,7 @@ internal sealed class Recording : ISyncService, IModelService, IPublishService, 
 
     public string ServerKind => "recording";
 
-    public async Task<SyncResult> RunAsync(DateOnly asOf, CancellationToken cancellationToken = default)
+    public async Task<SyncResult> RunAsync(DateOnly asOf, CancellationToken cancellationToken = default, bool rebuild = false)
     {
         Interlocked.Increment(ref Syncs);
         var now = Interlocked.Increment(ref _running);

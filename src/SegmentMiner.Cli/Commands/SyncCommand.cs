@@ -12,19 +12,20 @@ internal static class SyncCommand
     public static Command Create(CliEnvironment output)
     {
         var asOf = new Option<string?>("--as-of") { Description = "Compute features as of this date (yyyy-MM-dd). Default: today (UTC), or the Sync:AsOf setting." };
-        var command = new Command("sync", "Load new source files and SQL source rows into the warehouse; rebuild features and monthly snapshots.") { asOf, FormatOption };
+        var rebuild = new Option<bool>("--rebuild") { Description = "Recompute features and monthly snapshots for every customer (by default only what the new data and the as-of date change)." };
+        var command = new Command("sync", "Load new source files and SQL source rows into the warehouse; bring features and monthly snapshots up to date.") { asOf, rebuild, FormatOption };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
-            var result = await RunAsync(ctx, ctx.AsOf(parse.GetValue(asOf)), ct);
+            var result = await RunAsync(ctx, ctx.AsOf(parse.GetValue(asOf)), ct, parse.GetValue(rebuild));
             ResultWriter.Write(ctx.Output, ToTable(result), parse.GetValue(FormatOption));
             return 0;
         }));
         return command;
     }
 
-    internal static async Task<SyncResult> RunAsync(CliContext ctx, DateOnly asOf, CancellationToken ct)
+    internal static async Task<SyncResult> RunAsync(CliContext ctx, DateOnly asOf, CancellationToken ct, bool rebuild = false)
     {
-        var result = await ctx.Get<ISyncService>().RunAsync(asOf, ct);
+        var result = await ctx.Get<ISyncService>().RunAsync(asOf, ct, rebuild);
         if (result.UpToDate)
         {
             ctx.Log.LogInformationText("the warehouse is up to date; nothing was written");

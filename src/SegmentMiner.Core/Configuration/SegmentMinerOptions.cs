@@ -27,6 +27,13 @@ public sealed class PublishOptions
     /// <summary>Published runs kept per model, the current one included; older ones are deleted. Default 12.</summary>
     public int KeepRuns { get; set; } = 12;
 
+    /// <summary>
+    /// Where <c>publish</c> also writes the current seg views as Parquet files for report tools (the files
+    /// <c>segminer export</c> writes), replaced atomically; relative paths are under the data folder. Default
+    /// <c>export</c>; empty turns it off.
+    /// </summary>
+    public string? ExportFolder { get; set; } = "export";
+
     /// <summary>The significance level a segment's trait must pass (two-sided, Bonferroni-corrected for the traits tested in the model). Default 0.01.</summary>
     public double TraitAlpha { get; set; } = 0.01;
 
@@ -126,12 +133,21 @@ public sealed class WarehouseOptions
 
     /// <summary>DuckDB only: the warehouse file; relative paths are under the data folder. Default <c>warehouse.duckdb</c>.</summary>
     public string DuckDbFile { get; set; } = "warehouse.duckdb";
+
+    /// <summary>
+    /// DuckDB only: the memory the warehouse may use (e.g. <c>2GB</c>, <c>512MB</c>); past it, sorts, joins and
+    /// aggregates spill to <c>&lt;data-dir&gt;/tmp</c>. Default: the smaller of 25% of RAM and 2.5 GB.
+    /// </summary>
+    public string? MemoryLimit { get; set; }
 }
 
 public sealed class SyncOptions
 {
     /// <summary>A file whose rejected share passes this fails the whole batch. Default 0.05; range 0 to 1.</summary>
     public double MaxRejectedFraction { get; set; } = 0.05;
+
+    /// <summary>Rejected rows a file may have before <see cref="MaxRejectedFraction"/> applies at all. Default 10.</summary>
+    public int MaxRejectedRows { get; set; } = 10;
 
     /// <summary>How long a second writer waits for the warehouse lock. Default 30 seconds.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -65,6 +65,11 @@ public static class SettingsRules
         {
             yield return "Warehouse:DuckDbFile: must not be empty.";
         }
+
+        if (x.MemoryLimit is { } limit && MemorySize.TryParseMegabytes(limit) is not (>= 16))
+        {
+            yield return $"Warehouse:MemoryLimit: '{limit}' is not a size of at least 16MB; use a number and a unit such as 512MB or 2.5GB.";
+        }
     }
 
     /// <summary>Sync:*.</summary>
@@ -73,6 +78,11 @@ public static class SettingsRules
         if (x.MaxRejectedFraction is < 0 or > 1 || double.IsNaN(x.MaxRejectedFraction))
         {
             yield return $"Sync:MaxRejectedFraction: {x.MaxRejectedFraction.ToString(CultureInfo.InvariantCulture)} is out of range; use a number from 0 to 1.";
+        }
+
+        if (x.MaxRejectedRows is < 0 or > 1_000_000_000)
+        {
+            yield return $"Sync:MaxRejectedRows: {x.MaxRejectedRows} is out of range 0 to 1000000000.";
         }
 
         if (x.LockTimeout < TimeSpan.Zero || x.LockTimeout > TimeSpan.FromHours(24))

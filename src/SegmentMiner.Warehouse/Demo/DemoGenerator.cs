@@ -29,6 +29,10 @@ public sealed class DemoGenerator
     private int _nextActivity = 1;
     private int _nextResponse = 1;
 
+    // Contacts, opportunities, activities and responses of the base are not replayed for an increment, so their
+    // counters do not know where the base ended: an increment's own ids carry its number ("CON-003-0000001").
+    private string _idPrefix = "";
+
     public DemoGenerator(DemoRequest request)
     {
         if (request.Customers < 1) throw new ConfigurationException(["--customers: must be at least 1."]);
@@ -262,7 +266,7 @@ public sealed class DemoGenerator
             var created = at.AddDays(_rng.Next(0, 30));
             sink.Add("crm", "contacts", ContactHeader,
             [
-                $"CON-{_nextContact++:D7}", a.Id, Pick(DemoLists.JobRoles), Pick(Core.SourceEntities.Seniorities), Pick(DemoLists.Departments),
+                $"CON-{_idPrefix}{_nextContact++:D7}", a.Id, Pick(DemoLists.JobRoles), Pick(Core.SourceEntities.Seniorities), Pick(DemoLists.Departments),
                 _rng.NextDouble() < 0.2 ? "1" : "0", Ts(created), Ts(created.AddHours(1)), "0",
             ]);
         }
@@ -286,7 +290,7 @@ public sealed class DemoGenerator
             var amount = Math.Round(usd / (decimal)Rate(a.Currency, DateOnly.FromDateTime(created)), 2);
             sink.Add("crm", "opportunities", OpportunityHeader,
             [
-                $"OPP-{_nextOpportunity++:D7}", a.Id, Pick(DemoLists.Products), stage, amount.ToString(CultureInfo.InvariantCulture), a.Currency,
+                $"OPP-{_idPrefix}{_nextOpportunity++:D7}", a.Id, Pick(DemoLists.Products), stage, amount.ToString(CultureInfo.InvariantCulture), a.Currency,
                 Ts(created), close is { } c ? D(c) : null, Ts(close?.ToDateTime(new TimeOnly(17, 0)) ?? created.AddDays(2)), "0",
             ]);
         }
@@ -302,7 +306,7 @@ public sealed class DemoGenerator
             var to = a.Group == 3 ? Math.Max(from + 1, _req.AsOf.DayNumber - 365) : _req.AsOf.DayNumber;
             var dayNo = a.Group == 4 ? Math.Max(from, _req.AsOf.DayNumber - _rng.Next(0, 150)) : _rng.Next(Math.Min(from, to - 1), to);
             var at = DateOnly.FromDayNumber(dayNo).ToDateTime(new TimeOnly(_rng.Next(8, 19), _rng.Next(0, 60)));
-            sink.Add("crm", "activities", ActivityHeader, [$"ACT-{_nextActivity++:D8}", a.Id, Pick(DemoLists.ActivityTypes), Ts(at), Ts(at.AddMinutes(30)), "0"]);
+            sink.Add("crm", "activities", ActivityHeader, [$"ACT-{_idPrefix}{_nextActivity++:D8}", a.Id, Pick(DemoLists.ActivityTypes), Ts(at), Ts(at.AddMinutes(30)), "0"]);
         }
     }
 
@@ -335,12 +339,13 @@ public sealed class DemoGenerator
     }
 
     private void AddAnswer(DemoAccount a, DemoSink sink, DateTime at, string question, string answer) =>
-        sink.Add("survey", "responses", ResponseHeader, [$"RSP-{_nextResponse++:D8}", a.Id, Ts(at), question, answer, Ts(at.AddMinutes(1)), "0"]);
+        sink.Add("survey", "responses", ResponseHeader, [$"RSP-{_idPrefix}{_nextResponse++:D8}", a.Id, Ts(at), question, answer, Ts(at.AddMinutes(1)), "0"]);
 
     /// <summary>One day of change after the base (or the previous increment): new customers, firmographic changes, that day's invoices, churn.</summary>
     private void Advance(int k, DemoSink sink)
     {
         var day = _req.AsOf.AddDays(k);
+        _idPrefix = $"{k:D3}-";
         // Not HashCode.Combine: it is seeded per process, and the same seed must give the same files on every run.
         var rng = new Random(unchecked((_req.Seed * 1_000_003) + (k * 7_919)));
         WriteFx(sink, new DateOnly(day.Year, day.Month, 1), new DateOnly(day.Year, day.Month, 1));

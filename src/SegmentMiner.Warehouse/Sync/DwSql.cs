@@ -90,129 +90,33 @@ internal static class DwSql
         WHERE NOT EXISTS (SELECT 1 FROM dw.DimCustomer d WHERE d.AccountId = n.AccountId AND d.ValidFrom = n.ValidFrom);
         """;
 
-    // A subscription is active at day d when it has started, has not ended, and is not cancelled; before AsOf a
-    // cancelled subscription with an EndDate counts until that date (its status is only known as of now).
-    private const string ActiveAt = "(s.StartDate <= {0} AND (s.EndDate IS NULL OR s.EndDate > {0}) AND (s.Status <> 'Cancelled' OR (s.EndDate IS NOT NULL AND {0} < p.AsOf)))";
+    /// <summary>
+    /// The accounts whose derived rows (features, snapshots) a batch can change: every account with a version in
+    /// the batch, and the account each touched contact or fact belonged to before the batch (a row that moves to
+    /// another account changes both). Run before the merge.
+    /// </summary>
+    public static string Touched()
+    {
+        var parts = new List<string> { "SELECT AccountId FROM stg.Account WHERE BatchId = $batch" };
+        foreach (var t in CurrentTables)
+        {
+            parts.Add($"SELECT AccountId FROM stg.{t.Staging} WHERE BatchId = $batch");
+            parts.Add($"SELECT AccountId FROM {t.Target} WHERE {t.Key} IN (SELECT {t.Key} FROM stg.{t.Staging} WHERE BatchId = $batch)");
+        }
 
-    private static string Active(string day) => string.Format(System.Globalization.CultureInfo.InvariantCulture, ActiveAt, day);
-
-    /// <summary>dw.CustomerFeatures, rebuilt whole as of $asof: one row per current customer (see the source contract).</summary>
-    public static readonly string RebuildFeatures = $"""
-        DELETE FROM dw.CustomerFeatures;
-        INSERT INTO dw.CustomerFeatures
-        WITH p AS (
-            SELECT CAST($asof AS DATE) AS AsOf,
-                   CAST(date_trunc('month', CAST($asof AS DATE)) AS DATE) AS M0,
-                   CAST(date_trunc('month', CAST($asof AS DATE)) - INTERVAL 12 MONTH AS DATE) AS W0,
-                   CAST(date_trunc('month', CAST($asof AS DATE)) - INTERVAL 3 MONTH AS DATE) AS M3),
-        has AS (
-            SELECT EXISTS (SELECT 1 FROM stg.Invoice) AS inv, EXISTS (SELECT 1 FROM stg.Subscription) AS sub,
-                   EXISTS (SELECT 1 FROM stg.Opportunity) AS opp, EXISTS (SELECT 1 FROM stg.Activity) AS act,
-                   EXISTS (SELECT 1 FROM stg.Contact) AS con),
-        c AS (SELECT * FROM dw.DimCustomer WHERE IsCurrent),
-        inv AS (
-            SELECT i.AccountId,
-                   max(i.InvoiceDate) FILTER (WHERE i.InvoiceDate <= p.AsOf) AS LastInvoice,
-                   count(*) FILTER (WHERE i.InvoiceDate >= p.W0 AND i.InvoiceDate < p.M0) AS N12,
-                   sum(i.Amount) FILTER (WHERE i.InvoiceDate >= p.W0 AND i.InvoiceDate < p.M0) AS Billed12,
-                   count(*) FILTER (WHERE i.InvoiceDate >= p.W0 AND i.InvoiceDate < p.M0
-                                    AND (i.PaidDate > i.DueDate OR (i.PaidDate IS NULL AND i.DueDate < p.AsOf))) AS Late12
-            FROM dw.FactInvoice i, p WHERE i.Status <> 'Void' GROUP BY i.AccountId),
-        sub AS (
-            SELECT s.AccountId,
-                   sum(s.Mrr) FILTER (WHERE {Active("p.AsOf")}) AS MrrNow,
-                   sum(s.Mrr) FILTER (WHERE {Active("p.M3")}) AS Mrr3,
-                   count(DISTINCT s.Product) FILTER (WHERE {Active("p.AsOf")}) AS Products,
-                   count(*) FILTER (WHERE {Active("p.AsOf")}) AS ActiveSubs,
-                   count(*) FILTER (WHERE s.StartDate <= p.AsOf) AS Started,
-                   min(s.StartDate) AS FirstStart,
-                   max(s.EndDate) AS LastEnd
-            FROM dw.FactSubscription s, p GROUP BY s.AccountId),
-        opp AS (
-            SELECT o.AccountId,
-                   sum(o.Amount) FILTER (WHERE o.Stage NOT IN ('ClosedWon', 'ClosedLost')) AS Pipe,
-                   count(*) FILTER (WHERE o.Stage = 'ClosedWon' AND o.CloseDate >= p.W0 AND o.CloseDate < p.M0) AS Won
-            FROM dw.FactOpportunity o, p GROUP BY o.AccountId),
-        act AS (
-            SELECT a.AccountId, count(*) FILTER (WHERE a.OccurredAt >= p.W0 AND a.OccurredAt < p.M0) AS N
-            FROM dw.FactActivity a, p GROUP BY a.AccountId),
-        con AS (SELECT AccountId, count(*) AS N, count(*) FILTER (WHERE IsDecisionMaker) AS DM FROM dw.DimContact GROUP BY AccountId),
-        srv AS (
-            SELECT AccountId,
-                   arg_max(Answer, RespondedAt) FILTER (WHERE Question = 'priority') AS Priority,
-                   arg_max(Answer, RespondedAt) FILTER (WHERE Question = 'expansion_intent') AS ExpansionIntent,
-                   arg_max(Answer, RespondedAt) FILTER (WHERE Question = 'innovation_attitude') AS InnovationAttitude,
-                   arg_max(AnswerNumeric, RespondedAt) FILTER (WHERE Question = 'nps') AS Nps
-            FROM dw.FactSurveyAnswer GROUP BY AccountId),
-        t AS (
-            SELECT c.AccountId, COALESCE(sub.FirstStart, CAST(c.CreatedAt AS DATE)) AS TenureStart
-            FROM c LEFT JOIN sub ON sub.AccountId = c.AccountId)
-        SELECT c.AccountId, p.AsOf, c.Name, c.Industry, c.Country, c.Region, c.EmployeeBand, c.AnnualRevenueBand,
-               CAST(greatest(0, date_part('year', age(CAST(p.M0 AS TIMESTAMP), CAST(t.TenureStart AS TIMESTAMP))) * 12
-                              + date_part('month', age(CAST(p.M0 AS TIMESTAMP), CAST(t.TenureStart AS TIMESTAMP)))) AS INTEGER),
-               CASE WHEN inv.LastInvoice IS NOT NULL THEN CAST(datediff('day', inv.LastInvoice, p.AsOf) AS INTEGER) END,
-               CASE WHEN has.inv THEN COALESCE(inv.N12, 0) END,
-               CASE WHEN has.inv THEN COALESCE(inv.Billed12, 0) END,
-               CASE WHEN has.sub THEN COALESCE(sub.MrrNow, 0) END,
-               CASE WHEN has.sub THEN COALESCE(sub.MrrNow, 0) - COALESCE(sub.Mrr3, 0) END,
-               CASE WHEN has.sub THEN COALESCE(sub.Products, 0) END,
-               CASE WHEN inv.N12 > 0 THEN CAST(inv.Late12 AS DOUBLE) / inv.N12 END,
-               CASE WHEN has.opp THEN COALESCE(opp.Pipe, 0) END,
-               CASE WHEN has.opp THEN COALESCE(opp.Won, 0) END,
-               CASE WHEN has.act THEN COALESCE(act.N, 0) END,
-               CASE WHEN has.con THEN COALESCE(con.N, 0) END,
-               CASE WHEN has.con THEN COALESCE(con.DM, 0) END,
-               COALESCE(sub.Started, 0) > 0 AND COALESCE(sub.ActiveSubs, 0) = 0,
-               CASE WHEN COALESCE(sub.Started, 0) > 0 AND COALESCE(sub.ActiveSubs, 0) = 0 THEN sub.LastEnd END,
-               srv.Priority, srv.ExpansionIntent, srv.InnovationAttitude,
-               CASE WHEN srv.Nps BETWEEN 0 AND 10 THEN srv.Nps END,
-               $batch
-        FROM c CROSS JOIN p CROSS JOIN has
-        JOIN t ON t.AccountId = c.AccountId
-        LEFT JOIN inv ON inv.AccountId = c.AccountId
-        LEFT JOIN sub ON sub.AccountId = c.AccountId
-        LEFT JOIN opp ON opp.AccountId = c.AccountId
-        LEFT JOIN act ON act.AccountId = c.AccountId
-        LEFT JOIN con ON con.AccountId = c.AccountId
-        LEFT JOIN srv ON srv.AccountId = c.AccountId;
-        """;
+        return "CREATE OR REPLACE TEMP TABLE sm_touched AS\n" + string.Join("\nUNION\n", parts) + ";";
+    }
 
     /// <summary>
-    /// dw.CustomerMonthlySnapshot, rebuilt whole: per current customer and month from its first month (account
-    /// created or first subscription) to AsOf's month. MRR and products are measured on the month's last day, or
-    /// AsOf for the current month; billed and paid-late count the month's invoices.
+    /// True when a staging table that feeds a feature's "no source" null had no rows before this batch: the
+    /// feature turns from null to a number for every customer, so the derived layers are rebuilt whole.
     /// </summary>
-    public static readonly string RebuildSnapshot = $"""
-        DELETE FROM dw.CustomerMonthlySnapshot;
-        INSERT INTO dw.CustomerMonthlySnapshot (AccountId, MonthStart, Mrr, Billed, InvoicesPaidLate, ActiveProducts, Attrited, BatchId)
-        WITH p AS (SELECT CAST($asof AS DATE) AS AsOf, CAST(date_trunc('month', CAST($asof AS DATE)) AS DATE) AS M0),
-        firsts AS (
-            SELECT c.AccountId,
-                   least(CAST(date_trunc('month', c.CreatedAt) AS DATE),
-                         COALESCE(CAST(date_trunc('month', min(s.StartDate)) AS DATE), DATE '9999-12-31')) AS FirstMonth
-            FROM dw.DimCustomer c LEFT JOIN dw.FactSubscription s ON s.AccountId = c.AccountId
-            WHERE c.IsCurrent GROUP BY c.AccountId, c.CreatedAt),
-        m AS (
-            SELECT f.AccountId, CAST(ms AS DATE) AS MonthStart,
-                   least(CAST(ms + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE), p.AsOf) AS D
-            FROM firsts f, p, unnest(generate_series(CAST(f.FirstMonth AS TIMESTAMP), CAST(p.M0 AS TIMESTAMP), INTERVAL 1 MONTH)) AS g(ms)),
-        sm AS (
-            SELECT m.AccountId, m.MonthStart,
-                   COALESCE(sum(s.Mrr) FILTER (WHERE {Active("m.D")}), 0) AS Mrr,
-                   count(DISTINCT s.Product) FILTER (WHERE {Active("m.D")}) AS Products,
-                   count(s.SubscriptionId) FILTER (WHERE {Active("m.D")}) AS ActiveSubs,
-                   count(s.SubscriptionId) FILTER (WHERE s.StartDate <= m.D) AS Started
-            FROM m CROSS JOIN p LEFT JOIN dw.FactSubscription s ON s.AccountId = m.AccountId
-            GROUP BY m.AccountId, m.MonthStart),
-        im AS (
-            SELECT i.AccountId, CAST(date_trunc('month', i.InvoiceDate) AS DATE) AS MonthStart,
-                   sum(i.Amount) AS Billed,
-                   count(*) FILTER (WHERE i.PaidDate > i.DueDate OR (i.PaidDate IS NULL AND i.DueDate < p.AsOf)) AS Late
-            FROM dw.FactInvoice i, p
-            WHERE i.Status <> 'Void' AND i.InvoiceDate <= p.AsOf
-            GROUP BY i.AccountId, CAST(date_trunc('month', i.InvoiceDate) AS DATE))
-        SELECT sm.AccountId, sm.MonthStart, sm.Mrr, COALESCE(im.Billed, 0), CAST(COALESCE(im.Late, 0) AS INTEGER),
-               CAST(sm.Products AS INTEGER), sm.Started > 0 AND sm.ActiveSubs = 0, $batch
-        FROM sm LEFT JOIN im ON im.AccountId = sm.AccountId AND im.MonthStart = sm.MonthStart;
+    public const string SourceAppeared = """
+        SELECT bool_or(appeared) FROM (
+            SELECT EXISTS (SELECT 1 FROM stg.Invoice WHERE BatchId = $batch) AND NOT EXISTS (SELECT 1 FROM stg.Invoice WHERE BatchId <> $batch) AS appeared
+            UNION ALL SELECT EXISTS (SELECT 1 FROM stg.Subscription WHERE BatchId = $batch) AND NOT EXISTS (SELECT 1 FROM stg.Subscription WHERE BatchId <> $batch)
+            UNION ALL SELECT EXISTS (SELECT 1 FROM stg.Opportunity WHERE BatchId = $batch) AND NOT EXISTS (SELECT 1 FROM stg.Opportunity WHERE BatchId <> $batch)
+            UNION ALL SELECT EXISTS (SELECT 1 FROM stg.Activity WHERE BatchId = $batch) AND NOT EXISTS (SELECT 1 FROM stg.Activity WHERE BatchId <> $batch)
+            UNION ALL SELECT EXISTS (SELECT 1 FROM stg.Contact WHERE BatchId = $batch) AND NOT EXISTS (SELECT 1 FROM stg.Contact WHERE BatchId <> $batch))
         """;
 }

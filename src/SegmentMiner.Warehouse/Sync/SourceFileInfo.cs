@@ -2,8 +2,11 @@ using System.Security.Cryptography;
 
 namespace SegmentMiner.Warehouse.Sync;
 
-/// <summary>A file drop found under <c>sources/</c>: its entity, its name relative to the sources folder, size and hash.</summary>
-public sealed record SourceFileInfo(string Entity, string RelativeName, string FullPath, long SizeBytes, string Sha256)
+/// <summary>
+/// A file drop found under <c>sources/</c>: its entity, its name relative to the sources folder, size, hash and
+/// modification time (UTC; null for rows read from a SQL source).
+/// </summary>
+public sealed record SourceFileInfo(string Entity, string RelativeName, string FullPath, long SizeBytes, string Sha256, DateTime? FileModifiedAt = null)
 {
     public bool IsParquet => FullPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
 
@@ -11,5 +14,12 @@ public sealed record SourceFileInfo(string Entity, string RelativeName, string F
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>The modification time as ops.SourceFile keeps it (microseconds, as both warehouses store them).</summary>
+    public static DateTime ModifiedTime(string path)
+    {
+        var t = File.GetLastWriteTimeUtc(path);
+        return new DateTime(t.Ticks - (t.Ticks % 10), DateTimeKind.Utc);
     }
 }

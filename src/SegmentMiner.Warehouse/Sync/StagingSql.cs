@@ -212,6 +212,67 @@ internal static class StagingSql
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Finds the corrections among the checked rows: a version (key and ModifiedAt) already staged whose content
+    /// (the source's values, before currency conversion) differs from the last line of that version in this file.
+    /// Each is recorded in ops.Correction with both contents' hashes and removed from staging, so that
+    /// <see cref="InsertAccepted"/> stages the new content as the version. Hashes are computed only for the rows
+    /// that match a staged version.
+    /// </summary>
+    public static string Corrections(EntitySpec spec)
+    {
+        var target = "stg." + spec.StagingTable;
+        var compared = Compared(spec);
+        string Hash(string alias, Func<(string Staged, string New), string> pick) =>
+            "md5(concat_ws(chr(31), " + string.Join(", ", compared.Select(c => $"COALESCE(CAST({pick(c).Replace("§", alias, StringComparison.Ordinal)} AS VARCHAR), chr(30))")) + "))";
+        var keys = spec.Key.Append("ModifiedAt").Select(Identifiers.QuoteAnsi).ToList();
+        var on = string.Join(" AND ", keys.Select(k => $"s.{k} = c.{k}"));
+        var rowKey = string.Join(" || '|' || ", spec.Key.Select(k => $"CAST(c.{Identifiers.QuoteAnsi(k)} AS VARCHAR)"));
+        return $"""
+            CREATE OR REPLACE TEMP TABLE sm_corr AS
+            SELECT * FROM (
+                SELECT {string.Join(", ", keys.Select(k => "c." + k))}, c._line, {rowKey} AS _key, s.BatchId AS _prev_batch,
+                       {Hash("s", c => c.Staged)} AS _prev_hash, {Hash("c", c => c.New)} AS _new_hash
+                FROM {CheckedTable} c JOIN {target} s ON {on}
+                WHERE c._reason IS NULL
+                QUALIFY row_number() OVER (PARTITION BY {string.Join(", ", keys.Select(k => "c." + k))} ORDER BY c._line DESC) = 1)
+            WHERE _prev_hash <> _new_hash;
+            INSERT INTO ops.Correction
+            SELECT COALESCE((SELECT max(CorrectionId) FROM ops.Correction), 0) + row_number() OVER (ORDER BY _line),
+                   $batch, $file, $entity, $name, _line, _key, "ModifiedAt", _prev_batch, _prev_hash, _new_hash
+            FROM sm_corr;
+            DELETE FROM {target} s USING sm_corr c WHERE {on};
+            """;
+    }
+
+    /// <summary>The staged column and the checked row's expression for it (§ the table alias) that a correction compares.</summary>
+    private static List<(string Staged, string New)> Compared(EntitySpec spec)
+    {
+        var list = new List<(string, string)>();
+        foreach (var c in spec.Columns)
+        {
+            var q = Identifiers.QuoteAnsi(c.Name);
+            if (spec.MoneyColumns.Contains(c.Name))
+            {
+                list.Add(($"§.Original{c.Name}", $"CAST(§.{q} AS DECIMAL(38,4))"));
+            }
+            else if (c.Name == "Currency" && spec.MoneyColumns.Count > 0)
+            {
+                list.Add(("§.Currency", "§._cur"));
+            }
+            else if (c.Name == "IsDeleted")
+            {
+                list.Add(("§.IsDeleted", "COALESCE(§.\"IsDeleted\", FALSE)"));
+            }
+            else
+            {
+                list.Add(($"§.{q}", $"§.{q}"));
+            }
+        }
+
+        return list;
+    }
+
     /// <summary>Rejected rows with file, line, reason and the row as it was read (JSON of the raw fields).</summary>
     public static string InsertRejected(string rawTable) => $"""
         INSERT INTO ops.RejectedRow (RejectedRowId, BatchId, SourceFileId, Entity, FileName, LineNumber, Reason, RawData)

@@ -13,4 +13,7 @@ public sealed record SyncResult(
     int Customers)
 {
     public bool UpToDate => BatchId is null;
+
+    /// <summary>How features and snapshots were brought up to date: "full rebuild" or "incremental: ...".</summary>
+    public string? Derived { get; init; }
 }

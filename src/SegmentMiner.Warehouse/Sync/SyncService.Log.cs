@@ -43,4 +43,16 @@ public sealed partial class SyncService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "could not record the failed batch: {Message}")]
     private static partial void LogNotRecorded(ILogger logger, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{File} changed since batch {BatchId} loaded it: reading it again whole (versions already staged with the same content stay as they are)")]
+    private static partial void LogChangedFile(ILogger logger, string file, long batchId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{File}: {Count} staged versions corrected (same key and ModifiedAt, other content; this read wins, see ops.Correction)")]
+    private static partial void LogCorrections(ILogger logger, string file, long count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{File}: line endings are mixed (CRLF and LF); read line by line in the lenient mode")]
+    private static partial void LogMixedLineEndings(ILogger logger, string file);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "features and snapshots: {How} (features {Features:0.00} s, snapshots {Snapshots:0.00} s)")]
+    private static partial void LogDerived(ILogger logger, string how, double features, double snapshots);
 }

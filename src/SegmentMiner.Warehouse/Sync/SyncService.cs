@@ -37,7 +37,7 @@ public sealed partial class SyncService : ISyncService
     /// <summary>The time ops.Batch and ops.SourceFile record (UTC), from the injected clock.</summary>
     private DateTime Now => _clock.GetUtcNow().UtcDateTime;
 
-    public async Task<SyncResult> RunAsync(DateOnly asOf, CancellationToken cancellationToken = default)
+    public async Task<SyncResult> RunAsync(DateOnly asOf, CancellationToken cancellationToken = default, bool rebuild = false)
     {
         if (_options.Warehouse.Provider != WarehouseProvider.DuckDb)
         {
@@ -48,12 +48,11 @@ public sealed partial class SyncService : ISyncService
 
         _folder.EnsureExists();
         using var writerLock = WriterLock.Acquire(_folder.LockFile, _options.Sync.LockTimeout, m => LogWaiting(_log, m), cancellationToken);
-        var warehouse = new DuckDbWarehouse(_folder, _options.Warehouse);
-        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
+        await using var db = await OpenWarehouseAsync(asOf, cancellationToken);
 
         var warnings = new List<string>();
         var timings = new Dictionary<string, TimeSpan>();
-        var files = await DiscoverAsync(db, warnings, cancellationToken);
+        var files = await DiscoverAsync(db, cancellationToken);
         var lastAsOfText = await db.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT CAST(AsOfDate AS VARCHAR) FROM ops.Batch WHERE Status = 'Committed' ORDER BY BatchId DESC LIMIT 1", cancellationToken: cancellationToken));
         DateOnly? lastAsOf = lastAsOfText is null ? null : DateOnly.ParseExact(lastAsOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var sqlEntities = _options.Sources.SelectMany(s => s.Value.Entities.Select(e => (Source: s.Key, Options: s.Value, Entity: e.Key, Query: e.Value))).ToList();
@@ -66,7 +65,7 @@ public sealed partial class SyncService : ISyncService
             return new SyncResult(null, asOf, Summarize(files, []), warnings, timings, await CountCustomersAsync(db, cancellationToken));
         }
 
-        if (newFiles.Count == 0 && sqlEntities.Count == 0 && lastAsOf == asOf)
+        if (newFiles.Count == 0 && sqlEntities.Count == 0 && lastAsOf == asOf && !rebuild)
         {
             return await UpToDate($"every source file is already loaded and features are as of {asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
         }
@@ -77,6 +76,7 @@ public sealed partial class SyncService : ISyncService
         var pending = new List<PendingLoad>();
         var tempFiles = new List<string>();
         var failureRecorded = false;
+        string? how = null;
         try
         {
             // Phase 1, outside the transaction: read every new file into its own raw table, so that rowid is the
@@ -100,7 +100,7 @@ public sealed partial class SyncService : ISyncService
             }
 
             timings["read"] = total.Elapsed;
-            if (pending.Count == 0 && lastAsOf == asOf)
+            if (pending.Count == 0 && lastAsOf == asOf && !rebuild)
             {
                 return await UpToDate("the SQL sources returned no rows past their watermarks");
             }
@@ -123,7 +123,7 @@ public sealed partial class SyncService : ISyncService
                 var loadedRows = loads.Sum(l => l.Loaded);
                 var rejectedRows = loads.Sum(l => l.Rejected);
                 if (loadedRows == 0 && rejectedRows == 0 && loads.All(l => l.Kind == "sql")
-                    && lastAsOf == asOf)
+                    && lastAsOf == asOf && !rebuild)
                 {
                     // SQL sources are read from their watermark inclusive: rows seen before are not news.
                     await tx.RollbackAsync(cancellationToken);
@@ -133,6 +133,7 @@ public sealed partial class SyncService : ISyncService
                 await RequireAccountsAsync(db, cancellationToken);
                 cancellationToken.ThrowIfCancellationRequested(); // safe point: nothing is committed until the end
                 step.Restart();
+                await DerivedLayers.MarkTouchedAsync(db, batchId, cancellationToken);
                 await db.ExecuteAsync(new CommandDefinition(DwSql.RefreshDimCustomer, new { batch = batchId }, cancellationToken: cancellationToken));
                 foreach (var t in DwSql.CurrentTables)
                 {
@@ -141,14 +142,8 @@ public sealed partial class SyncService : ISyncService
 
                 timings["merge"] = step.Elapsed;
                 cancellationToken.ThrowIfCancellationRequested();
-                step.Restart();
-                var asofParam = new { batch = batchId, asof = asOf.ToDateTime(TimeOnly.MinValue) };
-                await db.ExecuteAsync(new CommandDefinition(DwSql.RebuildFeatures, asofParam, cancellationToken: cancellationToken));
-                timings["features"] = step.Elapsed;
-                cancellationToken.ThrowIfCancellationRequested();
-                step.Restart();
-                await db.ExecuteAsync(new CommandDefinition(DwSql.RebuildSnapshot, asofParam, cancellationToken: cancellationToken));
-                timings["snapshot"] = step.Elapsed;
+                how = await DerivedLayers.RefreshAsync(db, batchId, asOf, lastAsOf, rebuild, timings, cancellationToken);
+                LogDerived(_log, how, timings["features"].TotalSeconds, timings["snapshot"].TotalSeconds);
                 cancellationToken.ThrowIfCancellationRequested();
 
                 await db.ExecuteAsync(new CommandDefinition(
@@ -187,14 +182,41 @@ public sealed partial class SyncService : ISyncService
         }
 
         timings["total"] = total.Elapsed;
-        return new SyncResult(batchId, asOf, Summarize(files, loads), warnings, timings, await CountCustomersAsync(db, cancellationToken));
+        return new SyncResult(batchId, asOf, Summarize(files, loads), warnings, timings, await CountCustomersAsync(db, cancellationToken)) { Derived = how };
     }
 
-    private async Task<List<FoundFile>> DiscoverAsync(DuckDBConnection db, List<string> warnings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the warehouse, waiting up to Sync:LockTimeout while another process (a reader included) has it open.
+    /// A sync that gives up is recorded as a failed batch by the next one that gets in.
+    /// </summary>
+    private async Task<DuckDBConnection> OpenWarehouseAsync(DateOnly asOf, CancellationToken cancellationToken)
     {
-        var known = (await db.QueryAsync<(string FileName, string Sha256, long BatchId)>(new CommandDefinition(
-                "SELECT FileName, Sha256, BatchId FROM ops.SourceFile WHERE SourceKind = 'file'", cancellationToken: cancellationToken)))
-            .ToDictionary(r => r.FileName, r => (r.Sha256, r.BatchId), StringComparer.Ordinal);
+        var pending = new PendingFailures(_folder);
+        var started = Now;
+        DuckDBConnection db;
+        try
+        {
+            db = await new DuckDbWarehouse(_folder, _options.Warehouse).OpenForWriteAsync(cancellationToken, _options.Sync.LockTimeout, m => LogWaiting(_log, m));
+        }
+        catch (WarehouseLockedException ex)
+        {
+            pending.Add(started, asOf, ex.Message);
+            throw;
+        }
+
+        await pending.ImportAsync(db, cancellationToken);
+        return db;
+    }
+
+    private async Task<List<FoundFile>> DiscoverAsync(DuckDBConnection db, CancellationToken cancellationToken)
+    {
+        // The newest record of each file name: a file loaded again after a change has a record per load.
+        var known = (await db.QueryAsync<(string FileName, long SizeBytes, string Sha256, DateTime? FileModifiedAt, long BatchId)>(new CommandDefinition(
+                """
+                SELECT FileName, SizeBytes, Sha256, FileModifiedAt, BatchId FROM ops.SourceFile WHERE SourceKind = 'file'
+                QUALIFY row_number() OVER (PARTITION BY FileName ORDER BY SourceFileId DESC) = 1
+                """, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.FileName, StringComparer.Ordinal);
         var found = new List<FoundFile>();
         foreach (var folder in new[] { "crm", "billing", "survey" })
         {
@@ -216,22 +238,23 @@ public sealed partial class SyncService : ISyncService
                 }
 
                 var relative = $"{folder}/{name}";
-                var info = new SourceFileInfo(spec.Name, relative, path, new FileInfo(path).Length, SourceFileInfo.HashFile(path));
-                if (known.TryGetValue(relative, out var previous))
+                var size = new FileInfo(path).Length;
+                var modified = SourceFileInfo.ModifiedTime(path);
+                if (known.TryGetValue(relative, out var previous) && previous.SizeBytes == size && previous.FileModifiedAt == modified)
                 {
-                    if (previous.Sha256 != info.Sha256)
-                    {
-                        var w = $"{relative} changed since batch {previous.BatchId} loaded it; it is not loaded again (give new data a new file name)";
-                        warnings.Add(w);
-                        LogWarningLine(_log, w);
-                    }
+                    // Same name, size and modification time: unchanged, and not read again.
+                    found.Add(new FoundFile(new SourceFileInfo(spec.Name, relative, path, size, previous.Sha256, modified), IsNew: false));
+                    continue;
+                }
 
-                    found.Add(new FoundFile(info, IsNew: false));
-                }
-                else
+                var info = new SourceFileInfo(spec.Name, relative, path, size, SourceFileInfo.HashFile(path), modified);
+                var unchanged = previous.FileName is not null && previous.Sha256 == info.Sha256;
+                if (previous.FileName is not null && !unchanged)
                 {
-                    found.Add(new FoundFile(info, IsNew: true));
+                    LogChangedFile(_log, relative, previous.BatchId);
                 }
+
+                found.Add(new FoundFile(info, IsNew: !unchanged));
             }
         }
 
@@ -272,9 +295,17 @@ public sealed partial class SyncService : ISyncService
         {
             await db.ExecuteAsync(new CommandDefinition($"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM {reader}", cancellationToken: cancellationToken));
         }
+        catch (DuckDB.NET.Data.DuckDBException ex) when (!file.IsParquet && ex.Message.Contains("state machine", StringComparison.Ordinal))
+        {
+            // DuckDB's strict reader takes one line ending per file; a file mixing CRLF and LF is read by its lenient
+            // mode, which still sets aside each line it cannot split, with its line number.
+            LogMixedLineEndings(_log, file.RelativeName);
+            await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan", cancellationToken: cancellationToken));
+            await ReadCsvAsync(db, raw, reader[..^1] + ", strict_mode = false)", file, cancellationToken);
+        }
         catch (DuckDB.NET.Data.DuckDBException ex)
         {
-            throw new WarehouseException($"{file.RelativeName}: cannot be read as {(file.IsParquet ? "Parquet" : "CSV (RFC 4180, UTF-8, one header row)")}: {FirstLine(ex.Message)}", ex);
+            throw Unreadable(file, ex);
         }
 
         long malformed = 0;
@@ -325,6 +356,21 @@ public sealed partial class SyncService : ISyncService
         return new PendingLoad(spec, file, kind, raw, map, lineOffset, watermark, malformed > 0 ? $"{rejects}_lines" : null);
     }
 
+    private static async Task ReadCsvAsync(DuckDBConnection db, string raw, string reader, SourceFileInfo file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.ExecuteAsync(new CommandDefinition($"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM {reader}", cancellationToken: cancellationToken));
+        }
+        catch (DuckDB.NET.Data.DuckDBException ex)
+        {
+            throw Unreadable(file, ex);
+        }
+    }
+
+    private static WarehouseException Unreadable(SourceFileInfo file, DuckDB.NET.Data.DuckDBException ex) =>
+        new($"{file.RelativeName}: cannot be read as {(file.IsParquet ? "Parquet" : "CSV (RFC 4180, UTF-8, one header row)")}: {FirstLine(ex.Message)}", ex);
+
     private async Task<FileLoad> LoadAsync(DuckDBConnection db, PendingLoad p, long batchId, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
@@ -336,13 +382,13 @@ public sealed partial class SyncService : ISyncService
         var malformed = p.MalformedLines is null ? 0 : await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {p.MalformedLines}", cancellationToken: cancellationToken));
         var read = malformed + await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {StagingSql.CheckedTable}", cancellationToken: cancellationToken));
         var rejected = malformed + await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL", cancellationToken: cancellationToken));
-        if (read > 0 && (double)rejected / read > _options.Sync.MaxRejectedFraction)
+        if (rejected > _options.Sync.MaxRejectedRows && (double)rejected / read > _options.Sync.MaxRejectedFraction)
         {
             var malformedSamples = p.MalformedLines is null ? "" : $"SELECT line, 'malformed CSV row: ' || error_message FROM {p.MalformedLines} UNION ALL ";
             var samples = await db.QueryAsync<(long Line, string Reason)>(new CommandDefinition(
                 $"SELECT * FROM ({malformedSamples}SELECT _line, _reason FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL) ORDER BY 1 LIMIT 5", cancellationToken: cancellationToken));
             throw new WarehouseException(
-                $"{file.RelativeName}: {rejected} of {read} rows rejected ({(double)rejected / read:P1}), more than Sync:MaxRejectedFraction ({_options.Sync.MaxRejectedFraction:P1}); " +
+                $"{file.RelativeName}: {rejected} of {read} rows rejected ({(double)rejected / read:P1}), more than Sync:MaxRejectedFraction ({_options.Sync.MaxRejectedFraction:P1}) and more than Sync:MaxRejectedRows ({_options.Sync.MaxRejectedRows}); " +
                 "the batch is not applied. First rejections: " + string.Join("; ", samples.Select(s => $"line {s.Line}: {s.Reason}")));
         }
 
@@ -354,6 +400,17 @@ public sealed partial class SyncService : ISyncService
 
         await db.ExecuteAsync(new CommandDefinition(StagingSql.InsertRejected(p.RawTable), new { batch = batchId, file = fileId, entity = spec.Name, name = file.RelativeName }, cancellationToken: cancellationToken));
         LogRejectionsWritten(_log, file.RelativeName, watch.Elapsed.TotalSeconds);
+        var corrections = 0L;
+        if (spec.HasModifiedAt)
+        {
+            await db.ExecuteAsync(new CommandDefinition(StagingSql.Corrections(spec), new { batch = batchId, file = fileId, entity = spec.Name, name = file.RelativeName }, cancellationToken: cancellationToken));
+            corrections = await db.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM sm_corr", cancellationToken: cancellationToken));
+            if (corrections > 0)
+            {
+                LogCorrections(_log, file.RelativeName, corrections);
+            }
+        }
+
         var loaded = await db.ExecuteAsync(new CommandDefinition(StagingSql.InsertAccepted(spec), new { batch = batchId, file = fileId }, cancellationToken: cancellationToken));
         LogStaged(_log, file.RelativeName, watch.Elapsed.TotalSeconds);
         if (spec == SourceEntities.FxRates)
@@ -362,8 +419,11 @@ public sealed partial class SyncService : ISyncService
         }
 
         await db.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO ops.SourceFile VALUES ($id, $batch, $kind, $entity, $name, $size, $sha, $read, $loaded, $rejected, $now)",
-            new { id = fileId, batch = batchId, kind = p.Kind, entity = spec.Name, name = file.RelativeName, size = file.SizeBytes, sha = file.Sha256, read, loaded = (long)loaded, rejected, now = Now }, cancellationToken: cancellationToken));
+            """
+            INSERT INTO ops.SourceFile (SourceFileId, BatchId, SourceKind, Entity, FileName, SizeBytes, Sha256, RowsRead, RowsLoaded, RowsRejected, LoadedAt, FileModifiedAt)
+            VALUES ($id, $batch, $kind, $entity, $name, $size, $sha, $read, $loaded, $rejected, $now, $modified)
+            """,
+            new { id = fileId, batch = batchId, kind = p.Kind, entity = spec.Name, name = file.RelativeName, size = file.SizeBytes, sha = file.Sha256, read, loaded = (long)loaded, rejected, now = Now, modified = file.FileModifiedAt }, cancellationToken: cancellationToken));
         if (p.Watermark is { } w)
         {
             await db.ExecuteAsync(new CommandDefinition(

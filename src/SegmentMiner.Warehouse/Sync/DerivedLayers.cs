@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using Dapper;
+using DuckDB.NET.Data;
+
+namespace SegmentMiner.Warehouse.Sync;
+
+/// <summary>
+/// Brings features and monthly snapshots up to date after a batch's merge. A full rebuild when there is no earlier
+/// batch, when asked, when the as-of date moved back, or when a source appeared for the first time; otherwise the
+/// features of the touched accounts (all of them when the as-of date moved, since most depend on it) and the
+/// snapshot months of the touched accounts plus, when the as-of date moved forward, every customer's months from
+/// the previous as-of date's month on.
+/// </summary>
+internal static class DerivedLayers
+{
+    /// <summary>Run before the merge: records the accounts the batch touches (sm_touched).</summary>
+    public static Task MarkTouchedAsync(DuckDBConnection db, long batchId, CancellationToken ct) =>
+        db.ExecuteAsync(new CommandDefinition(DwSql.Touched(), new { batch = batchId }, cancellationToken: ct));
+
+    /// <summary>Refreshes both layers; returns how ("full", or "incremental: N accounts touched").</summary>
+    public static async Task<string> RefreshAsync(
+        DuckDBConnection db, long batchId, DateOnly asOf, DateOnly? previous, bool rebuild, IDictionary<string, TimeSpan> timings, CancellationToken ct)
+    {
+        var all = rebuild || previous is not { } p || asOf < p
+                  || await db.ExecuteScalarAsync<bool?>(new CommandDefinition(DwSql.SourceAppeared, new { batch = batchId }, cancellationToken: ct)) == true;
+        var moved = !all && asOf != previous;
+        var touched = await db.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM sm_touched", cancellationToken: ct));
+        var at = asOf.ToDateTime(TimeOnly.MinValue);
+        var step = Stopwatch.StartNew();
+        await db.ExecuteAsync(new CommandDefinition(DerivedSql.Features(all || moved), new { batch = batchId, asof = at }, cancellationToken: ct));
+        timings["features"] = step.Elapsed;
+        ct.ThrowIfCancellationRequested();
+        step.Restart();
+        var parameters = new { batch = batchId, asof = at, previous = (previous ?? asOf).ToDateTime(TimeOnly.MinValue), all, moved };
+        await db.ExecuteAsync(new CommandDefinition(DerivedSql.Pairs, parameters, cancellationToken: ct));
+        await db.ExecuteAsync(new CommandDefinition(DerivedSql.Snapshot(all), new { batch = batchId, asof = at }, cancellationToken: ct));
+        await db.ExecuteAsync(new CommandDefinition("DROP TABLE IF EXISTS sm_pairs; DROP TABLE IF EXISTS sm_touched", cancellationToken: ct));
+        timings["snapshot"] = step.Elapsed;
+        return all ? "full rebuild" : $"incremental: {touched} accounts touched{(moved ? ", as-of date moved" : "")}";
+    }
+}
