@@ -141,6 +141,7 @@ public sealed class SyncTests
     [Test]
     public async Task Sync_FileOverRejectedFraction_FailsTheWholeBatch_AndKeepsNothing()
     {
+        _w.Options.Sync.MaxRejectedRows = 0;
         _w.Write("crm", "accounts.csv", H.Accounts,
             "A1,One,Software,Germany,Europe,11-50,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0");
         await _w.SyncAsync();
@@ -180,7 +181,26 @@ public sealed class SyncTests
     }
 
     [Test]
-    public async Task Sync_FileAlreadyLoaded_IsSkipped_AndChangedContentWarns()
+    public async Task Sync_SmallFileWithOneBadRow_LoadsTheRest_UpToMaxRejectedRows()
+    {
+        _w.Write("crm", "accounts.csv", H.Accounts, "A1,One,Software,Germany,Europe,11-50,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0");
+        var invoices = Enumerable.Range(1, 9).Select(i => $"I{i},A1,,2025-01-0{i},2025-01-31,,100.00,USD,Paid,2025-01-01T00:00:00Z,0")
+            .Append("I10,A1,,2025-01-10,2025-01-31,,12;50,USD,Paid,2025-01-01T00:00:00Z,0").ToArray();
+        _w.Write("billing", "invoices-day1.csv", H.Invoices, invoices);
+        var r = await _w.SyncAsync();
+        Assert.That(r.Entities.Single(e => e.Entity == "invoices").Loaded, Is.EqualTo(9), "one bad row of 10 (10 %) is within the default Sync:MaxRejectedRows (10)");
+        Assert.That(await _w.QueryAsync<(long, string)>("SELECT LineNumber, Reason FROM ops.RejectedRow"),
+            Is.EqualTo(new[] { (11L, "unparsable decimal in Amount: 12;50") }));
+
+        // Past the allowance, the fraction rule applies again: 11 bad rows of 11 fail the batch.
+        _w.Write("billing", "invoices-day2.csv", H.Invoices,
+            Enumerable.Range(1, 11).Select(i => $"J{i},A1,,2025-02-01,2025-02-28,,bad,USD,Paid,2025-02-01T00:00:00Z,0").ToArray());
+        var ex = Assert.ThrowsAsync<WarehouseException>(() => _w.SyncAsync());
+        Assert.That(ex!.Message, Does.Contain("invoices-day2.csv").And.Contain("11 of 11 rows rejected").And.Contain("Sync:MaxRejectedRows (10)"));
+    }
+
+    [Test]
+    public async Task Sync_FileAlreadyLoaded_IsSkipped_AndAChangedFileIsReadAgainWhole()
     {
         _w.Write("crm", "accounts.csv", H.Accounts, "A1,One,Software,Germany,Europe,11-50,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0");
         await _w.SyncAsync();
@@ -190,10 +210,17 @@ public sealed class SyncTests
         Assert.That(again.UpToDate, Is.True);
         Assert.That(await _w.FingerprintAsync(), Is.EqualTo(fingerprint), "a second sync changes no table");
 
-        _w.Write("crm", "accounts.csv", H.Accounts, "A1,Changed,Software,Germany,Europe,11-50,,2024-01-01T00:00:00Z,2024-06-01T00:00:00Z,0");
+        // Touched (a new modification time) but the same content: hashed, recognised, not loaded again.
+        File.SetLastWriteTimeUtc(Path.Combine(_w.Folder.SourceFolder("crm"), "accounts.csv"), DateTime.UtcNow.AddMinutes(1));
+        Assert.That((await _w.SyncAsync()).UpToDate, Is.True);
+
+        _w.Write("crm", "accounts.csv", H.Accounts,
+            "A1,One,Software,Germany,Europe,11-50,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0",
+            "A1,Changed,Software,Germany,Europe,11-50,,2024-01-01T00:00:00Z,2024-06-01T00:00:00Z,0");
         var changed = await _w.SyncAsync();
-        Assert.That(changed.Warnings.Single(), Does.Contain("crm/accounts.csv changed"));
-        Assert.That(await _w.QueryAsync<string>("SELECT Name FROM dw.CustomerFeatures"), Is.EqualTo(new[] { "One" }), "never loaded twice");
+        Assert.That(changed.Entities.Single(e => e.Entity == "accounts"), Has.Property("Read").EqualTo(2).And.Property("Loaded").EqualTo(1).And.Property("Unchanged").EqualTo(1));
+        Assert.That(await _w.QueryAsync<string>("SELECT Name FROM dw.CustomerFeatures"), Is.EqualTo(new[] { "Changed" }), "the new version loads");
+        Assert.That(await _w.ScalarAsync<long>("SELECT count(*) FROM stg.Account"), Is.EqualTo(2), "the version already staged is not staged twice");
     }
 
     [Test]

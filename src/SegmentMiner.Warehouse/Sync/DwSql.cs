@@ -45,7 +45,8 @@ internal static class DwSql
     /// Type 2 on firmographics (Industry, Country, Region, EmployeeBand, AnnualRevenueBand): a new row starts
     /// when they change or the account comes back after a delete; a delete closes the open row. Name and CreatedAt
     /// are type 1 (the newest version's). Rows are recomputed from the whole history of each touched account, so a
-    /// version that arrives late lands in its place; surrogate keys of unchanged periods are kept.
+    /// version that arrives late lands in its place; surrogate keys of unchanged periods are kept (a period whose
+    /// firmographics a correction changed gets a new one).
     /// </summary>
     public const string RefreshDimCustomer = """
         CREATE OR REPLACE TEMP TABLE sm_dim AS
@@ -73,7 +74,10 @@ internal static class DwSql
 
         DELETE FROM dw.DimCustomer d
         WHERE d.AccountId IN (SELECT AccountId FROM stg.Account WHERE BatchId = $batch)
-          AND NOT EXISTS (SELECT 1 FROM sm_dim n WHERE n.AccountId = d.AccountId AND n.ValidFrom = d.ValidFrom);
+          AND NOT EXISTS (SELECT 1 FROM sm_dim n WHERE n.AccountId = d.AccountId AND n.ValidFrom = d.ValidFrom
+                          AND n.Industry IS NOT DISTINCT FROM d.Industry AND n.Country IS NOT DISTINCT FROM d.Country
+                          AND n.Region IS NOT DISTINCT FROM d.Region AND n.EmployeeBand IS NOT DISTINCT FROM d.EmployeeBand
+                          AND n.AnnualRevenueBand IS NOT DISTINCT FROM d.AnnualRevenueBand);
 
         UPDATE dw.DimCustomer d
         SET Name = n.Name, CreatedAt = n.CreatedAt, ValidTo = n.ValidTo, IsCurrent = n.IsCurrent, BatchId = $batch
