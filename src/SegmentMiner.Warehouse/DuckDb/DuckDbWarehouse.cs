@@ -127,6 +127,12 @@ public sealed class DuckDbWarehouse
     private string SessionSettings()
     {
         var settings = $"SET TimeZone = 'UTC'; SET memory_limit = '{_memoryLimitMb.ToString(CultureInfo.InvariantCulture)}MB';";
+        if (_memoryLimitMb < 512)
+        {
+            // Each thread holds buffers of its own; under a small limit one thread spills where two would fail.
+            settings += " SET threads = 1;";
+        }
+
         if (_tempDirectory is not null)
         {
             settings += $" SET temp_directory = {Sync.Sql.Literal(_tempDirectory)};";

@@ -16,32 +16,29 @@ internal static class DerivedSql
 
     private static string Active(string day) => string.Format(System.Globalization.CultureInfo.InvariantCulture, ActiveAt, day);
 
-    /// <summary>Deletes the features in scope (all, or the touched accounts') and computes them again as of $asof.</summary>
+    /// <summary>
+    /// Deletes the features in scope (all, or the touched accounts') and computes them again as of $asof. Each
+    /// source's aggregate is materialized on its own before the final join, so that only one aggregate's hash
+    /// table is in memory at a time (a small Warehouse:MemoryLimit spills instead of failing).
+    /// </summary>
     public static string Features(bool all)
     {
         var scope = all ? "" : InScope;
         return $"""
-        DELETE FROM dw.CustomerFeatures WHERE TRUE{scope};
-        INSERT INTO dw.CustomerFeatures
-        WITH p AS (
+        CREATE OR REPLACE TEMP TABLE sm_p AS
             SELECT CAST($asof AS DATE) AS AsOf,
                    CAST(date_trunc('month', CAST($asof AS DATE)) AS DATE) AS M0,
                    CAST(date_trunc('month', CAST($asof AS DATE)) - INTERVAL 12 MONTH AS DATE) AS W0,
-                   CAST(date_trunc('month', CAST($asof AS DATE)) - INTERVAL 3 MONTH AS DATE) AS M3),
-        has AS (
-            SELECT EXISTS (SELECT 1 FROM stg.Invoice) AS inv, EXISTS (SELECT 1 FROM stg.Subscription) AS sub,
-                   EXISTS (SELECT 1 FROM stg.Opportunity) AS opp, EXISTS (SELECT 1 FROM stg.Activity) AS act,
-                   EXISTS (SELECT 1 FROM stg.Contact) AS con),
-        c AS (SELECT * FROM dw.DimCustomer WHERE IsCurrent{scope}),
-        inv AS (
+                   CAST(date_trunc('month', CAST($asof AS DATE)) - INTERVAL 3 MONTH AS DATE) AS M3;
+        CREATE OR REPLACE TEMP TABLE sm_f_inv AS
             SELECT i.AccountId,
                    max(i.InvoiceDate) FILTER (WHERE i.InvoiceDate <= p.AsOf) AS LastInvoice,
                    count(*) FILTER (WHERE i.InvoiceDate >= p.W0 AND i.InvoiceDate < p.M0) AS N12,
                    sum(i.Amount) FILTER (WHERE i.InvoiceDate >= p.W0 AND i.InvoiceDate < p.M0) AS Billed12,
                    count(*) FILTER (WHERE i.InvoiceDate >= p.W0 AND i.InvoiceDate < p.M0
                                     AND (i.PaidDate > i.DueDate OR (i.PaidDate IS NULL AND i.DueDate < p.AsOf))) AS Late12
-            FROM dw.FactInvoice i, p WHERE i.Status <> 'Void'{scope} GROUP BY i.AccountId),
-        sub AS (
+            FROM dw.FactInvoice i, sm_p p WHERE i.Status <> 'Void'{scope} GROUP BY i.AccountId;
+        CREATE OR REPLACE TEMP TABLE sm_f_sub AS
             SELECT s.AccountId,
                    sum(s.Mrr) FILTER (WHERE {Active("p.AsOf")}) AS MrrNow,
                    sum(s.Mrr) FILTER (WHERE {Active("p.M3")}) AS Mrr3,
@@ -50,26 +47,34 @@ internal static class DerivedSql
                    count(*) FILTER (WHERE s.StartDate <= p.AsOf) AS Started,
                    min(s.StartDate) AS FirstStart,
                    max(s.EndDate) AS LastEnd
-            FROM dw.FactSubscription s, p WHERE TRUE{scope} GROUP BY s.AccountId),
-        opp AS (
+            FROM dw.FactSubscription s, sm_p p WHERE TRUE{scope} GROUP BY s.AccountId;
+        CREATE OR REPLACE TEMP TABLE sm_f_opp AS
             SELECT o.AccountId,
                    sum(o.Amount) FILTER (WHERE o.Stage NOT IN ('ClosedWon', 'ClosedLost')) AS Pipe,
                    count(*) FILTER (WHERE o.Stage = 'ClosedWon' AND o.CloseDate >= p.W0 AND o.CloseDate < p.M0) AS Won
-            FROM dw.FactOpportunity o, p WHERE TRUE{scope} GROUP BY o.AccountId),
-        act AS (
+            FROM dw.FactOpportunity o, sm_p p WHERE TRUE{scope} GROUP BY o.AccountId;
+        CREATE OR REPLACE TEMP TABLE sm_f_act AS
             SELECT a.AccountId, count(*) FILTER (WHERE a.OccurredAt >= p.W0 AND a.OccurredAt < p.M0) AS N
-            FROM dw.FactActivity a, p WHERE TRUE{scope} GROUP BY a.AccountId),
-        con AS (SELECT AccountId, count(*) AS N, count(*) FILTER (WHERE IsDecisionMaker) AS DM FROM dw.DimContact WHERE TRUE{scope} GROUP BY AccountId),
-        srv AS (
+            FROM dw.FactActivity a, sm_p p WHERE TRUE{scope} GROUP BY a.AccountId;
+        CREATE OR REPLACE TEMP TABLE sm_f_con AS
+            SELECT AccountId, count(*) AS N, count(*) FILTER (WHERE IsDecisionMaker) AS DM FROM dw.DimContact WHERE TRUE{scope} GROUP BY AccountId;
+        CREATE OR REPLACE TEMP TABLE sm_f_srv AS
             SELECT AccountId,
                    arg_max(Answer, RespondedAt) FILTER (WHERE Question = 'priority') AS Priority,
                    arg_max(Answer, RespondedAt) FILTER (WHERE Question = 'expansion_intent') AS ExpansionIntent,
                    arg_max(Answer, RespondedAt) FILTER (WHERE Question = 'innovation_attitude') AS InnovationAttitude,
                    arg_max(AnswerNumeric, RespondedAt) FILTER (WHERE Question = 'nps') AS Nps
-            FROM dw.FactSurveyAnswer WHERE TRUE{scope} GROUP BY AccountId),
+            FROM dw.FactSurveyAnswer WHERE TRUE{scope} GROUP BY AccountId;
+        DELETE FROM dw.CustomerFeatures WHERE TRUE{scope};
+        INSERT INTO dw.CustomerFeatures
+        WITH has AS (
+            SELECT EXISTS (SELECT 1 FROM stg.Invoice) AS inv, EXISTS (SELECT 1 FROM stg.Subscription) AS sub,
+                   EXISTS (SELECT 1 FROM stg.Opportunity) AS opp, EXISTS (SELECT 1 FROM stg.Activity) AS act,
+                   EXISTS (SELECT 1 FROM stg.Contact) AS con),
+        c AS (SELECT * FROM dw.DimCustomer WHERE IsCurrent{scope}),
         t AS (
             SELECT c.AccountId, COALESCE(sub.FirstStart, CAST(c.CreatedAt AS DATE)) AS TenureStart
-            FROM c LEFT JOIN sub ON sub.AccountId = c.AccountId)
+            FROM c LEFT JOIN sm_f_sub sub ON sub.AccountId = c.AccountId)
         SELECT c.AccountId, p.AsOf, c.Name, c.Industry, c.Country, c.Region, c.EmployeeBand, c.AnnualRevenueBand,
                CAST(greatest(0, date_part('year', age(CAST(p.M0 AS TIMESTAMP), CAST(t.TenureStart AS TIMESTAMP))) * 12
                               + date_part('month', age(CAST(p.M0 AS TIMESTAMP), CAST(t.TenureStart AS TIMESTAMP)))) AS INTEGER),
@@ -90,14 +95,15 @@ internal static class DerivedSql
                srv.Priority, srv.ExpansionIntent, srv.InnovationAttitude,
                CASE WHEN srv.Nps BETWEEN 0 AND 10 THEN srv.Nps END,
                $batch
-        FROM c CROSS JOIN p CROSS JOIN has
+        FROM c CROSS JOIN sm_p p CROSS JOIN has
         JOIN t ON t.AccountId = c.AccountId
-        LEFT JOIN inv ON inv.AccountId = c.AccountId
-        LEFT JOIN sub ON sub.AccountId = c.AccountId
-        LEFT JOIN opp ON opp.AccountId = c.AccountId
-        LEFT JOIN act ON act.AccountId = c.AccountId
-        LEFT JOIN con ON con.AccountId = c.AccountId
-        LEFT JOIN srv ON srv.AccountId = c.AccountId;
+        LEFT JOIN sm_f_inv inv ON inv.AccountId = c.AccountId
+        LEFT JOIN sm_f_sub sub ON sub.AccountId = c.AccountId
+        LEFT JOIN sm_f_opp opp ON opp.AccountId = c.AccountId
+        LEFT JOIN sm_f_act act ON act.AccountId = c.AccountId
+        LEFT JOIN sm_f_con con ON con.AccountId = c.AccountId
+        LEFT JOIN sm_f_srv srv ON srv.AccountId = c.AccountId;
+        DROP TABLE sm_p; DROP TABLE sm_f_inv; DROP TABLE sm_f_sub; DROP TABLE sm_f_opp; DROP TABLE sm_f_act; DROP TABLE sm_f_con; DROP TABLE sm_f_srv;
         """;
     }
 

@@ -28,16 +28,38 @@ internal static class DwSql
             new() { ["AnswerNumeric"] = "try_cast(Answer AS DOUBLE)" }),
     ];
 
+    /// <summary>
+    /// Replaces the current rows of the keys the batch touched by each key's newest version. Most keys have one
+    /// version, which is the newest; the window that ranks versions runs only over the keys with several, so the
+    /// rest streams (and spills within the memory limit) instead of being sorted. When the batch touches much of
+    /// the table (a first load), the keys with several versions are found in one aggregate rather than with a join
+    /// on the batch's keys, which would hold two hash tables at once.
+    /// </summary>
     public static string RefreshCurrent(CurrentTable t)
     {
         var touched = $"SELECT {t.Key} FROM stg.{t.Staging} WHERE BatchId = $batch";
         var select = string.Join(", ", t.Columns.Select(c => t.Expressions is not null && t.Expressions.TryGetValue(c, out var e) ? e : c));
         return $"""
-            DELETE FROM {t.Target} WHERE {t.Key} IN ({touched});
+            CREATE OR REPLACE TEMP TABLE sm_keys AS SELECT DISTINCT {t.Key} FROM stg.{t.Staging} WHERE BatchId = $batch;
+            CREATE OR REPLACE TEMP TABLE sm_multi AS
+            SELECT s.{t.Key} FROM stg.{t.Staging} s
+            WHERE (SELECT count(*) FROM sm_keys) * 4 > (SELECT count(*) FROM stg.{t.Staging})
+            GROUP BY s.{t.Key} HAVING count(*) > 1 AND bool_or(s.BatchId = $batch)
+            UNION ALL
+            SELECT s.{t.Key} FROM stg.{t.Staging} s SEMI JOIN sm_keys k ON k.{t.Key} = s.{t.Key}
+            WHERE (SELECT count(*) FROM sm_keys) * 4 <= (SELECT count(*) FROM stg.{t.Staging})
+            GROUP BY s.{t.Key} HAVING count(*) > 1;
+            DELETE FROM {t.Target} t USING sm_keys k WHERE t.{t.Key} = k.{t.Key};
+            INSERT INTO {t.Target} ({string.Join(", ", t.Columns)})
+            SELECT {select} FROM stg.{t.Staging} s
+            SEMI JOIN sm_keys k ON k.{t.Key} = s.{t.Key}
+            ANTI JOIN sm_multi m ON m.{t.Key} = s.{t.Key}
+            WHERE NOT s.IsDeleted;
             INSERT INTO {t.Target} ({string.Join(", ", t.Columns)})
             SELECT {select} FROM stg.{t.Staging}
-            WHERE {t.Key} IN ({touched})
+            WHERE {t.Key} IN (SELECT {t.Key} FROM sm_multi)
             QUALIFY row_number() OVER (PARTITION BY {t.Key} ORDER BY ModifiedAt DESC, BatchId DESC, LineNumber DESC) = 1 AND NOT IsDeleted;
+            DROP TABLE sm_keys; DROP TABLE sm_multi;
             """;
     }
 

@@ -158,7 +158,11 @@ internal static class StagingSql
     /// Inserts the checked, accepted rows into the staging history. A version (key and ModifiedAt) already there is
     /// skipped; within one file the last line of a duplicated version wins. fx rates are replaced (later file wins).
     /// </summary>
-    public static string InsertAccepted(EntitySpec spec)
+    /// <param name="deduplicate">
+    /// False when the file holds each version once (<see cref="HasDuplicateVersions"/>): the window that picks a
+    /// duplicated version's last line is skipped, and the insert streams.
+    /// </param>
+    public static string InsertAccepted(EntitySpec spec, bool deduplicate = true)
     {
         var target = "stg." + spec.StagingTable;
         var cols = new List<string>();
@@ -208,7 +212,11 @@ internal static class StagingSql
               .Append(string.Join(" AND ", spec.Key.Append("ModifiedAt").Select(k => $"s.{k} = c.{Identifiers.QuoteAnsi(k)}"))).Append(')');
         }
 
-        sb.Append("\nQUALIFY row_number() OVER (PARTITION BY ").Append(partition).Append(" ORDER BY _line DESC) = 1");
+        if (deduplicate)
+        {
+            sb.Append("\nQUALIFY row_number() OVER (PARTITION BY ").Append(partition).Append(" ORDER BY _line DESC) = 1");
+        }
+
         return sb.ToString();
     }
 
@@ -271,6 +279,13 @@ internal static class StagingSql
         }
 
         return list;
+    }
+
+    /// <summary>True (one row) when some version (key and ModifiedAt) is on more than one accepted line of the checked rows.</summary>
+    public static string HasDuplicateVersions(EntitySpec spec)
+    {
+        var keys = string.Join(", ", (spec.HasModifiedAt ? spec.Key.Append("ModifiedAt") : spec.Key).Select(Identifiers.QuoteAnsi));
+        return $"SELECT EXISTS (SELECT 1 FROM {CheckedTable} WHERE _reason IS NULL GROUP BY {keys} HAVING count(*) > 1)";
     }
 
     /// <summary>Rejected rows with file, line, reason and the row as it was read (JSON of the raw fields).</summary>

@@ -34,6 +34,19 @@ public sealed partial class SyncService : ISyncService
         _clock = clock ?? TimeProvider.System;
     }
 
+    /// <summary>
+    /// The CSV reader's buffer: DuckDB's default (32 MB, one per thread) unless Warehouse:MemoryLimit is small, so
+    /// that a small limit spills instead of failing on the reader's first block.
+    /// </summary>
+    private long CsvBufferBytes
+    {
+        get
+        {
+            var limitMb = _options.Warehouse.MemoryLimit is { } m ? MemorySize.TryParseMegabytes(m) ?? 2560 : MemorySize.DefaultMegabytes();
+            return Math.Clamp(limitMb / 16, 2, 32) * 1024 * 1024;
+        }
+    }
+
     /// <summary>The time ops.Batch and ops.SourceFile record (UTC), from the injected clock.</summary>
     private DateTime Now => _clock.GetUtcNow().UtcDateTime;
 
@@ -105,6 +118,10 @@ public sealed partial class SyncService : ISyncService
                 return await UpToDate("the SQL sources returned no rows past their watermarks");
             }
 
+            // Phase 2 orders what it needs explicitly (lines, versions), so DuckDB need not keep insertion order: its
+            // operators can then stream and spill within Warehouse:MemoryLimit.
+            await db.ExecuteAsync(new CommandDefinition("SET preserve_insertion_order = false", cancellationToken: cancellationToken));
+
             // Phase 2: one transaction for validation, staging, merge, features and snapshots.
             await using var tx = await db.BeginTransactionAsync(cancellationToken);
             try
@@ -134,10 +151,13 @@ public sealed partial class SyncService : ISyncService
                 cancellationToken.ThrowIfCancellationRequested(); // safe point: nothing is committed until the end
                 step.Restart();
                 await DerivedLayers.MarkTouchedAsync(db, batchId, cancellationToken);
+                LogMerged(_log, "the touched accounts", step.Elapsed.TotalSeconds);
                 await db.ExecuteAsync(new CommandDefinition(DwSql.RefreshDimCustomer, new { batch = batchId }, cancellationToken: cancellationToken));
+                LogMerged(_log, "dw.DimCustomer", step.Elapsed.TotalSeconds);
                 foreach (var t in DwSql.CurrentTables)
                 {
                     await db.ExecuteAsync(new CommandDefinition(DwSql.RefreshCurrent(t), new { batch = batchId }, cancellationToken: cancellationToken));
+                    LogMerged(_log, t.Target, step.Elapsed.TotalSeconds);
                 }
 
                 timings["merge"] = step.Elapsed;
@@ -288,7 +308,7 @@ public sealed partial class SyncService : ISyncService
             // (store_rejects) instead of failing the file, and the good rows keep their order.
             var columns = string.Join(", ", CsvHeader.Read(file.FullPath, file.RelativeName).Select(h => $"{Sql.Literal(h)}: 'VARCHAR'"));
             reader = $"read_csv({path}, header = true, auto_detect = false, columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', " +
-                     $"encoding = 'utf-8', store_rejects = true, rejects_table = '{rejects}', rejects_scan = '{rejects}_scan')";
+                     $"encoding = 'utf-8', buffer_size = {CsvBufferBytes.ToString(CultureInfo.InvariantCulture)}, store_rejects = true, rejects_table = '{rejects}', rejects_scan = '{rejects}_scan')";
         }
 
         try
@@ -411,7 +431,8 @@ public sealed partial class SyncService : ISyncService
             }
         }
 
-        var loaded = await db.ExecuteAsync(new CommandDefinition(StagingSql.InsertAccepted(spec), new { batch = batchId, file = fileId }, cancellationToken: cancellationToken));
+        var duplicates = await db.ExecuteScalarAsync<bool>(new CommandDefinition(StagingSql.HasDuplicateVersions(spec), cancellationToken: cancellationToken));
+        var loaded = await db.ExecuteAsync(new CommandDefinition(StagingSql.InsertAccepted(spec, duplicates), new { batch = batchId, file = fileId }, cancellationToken: cancellationToken));
         LogStaged(_log, file.RelativeName, watch.Elapsed.TotalSeconds);
         if (spec == SourceEntities.FxRates)
         {
@@ -431,6 +452,9 @@ public sealed partial class SyncService : ISyncService
                 new { s = w.Source, e = spec.Name, w = w.Max, b = batchId }, cancellationToken: cancellationToken));
         }
 
+        // What the file's rows took in memory (or in the spill folder) is given back before the next file.
+        await db.ExecuteAsync(new CommandDefinition(
+            $"DROP TABLE {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}; DROP TABLE {StagingSql.CheckedTable}; DROP TABLE IF EXISTS sm_corr", cancellationToken: cancellationToken));
         LogLoaded(_log, file.RelativeName, read, loaded, rejected, watch.Elapsed.TotalSeconds);
         return new FileLoad(spec.Name, p.Kind, read, loaded, rejected);
     }
