@@ -79,6 +79,16 @@ public sealed class PublishTests
                 """, "--format", "csv", "--data-dir", root);
             Assert.That(gaps.Out.Split("\r\n")[1], Is.EqualTo("0"), "no persona-map row flagged gap holds only churned customers");
 
+            // publish also wrote the current views as Parquet for report tools (Publish:ExportFolder, default <data-dir>/export).
+            using (var duck = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:"))
+            {
+                duck.Open();
+                var parquet = Path.Combine(root, "export", "vCustomerSegment.parquet");
+                Assert.That(Dapper.SqlMapper.ExecuteScalar<long>(duck, $"SELECT count(*) FROM read_parquet('{parquet}')"), Is.EqualTo(3 * customers));
+                Assert.That(Directory.GetFiles(Path.Combine(root, "export"), "*.parquet").Select(Path.GetFileNameWithoutExtension).Order(),
+                    Is.EqualTo(SegmentMiner.Pipeline.Publishing.SegmentExport.Views.Order()));
+            }
+
             var again = await _cli.RunAsync("publish", "--data-dir", root);
             Assert.That(again.Out, Does.Contain("already published"), "publishing the same processing again is a no-op");
             var export = await _cli.RunAsync("export", "--out", Path.Combine(root, "export"), "--data-dir", root);

@@ -28,4 +28,7 @@ public sealed partial class PublishService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Model}: {Notice}")]
     private static partial void LogNotice(ILogger logger, string model, string notice);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "wrote the {Files} current seg views as Parquet to {Folder} (Publish:ExportFolder) for report tools")]
+    private static partial void LogExported(ILogger logger, int files, string folder);
 }

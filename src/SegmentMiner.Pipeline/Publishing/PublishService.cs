@@ -5,6 +5,7 @@ using SegmentMiner.Core.Mining;
 using SegmentMiner.Core.Models;
 using SegmentMiner.Pipeline.Publishing.Facts;
 using SegmentMiner.Warehouse;
+using SegmentMiner.Warehouse.DuckDb;
 using SegmentMiner.Warehouse.Publishing;
 
 namespace SegmentMiner.Pipeline.Publishing;
@@ -34,16 +35,36 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
 
     public async Task<IReadOnlyList<PublishResult>> PublishAsync(IReadOnlyList<ModelDefinition> models, CancellationToken cancellationToken = default)
     {
-        using var lease = await backend.OpenSegmentStoreAsync(m => LogLine(log, m), cancellationToken);
-        var store = lease.Store;
         var results = new List<PublishResult>();
-        foreach (var m in models)
+        using (var lease = await backend.OpenSegmentStoreAsync(m => LogLine(log, m), cancellationToken))
         {
-            results.Add(await PublishModelAsync(store, m, cancellationToken));
+            foreach (var m in models)
+            {
+                results.Add(await PublishModelAsync(lease.Store, m, cancellationToken));
+            }
+
+            await lease.Store.RebuildPersonaMapAsync(Layers[0], Layers[1], Layers[2], cancellationToken);
         }
 
-        await store.RebuildPersonaMapAsync(Layers[0], Layers[1], Layers[2], cancellationToken);
+        await ExportAsync(cancellationToken);
         return results;
+    }
+
+    /// <summary>
+    /// Publish:ExportFolder: the current seg views as Parquet files for report tools, which then need no live
+    /// connection to the DuckDB file (one would block the next sync while it is open). The embedded warehouse only.
+    /// </summary>
+    private async Task ExportAsync(CancellationToken cancellationToken)
+    {
+        var setting = options.Publish.ExportFolder;
+        if (string.IsNullOrWhiteSpace(setting) || backend.Dialect != DuckDbWarehouse.Dialect)
+        {
+            return;
+        }
+
+        var folder = Path.IsPathRooted(setting) ? setting : Path.Combine(Path.GetFullPath(options.DataDir), setting);
+        var files = await SegmentExport.WriteAsync(backend.RequireEmbedded("Publish:ExportFolder"), folder, "parquet", cancellationToken);
+        LogExported(log, files.Count, folder);
     }
 
     public async Task RestoreAsync(ModelDefinition model, long run, CancellationToken cancellationToken = default)
@@ -55,7 +76,9 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
         }
 
         await lease.Store.RebuildPersonaMapAsync(Layers[0], Layers[1], Layers[2], cancellationToken);
+        lease.Dispose();
         LogRestored(log, model.Name, run);
+        await ExportAsync(cancellationToken);
     }
 
     private RunHeader Header(ModelDefinition m, ModelState state, long cases, int clusters, string status, string? notice) =>

@@ -494,13 +494,16 @@ public sealed class DemoGenerator
     private const string ResponseHeader = "ResponseId,AccountId,RespondedAt,Question,Answer,ModifiedAt,IsDeleted";
 }
 
-/// <summary>Collects rows per entity file and writes them as RFC 4180 CSV (LF line ends, no BOM).</summary>
+/// <summary>
+/// Streams rows per entity file as RFC 4180 CSV (LF line ends, no BOM): each row is written as it comes, to a
+/// temporary file that <see cref="Flush"/> moves into place, so memory does not grow with the rows written.
+/// </summary>
 internal sealed class DemoSink
 {
     public static readonly DemoSink Null = new(null, "");
     private readonly string? _root;
     private readonly string _suffix;
-    private readonly Dictionary<string, (string Folder, string Header, List<string?[]> Rows)> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OpenFile> _files = new(StringComparer.Ordinal);
 
     public DemoSink(string? root, string suffix)
     {
@@ -513,37 +516,48 @@ internal sealed class DemoSink
         if (_root is null) return;
         if (!_files.TryGetValue(entity, out var f))
         {
-            f = (folder, header, []);
+            var dir = Path.Combine(_root, folder);
+            Directory.CreateDirectory(dir);
+            var name = $"{entity}-{_suffix}.csv";
+            var path = Path.Combine(dir, name);
+            var writer = new StreamWriter(path + ".tmp", false, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+            writer.WriteLine(header);
+            f = new OpenFile($"{folder}/{name}", path, writer);
             _files[entity] = f;
         }
 
-        f.Rows.Add(row);
+        for (var i = 0; i < row.Length; i++)
+        {
+            if (i > 0) f.Writer.Write(',');
+            f.Writer.Write(Csv.Escape(row[i]));
+        }
+
+        f.Writer.WriteLine();
+        f.Rows++;
     }
 
     public List<(string File, long Rows)> Flush()
     {
         var written = new List<(string, long)>();
-        if (_root is null) return written;
-        foreach (var (entity, f) in _files.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (_, f) in _files.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            var dir = Path.Combine(_root, f.Folder);
-            Directory.CreateDirectory(dir);
-            var name = $"{entity}-{_suffix}.csv";
-            var path = Path.Combine(dir, name);
-            var tmp = path + ".tmp";
-            using (var w = new StreamWriter(tmp, false, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" })
-            {
-                w.WriteLine(f.Header);
-                foreach (var row in f.Rows)
-                {
-                    w.WriteLine(string.Join(",", row.Select(Csv.Escape)));
-                }
-            }
-
-            File.Move(tmp, path, overwrite: true);
-            written.Add(($"{f.Folder}/{name}", f.Rows.Count));
+            f.Writer.Dispose();
+            File.Move(f.Path + ".tmp", f.Path, overwrite: true);
+            written.Add((f.Name, f.Rows));
         }
 
+        _files.Clear();
         return written;
+    }
+
+    private sealed class OpenFile(string name, string path, StreamWriter writer)
+    {
+        public string Name { get; } = name;
+
+        public string Path { get; } = path;
+
+        public StreamWriter Writer { get; } = writer;
+
+        public long Rows { get; set; }
     }
 }
