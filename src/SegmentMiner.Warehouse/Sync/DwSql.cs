@@ -28,38 +28,66 @@ internal static class DwSql
             new() { ["AnswerNumeric"] = "try_cast(Answer AS DOUBLE)" }),
     ];
 
+    /// <summary>The current table a staging table feeds, if any.</summary>
+    public static CurrentTable? ForStaging(string staging) => CurrentTables.FirstOrDefault(t => t.Staging == staging);
+
+    /// <summary>The batch's keys of <paramref name="t"/> that need the ranking merge (temp table, one per current table).</summary>
+    public static string SlowKeys(CurrentTable t) => $"sm_slow_{t.Staging}";
+
+    /// <summary>Creates the empty slow-key tables at the start of a batch.</summary>
+    public static string CreateSlowKeys() => string.Join("\n", CurrentTables.Select(t =>
+        $"CREATE OR REPLACE TEMP TABLE {SlowKeys(t)} AS SELECT {t.Key} FROM stg.{t.Staging} LIMIT 0;"));
+
     /// <summary>
-    /// Replaces the current rows of the keys the batch touched by each key's newest version. Most keys have one
-    /// version, which is the newest; the window that ranks versions runs only over the keys with several, so the
-    /// rest streams (and spills within the memory limit) instead of being sorted. When the batch touches much of
-    /// the table (a first load), the keys with several versions are found in one aggregate rather than with a join
-    /// on the batch's keys, which would hold two hash tables at once.
+    /// Before a file's accepted rows are staged (sm_prior): its keys that already have a version in staging, or
+    /// that are on more than one of its lines (<c>repeated</c>). Their current row must be chosen among all their
+    /// versions; every other key of the file is new, and its one version is its current row.
+    /// </summary>
+    public static string PriorKeys(CurrentTable t) => $"""
+        CREATE OR REPLACE TEMP TABLE sm_prior AS
+        SELECT {t.Key}, bool_or(repeated) AS repeated FROM (
+            SELECT c.{t.Key}, TRUE AS repeated FROM {StagingSql.CheckedTable} c WHERE c._reason IS NULL GROUP BY c.{t.Key} HAVING count(*) > 1
+            UNION ALL
+            SELECT DISTINCT c.{t.Key}, FALSE FROM {StagingSql.CheckedTable} c SEMI JOIN stg.{t.Staging} s ON s.{t.Key} = c.{t.Key}
+            WHERE c._reason IS NULL)
+        GROUP BY {t.Key};
+        """;
+
+    /// <summary>True when a key of the file is on more than one line: staging then keeps each version's last line only.</summary>
+    public const string AnyRepeated = "SELECT COALESCE(bool_or(repeated), FALSE) FROM sm_prior";
+
+    /// <summary>
+    /// After a file's rows are staged: the keys new to staging go straight to the current table (no ranking, no
+    /// delete); the others (sm_prior) join the batch's slow keys for <see cref="RefreshCurrent"/>.
+    /// </summary>
+    public static string AfterStaging(CurrentTable t)
+    {
+        var select = string.Join(", ", t.Columns.Select(c => t.Expressions is not null && t.Expressions.TryGetValue(c, out var e) ? e : c));
+        return $"""
+            INSERT INTO {SlowKeys(t)} SELECT {t.Key} FROM sm_prior;
+            INSERT INTO {t.Target} ({string.Join(", ", t.Columns)})
+            SELECT {select} FROM stg.{t.Staging} s
+            ANTI JOIN sm_prior p ON p.{t.Key} = s.{t.Key}
+            WHERE s.BatchId = $batch AND s.SourceFileId = $file AND NOT s.IsDeleted;
+            """;
+    }
+
+    /// <summary>
+    /// Replaces the current rows of the batch's slow keys (keys staged before, or duplicated in a file) by each
+    /// key's newest version (ties: later batch, later line); a deleted newest version removes the key.
     /// </summary>
     public static string RefreshCurrent(CurrentTable t)
     {
-        var touched = $"SELECT {t.Key} FROM stg.{t.Staging} WHERE BatchId = $batch";
         var select = string.Join(", ", t.Columns.Select(c => t.Expressions is not null && t.Expressions.TryGetValue(c, out var e) ? e : c));
+        var slow = SlowKeys(t);
         return $"""
-            CREATE OR REPLACE TEMP TABLE sm_keys AS SELECT DISTINCT {t.Key} FROM stg.{t.Staging} WHERE BatchId = $batch;
-            CREATE OR REPLACE TEMP TABLE sm_multi AS
-            SELECT s.{t.Key} FROM stg.{t.Staging} s
-            WHERE (SELECT count(*) FROM sm_keys) * 4 > (SELECT count(*) FROM stg.{t.Staging})
-            GROUP BY s.{t.Key} HAVING count(*) > 1 AND bool_or(s.BatchId = $batch)
-            UNION ALL
-            SELECT s.{t.Key} FROM stg.{t.Staging} s SEMI JOIN sm_keys k ON k.{t.Key} = s.{t.Key}
-            WHERE (SELECT count(*) FROM sm_keys) * 4 <= (SELECT count(*) FROM stg.{t.Staging})
-            GROUP BY s.{t.Key} HAVING count(*) > 1;
+            CREATE OR REPLACE TEMP TABLE sm_keys AS SELECT DISTINCT {t.Key} FROM {slow};
             DELETE FROM {t.Target} t USING sm_keys k WHERE t.{t.Key} = k.{t.Key};
             INSERT INTO {t.Target} ({string.Join(", ", t.Columns)})
             SELECT {select} FROM stg.{t.Staging} s
             SEMI JOIN sm_keys k ON k.{t.Key} = s.{t.Key}
-            ANTI JOIN sm_multi m ON m.{t.Key} = s.{t.Key}
-            WHERE NOT s.IsDeleted;
-            INSERT INTO {t.Target} ({string.Join(", ", t.Columns)})
-            SELECT {select} FROM stg.{t.Staging}
-            WHERE {t.Key} IN (SELECT {t.Key} FROM sm_multi)
-            QUALIFY row_number() OVER (PARTITION BY {t.Key} ORDER BY ModifiedAt DESC, BatchId DESC, LineNumber DESC) = 1 AND NOT IsDeleted;
-            DROP TABLE sm_keys; DROP TABLE sm_multi;
+            QUALIFY row_number() OVER (PARTITION BY s.{t.Key} ORDER BY ModifiedAt DESC, BatchId DESC, LineNumber DESC) = 1 AND NOT IsDeleted;
+            DROP TABLE sm_keys; DROP TABLE {slow};
             """;
     }
 

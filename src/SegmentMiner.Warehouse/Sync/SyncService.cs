@@ -130,6 +130,7 @@ public sealed partial class SyncService : ISyncService
                     "INSERT INTO ops.Batch VALUES ($id, $now, NULL, 'Running', $asof, 0, 0, 0, 0, NULL)",
                     new { id = batchId, now = Now, asof = asOf.ToDateTime(TimeOnly.MinValue) }, cancellationToken: cancellationToken));
                 var step = Stopwatch.StartNew();
+                await db.ExecuteAsync(new CommandDefinition(DwSql.CreateSlowKeys(), cancellationToken: cancellationToken));
                 foreach (var p in pending)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -420,6 +421,13 @@ public sealed partial class SyncService : ISyncService
 
         await db.ExecuteAsync(new CommandDefinition(StagingSql.InsertRejected(p.RawTable), new { batch = batchId, file = fileId, entity = spec.Name, name = file.RelativeName }, cancellationToken: cancellationToken));
         LogRejectionsWritten(_log, file.RelativeName, watch.Elapsed.TotalSeconds);
+        var current = DwSql.ForStaging(spec.StagingTable);
+        if (current is not null)
+        {
+            // Before corrections and the insert change staging: which of the file's keys were there already.
+            await db.ExecuteAsync(new CommandDefinition(DwSql.PriorKeys(current), cancellationToken: cancellationToken));
+        }
+
         var corrections = 0L;
         if (spec.HasModifiedAt)
         {
@@ -431,8 +439,15 @@ public sealed partial class SyncService : ISyncService
             }
         }
 
-        var duplicates = await db.ExecuteScalarAsync<bool>(new CommandDefinition(StagingSql.HasDuplicateVersions(spec), cancellationToken: cancellationToken));
+        var duplicates = await db.ExecuteScalarAsync<bool>(new CommandDefinition(
+            current is null ? StagingSql.HasDuplicateVersions(spec) : DwSql.AnyRepeated, cancellationToken: cancellationToken));
+
         var loaded = await db.ExecuteAsync(new CommandDefinition(StagingSql.InsertAccepted(spec, duplicates), new { batch = batchId, file = fileId }, cancellationToken: cancellationToken));
+        if (current is not null)
+        {
+            await db.ExecuteAsync(new CommandDefinition(DwSql.AfterStaging(current), new { batch = batchId, file = fileId }, cancellationToken: cancellationToken));
+        }
+
         LogStaged(_log, file.RelativeName, watch.Elapsed.TotalSeconds);
         if (spec == SourceEntities.FxRates)
         {
@@ -454,7 +469,7 @@ public sealed partial class SyncService : ISyncService
 
         // What the file's rows took in memory (or in the spill folder) is given back before the next file.
         await db.ExecuteAsync(new CommandDefinition(
-            $"DROP TABLE {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}; DROP TABLE {StagingSql.CheckedTable}; DROP TABLE IF EXISTS sm_corr", cancellationToken: cancellationToken));
+            $"DROP TABLE {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}; DROP TABLE {StagingSql.CheckedTable}; DROP TABLE IF EXISTS sm_corr; DROP TABLE IF EXISTS sm_prior", cancellationToken: cancellationToken));
         LogLoaded(_log, file.RelativeName, read, loaded, rejected, watch.Elapsed.TotalSeconds);
         return new FileLoad(spec.Name, p.Kind, read, loaded, rejected);
     }
