@@ -21,6 +21,8 @@ internal sealed class BenchArgs
         return a;
     }
 
+    public string? GetText(string name) => _values.TryGetValue(name, out var v) ? v : null;
+
     public int Get(string name, int fallback) =>
         _values.TryGetValue(name, out var v) ? int.Parse(v, NumberStyles.Integer, CultureInfo.InvariantCulture) : fallback;
 }
