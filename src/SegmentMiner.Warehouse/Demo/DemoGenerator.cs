@@ -111,7 +111,8 @@ public sealed class DemoGenerator
             {
                 No = _accounts.Count + 1,
                 Group = group,
-                Name = $"{Pick(DemoLists.NameFirst)}{Pick(DemoLists.NameSecond)} {Pick(DemoLists.NameSuffix)}",
+                // Interned: there are 1,536 names, and a million accounts should not hold a million copies.
+                Name = string.Intern($"{Pick(DemoLists.NameFirst)}{Pick(DemoLists.NameSecond)} {Pick(DemoLists.NameSuffix)}"),
                 Industry = industry,
                 Country = c.Country,
                 Region = c.Region,
@@ -200,7 +201,7 @@ public sealed class DemoGenerator
 
     private DemoSubscription AddSub(DemoAccount a, string product, string plan, DateOnly start, decimal mrr, string status)
     {
-        var s = new DemoSubscription { Id = $"SUB-{_nextSubscription++:D7}", Product = product, Plan = plan, Start = start, MrrUsd = mrr, Status = status };
+        var s = new DemoSubscription { No = _nextSubscription++, Product = product, Plan = plan, Start = start, MrrUsd = mrr, Status = status };
         a.Subscriptions.Add(s);
         return s;
     }

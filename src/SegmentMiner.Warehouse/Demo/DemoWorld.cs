@@ -21,7 +21,8 @@ internal sealed class DemoAccount
 
 internal sealed class DemoSubscription
 {
-    public required string Id { get; init; }
+    public required int No { get; init; }
+    public string Id => $"SUB-{No:D7}";
     public required string Product { get; init; }
     public required string Plan { get; init; }
     public required DateOnly Start { get; init; }
