@@ -126,7 +126,7 @@ public sealed class DuckDbWarehouse
 
     private string SessionSettings()
     {
-        var settings = $"SET TimeZone = 'UTC'; SET memory_limit = '{_memoryLimitMb.ToString(CultureInfo.InvariantCulture)}MB';";
+        var settings = $"SET TimeZone = 'UTC'; SET memory_limit = '{_memoryLimitMb.ToString(CultureInfo.InvariantCulture)}MiB';";
         if (_memoryLimitMb < 512)
         {
             // Each thread holds buffers of its own; under a small limit one thread spills where two would fail.
