@@ -58,4 +58,7 @@ public sealed partial class SyncService
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "merge: {Step} done at {Seconds:0.00} s")]
     private static partial void LogMerged(ILogger logger, string step, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{File}: {Step} done at {Seconds:0.00} s")]
+    private static partial void LogStep(ILogger logger, string file, string step, double seconds);
 }

@@ -426,6 +426,7 @@ public sealed partial class SyncService : ISyncService
         {
             // Before corrections and the insert change staging: which of the file's keys were there already.
             await db.ExecuteAsync(new CommandDefinition(DwSql.PriorKeys(current), cancellationToken: cancellationToken));
+            LogStep(_log, file.RelativeName, "keys staged before", watch.Elapsed.TotalSeconds);
         }
 
         var corrections = 0L;
@@ -442,10 +443,13 @@ public sealed partial class SyncService : ISyncService
         var duplicates = await db.ExecuteScalarAsync<bool>(new CommandDefinition(
             current is null ? StagingSql.HasDuplicateVersions(spec) : DwSql.AnyRepeated, cancellationToken: cancellationToken));
 
+        LogStep(_log, file.RelativeName, "corrections", watch.Elapsed.TotalSeconds);
         var loaded = await db.ExecuteAsync(new CommandDefinition(StagingSql.InsertAccepted(spec, duplicates), new { batch = batchId, file = fileId }, cancellationToken: cancellationToken));
+        LogStep(_log, file.RelativeName, "staging insert", watch.Elapsed.TotalSeconds);
         if (current is not null)
         {
             await db.ExecuteAsync(new CommandDefinition(DwSql.AfterStaging(current), new { batch = batchId, file = fileId }, cancellationToken: cancellationToken));
+            LogStep(_log, file.RelativeName, "new keys to " + current.Target, watch.Elapsed.TotalSeconds);
         }
 
         LogStaged(_log, file.RelativeName, watch.Elapsed.TotalSeconds);
