@@ -103,10 +103,11 @@ public sealed class CliTests
     public async Task Config_InvalidSetting_IsNamed_AndExitCodeIsTwo()
     {
         var config = Path.Combine(_w.Root, "bad.json");
-        await File.WriteAllTextAsync(config, """{ "Sync": { "MaxRejectedFraction": 2, "ReportingCurrency": "usd" } }""");
+        await File.WriteAllTextAsync(config, """{ "Sync": { "MaxRejectedFraction": 2, "ReportingCurrency": "usd", "MaxRejectedRows": -1 }, "Warehouse": { "MemoryLimit": "lots" } }""");
         var r = await Run("sync", "--data-dir", _w.Root, "--config", config);
         Assert.That(r.Code, Is.EqualTo(2));
-        Assert.That(r.Err, Does.Contain("Sync:MaxRejectedFraction").And.Contain("Sync:ReportingCurrency"));
+        Assert.That(r.Err, Does.Contain("Sync:MaxRejectedFraction").And.Contain("Sync:ReportingCurrency").And.Contain("Sync:MaxRejectedRows: -1")
+            .And.Contain("Warehouse:MemoryLimit: 'lots' is not a size"));
         Assert.That(r.Out, Is.Empty);
 
         var missing = await Run("sync", "--data-dir", _w.Root, "--config", Path.Combine(_w.Root, "nope.json"));
