@@ -33,7 +33,7 @@ internal static class DerivedLayers
         step.Restart();
         var parameters = new { batch = batchId, asof = at, previous = (previous ?? asOf).ToDateTime(TimeOnly.MinValue), all, moved };
         await db.ExecuteAsync(new CommandDefinition(DerivedSql.Pairs, parameters, cancellationToken: ct));
-        await db.ExecuteAsync(new CommandDefinition(DerivedSql.Snapshot(all), new { batch = batchId, asof = at }, cancellationToken: ct));
+        await db.ExecuteAsync(new CommandDefinition(DerivedSql.Snapshot(all, moved), new { batch = batchId, asof = at }, cancellationToken: ct));
         await db.ExecuteAsync(new CommandDefinition("DROP TABLE IF EXISTS sm_pairs; DROP TABLE IF EXISTS sm_touched", cancellationToken: ct));
         timings["snapshot"] = step.Elapsed;
         return all ? "full rebuild" : $"incremental: {touched} accounts touched{(moved ? ", as-of date moved" : "")}";

@@ -142,14 +142,18 @@ internal static class DerivedSql
     /// rows as of $asof. MRR and products are measured on the month's last day, or AsOf for the current month;
     /// billed and paid-late count the month's invoices.
     /// </summary>
-    public static string Snapshot(bool all)
+    /// <param name="moved">
+    /// The as-of date moved forward: the pairs hold months of untouched customers too, whose rows are deleted by
+    /// pair; otherwise every pair is a touched account's, whose rows are all deleted by account.
+    /// </param>
+    public static string Snapshot(bool all, bool moved = true)
     {
         var delete = all
             ? "DELETE FROM dw.CustomerMonthlySnapshot;"
-            : """
-              DELETE FROM dw.CustomerMonthlySnapshot WHERE AccountId IN (SELECT AccountId FROM sm_touched);
+            : "DELETE FROM dw.CustomerMonthlySnapshot WHERE AccountId IN (SELECT AccountId FROM sm_touched);" + (moved ? """
+
               DELETE FROM dw.CustomerMonthlySnapshot x USING sm_pairs q WHERE x.AccountId = q.AccountId AND x.MonthStart = q.MonthStart;
-              """;
+              """ : "");
         var invoices = all ? "" : "\n      AND EXISTS (SELECT 1 FROM sm_pairs q WHERE q.AccountId = i.AccountId AND q.MonthStart = CAST(date_trunc('month', i.InvoiceDate) AS DATE))";
         return $"""
         {delete}
