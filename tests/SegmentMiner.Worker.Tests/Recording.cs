@@ -39,7 +39,7 @@ internal sealed class Recording : ISyncService, IModelService, IPublishService, 
         try
         {
             await Task.Delay(SyncTakes, cancellationToken);
-            return new SyncResult(SyncChanges ? Syncs : null, asOf, [], [], new Dictionary<string, TimeSpan>(), 0);
+            return new SyncResult(SyncChanges ? Syncs : null, asOf, [], new Dictionary<string, TimeSpan>(), 0);
         }
         finally
         {

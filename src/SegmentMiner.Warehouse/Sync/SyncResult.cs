@@ -8,7 +8,6 @@ public sealed record SyncResult(
     long? BatchId,
     DateOnly AsOf,
     IReadOnlyList<EntityCounts> Entities,
-    IReadOnlyList<string> Warnings,
     IReadOnlyDictionary<string, TimeSpan> Timings,
     int Customers)
 {

@@ -14,9 +14,6 @@ public sealed partial class SyncService
     [LoggerMessage(Level = LogLevel.Information, Message = "ignoring {File}: not a source file of the contract")]
     private static partial void LogIgnored(ILogger logger, string file);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
-    private static partial void LogWarningLine(ILogger logger, string warning);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "no {Entity} source in sources/{Folder}/: the features that depend on it stay null")]
     private static partial void LogNoSource(ILogger logger, string entity, string folder);
 

@@ -63,7 +63,6 @@ public sealed partial class SyncService : ISyncService
         using var writerLock = WriterLock.Acquire(_folder.LockFile, _options.Sync.LockTimeout, m => LogWaiting(_log, m), cancellationToken);
         await using var db = await OpenWarehouseAsync(asOf, cancellationToken);
 
-        var warnings = new List<string>();
         var timings = new Dictionary<string, TimeSpan>();
         var files = await DiscoverAsync(db, cancellationToken);
         var lastAsOfText = await db.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT CAST(AsOfDate AS VARCHAR) FROM ops.Batch WHERE Status = 'Committed' ORDER BY BatchId DESC LIMIT 1", cancellationToken: cancellationToken));
@@ -75,7 +74,7 @@ public sealed partial class SyncService : ISyncService
         async Task<SyncResult> UpToDate(string why)
         {
             LogNothingNew(_log, why);
-            return new SyncResult(null, asOf, Summarize(files, []), warnings, timings, await CountCustomersAsync(db, cancellationToken));
+            return new SyncResult(null, asOf, Summarize(files, []), timings, await CountCustomersAsync(db, cancellationToken));
         }
 
         if (newFiles.Count == 0 && sqlEntities.Count == 0 && lastAsOf == asOf && !rebuild)
@@ -203,7 +202,7 @@ public sealed partial class SyncService : ISyncService
         }
 
         timings["total"] = total.Elapsed;
-        return new SyncResult(batchId, asOf, Summarize(files, loads), warnings, timings, await CountCustomersAsync(db, cancellationToken)) { Derived = how };
+        return new SyncResult(batchId, asOf, Summarize(files, loads), timings, await CountCustomersAsync(db, cancellationToken)) { Derived = how };
     }
 
     /// <summary>
