@@ -14,6 +14,9 @@ public static partial class MemorySize
         return Math.Max(256, Math.Min(2560, quarter));
     }
 
+    /// <summary>Warehouse:MemoryLimit in megabytes: the setting when it is a size, else the default.</summary>
+    public static long Megabytes(string? setting) => (setting is null ? null : TryParseMegabytes(setting)) ?? DefaultMegabytes();
+
     /// <summary>The size in megabytes (1024 x 1024 bytes), or null when the text is not a size.</summary>
     public static long? TryParseMegabytes(string text)
     {

@@ -27,7 +27,7 @@ public sealed class DuckDbWarehouse
     }
 
     public DuckDbWarehouse(DataFolder folder, WarehouseOptions options)
-        : this(folder.WarehouseFile(options), options.MemoryLimit is { } m ? MemorySize.TryParseMegabytes(m) : null, folder.TempFolder)
+        : this(folder.WarehouseFile(options), MemorySize.Megabytes(options.MemoryLimit), folder.TempFolder)
     {
     }
 

@@ -8,7 +8,11 @@ namespace SegmentMiner.Warehouse.Sync;
 internal static class DwSql
 {
     /// <summary>Staging table, dw table, key, dw columns (expressions where they differ from the staging column).</summary>
-    internal sealed record CurrentTable(string Staging, string Target, string Key, string[] Columns, Dictionary<string, string>? Expressions = null);
+    internal sealed record CurrentTable(string Staging, string Target, string Key, string[] Columns, Dictionary<string, string>? Expressions = null)
+    {
+        /// <summary>The select list that turns a staging row into a row of <see cref="Target"/>.</summary>
+        public string Select => string.Join(", ", Columns.Select(c => Expressions is not null && Expressions.TryGetValue(c, out var e) ? e : c));
+    }
 
     public static readonly CurrentTable[] CurrentTables =
     [
@@ -62,11 +66,10 @@ internal static class DwSql
     /// </summary>
     public static string AfterStaging(CurrentTable t)
     {
-        var select = string.Join(", ", t.Columns.Select(c => t.Expressions is not null && t.Expressions.TryGetValue(c, out var e) ? e : c));
         return $"""
             INSERT INTO {SlowKeys(t)} SELECT {t.Key} FROM sm_prior;
             INSERT INTO {t.Target} ({string.Join(", ", t.Columns)})
-            SELECT {select} FROM stg.{t.Staging} s
+            SELECT {t.Select} FROM stg.{t.Staging} s
             ANTI JOIN sm_prior p ON p.{t.Key} = s.{t.Key}
             WHERE s.BatchId = $batch AND s.SourceFileId = $file AND NOT s.IsDeleted;
             """;
@@ -78,13 +81,12 @@ internal static class DwSql
     /// </summary>
     public static string RefreshCurrent(CurrentTable t)
     {
-        var select = string.Join(", ", t.Columns.Select(c => t.Expressions is not null && t.Expressions.TryGetValue(c, out var e) ? e : c));
         var slow = SlowKeys(t);
         return $"""
             CREATE OR REPLACE TEMP TABLE sm_keys AS SELECT DISTINCT {t.Key} FROM {slow};
             DELETE FROM {t.Target} t USING sm_keys k WHERE t.{t.Key} = k.{t.Key};
             INSERT INTO {t.Target} ({string.Join(", ", t.Columns)})
-            SELECT {select} FROM stg.{t.Staging} s
+            SELECT {t.Select} FROM stg.{t.Staging} s
             SEMI JOIN sm_keys k ON k.{t.Key} = s.{t.Key}
             QUALIFY row_number() OVER (PARTITION BY s.{t.Key} ORDER BY ModifiedAt DESC, BatchId DESC, LineNumber DESC) = 1 AND NOT IsDeleted;
             DROP TABLE sm_keys; DROP TABLE {slow};

@@ -38,14 +38,7 @@ public sealed partial class SyncService : ISyncService
     /// The CSV reader's buffer: DuckDB's default (32 MB, one per thread) unless Warehouse:MemoryLimit is small, so
     /// that a small limit spills instead of failing on the reader's first block.
     /// </summary>
-    private long CsvBufferBytes
-    {
-        get
-        {
-            var limitMb = _options.Warehouse.MemoryLimit is { } m ? MemorySize.TryParseMegabytes(m) ?? 2560 : MemorySize.DefaultMegabytes();
-            return Math.Clamp(limitMb / 16, 2, 32) * 1024 * 1024;
-        }
-    }
+    private long CsvBufferBytes => Math.Clamp(MemorySize.Megabytes(_options.Warehouse.MemoryLimit) / 16, 2, 32) * 1024 * 1024;
 
     /// <summary>The time ops.Batch and ops.SourceFile record (UTC), from the injected clock.</summary>
     private DateTime Now => _clock.GetUtcNow().UtcDateTime;
@@ -313,7 +306,7 @@ public sealed partial class SyncService : ISyncService
 
         try
         {
-            await db.ExecuteAsync(new CommandDefinition($"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM {reader}", cancellationToken: cancellationToken));
+            await CreateRawAsync(db, raw, reader, cancellationToken);
         }
         catch (DuckDB.NET.Data.DuckDBException ex) when (!file.IsParquet && ex.Message.Contains("state machine", StringComparison.Ordinal))
         {
@@ -321,7 +314,14 @@ public sealed partial class SyncService : ISyncService
             // mode, which still sets aside each line it cannot split, with its line number.
             LogMixedLineEndings(_log, file.RelativeName);
             await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan", cancellationToken: cancellationToken));
-            await ReadCsvAsync(db, raw, reader[..^1] + ", strict_mode = false)", file, cancellationToken);
+            try
+            {
+                await CreateRawAsync(db, raw, reader[..^1] + ", strict_mode = false)", cancellationToken);
+            }
+            catch (DuckDB.NET.Data.DuckDBException lenient)
+            {
+                throw Unreadable(file, lenient);
+            }
         }
         catch (DuckDB.NET.Data.DuckDBException ex)
         {
@@ -376,17 +376,8 @@ public sealed partial class SyncService : ISyncService
         return new PendingLoad(spec, file, kind, raw, map, lineOffset, watermark, malformed > 0 ? $"{rejects}_lines" : null);
     }
 
-    private static async Task ReadCsvAsync(DuckDBConnection db, string raw, string reader, SourceFileInfo file, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.ExecuteAsync(new CommandDefinition($"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM {reader}", cancellationToken: cancellationToken));
-        }
-        catch (DuckDB.NET.Data.DuckDBException ex)
-        {
-            throw Unreadable(file, ex);
-        }
-    }
+    private static Task CreateRawAsync(DuckDBConnection db, string raw, string reader, CancellationToken cancellationToken) =>
+        db.ExecuteAsync(new CommandDefinition($"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM {reader}", cancellationToken: cancellationToken));
 
     private static WarehouseException Unreadable(SourceFileInfo file, DuckDB.NET.Data.DuckDBException ex) =>
         new($"{file.RelativeName}: cannot be read as {(file.IsParquet ? "Parquet" : "CSV (RFC 4180, UTF-8, one header row)")}: {FirstLine(ex.Message)}", ex);
