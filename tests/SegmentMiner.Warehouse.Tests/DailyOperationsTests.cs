@@ -161,4 +161,44 @@ public sealed class DailyOperationsTests
 
         Assert.Fail("the reader never opened the warehouse: " + (reader.HasExited ? await reader.StandardError.ReadToEndAsync() : "still running"));
     }
+
+    [Test]
+    public async Task ASyncStoppedAfterItsMerge_LeavesTheBatchMerged_AndTheNextSyncRebuildsTheDerivedLayers()
+    {
+        _w.Write("crm", "accounts.csv", H.Accounts,
+            "A1,One,Software,Germany,Europe,11-50,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0",
+            "A2,Two,Retail,Japan,Asia Pacific,1-10,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0");
+        using var stop = new CancellationTokenSource();
+        var log = new StopOnMessage("features and snapshots:", stop);
+        var asOf = new DateOnly(2026, 11, 15);
+        Assert.That(async () => await new SegmentMiner.Warehouse.Sync.SyncService(_w.Options, _w.Folder, log).RunAsync(asOf, stop.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(await _w.QueryAsync<(string, string)>("SELECT Status, Message FROM ops.Batch"),
+            Is.EqualTo(new[] { ("Merged", "stopped before its features and snapshots were refreshed; its rows are merged, and the next sync rebuilds features and snapshots") }));
+        Assert.That(await _w.ScalarAsync<long>("SELECT count(*) FROM dw.DimCustomer"), Is.EqualTo(2), "the merge was committed");
+        Assert.That(await _w.ScalarAsync<long>("SELECT count(*) FROM dw.CustomerFeatures"), Is.Zero, "the features were rolled back");
+
+        var next = await _w.SyncAsync();
+        Assert.That(next.Derived, Is.EqualTo("full rebuild"), "nothing new, but the derived layers were pending");
+        Assert.That(await _w.QueryAsync<string>("SELECT AccountId FROM dw.CustomerFeatures ORDER BY 1"), Is.EqualTo(new[] { "A1", "A2" }));
+        Assert.That(await _w.QueryAsync<(long, string, string?)>("SELECT BatchId, Status, Message FROM ops.Batch ORDER BY 1"),
+            Is.EqualTo(new (long, string, string?)[] { (1, "Committed", "features and snapshots rebuilt by batch 2"), (2, "Committed", null) }));
+        Assert.That((await _w.SyncAsync()).UpToDate, Is.True, "and then nothing is pending");
+    }
+
+    /// <summary>Cancels a sync when it logs a message starting with the given text.</summary>
+    private sealed class StopOnMessage(string prefix, CancellationTokenSource stop) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (formatter(state, exception).StartsWith(prefix, StringComparison.Ordinal))
+            {
+                stop.Cancel();
+            }
+        }
+    }
 }

@@ -16,7 +16,7 @@ public static class RetentionSql
 
     public const string RejectedRows = "DELETE FROM ops.RejectedRow WHERE BatchId IN (SELECT BatchId FROM ops.Batch WHERE StartedAt < @cutoff);";
 
-    public const string Batches = "DELETE FROM ops.Batch WHERE StartedAt < @cutoff AND Status NOT IN ('Committed', 'Running');";
+    public const string Batches = "DELETE FROM ops.Batch WHERE StartedAt < @cutoff AND Status NOT IN ('Committed', 'Merged', 'Running');";
 
     public const string ExpiredRuns =
         """

@@ -138,30 +138,31 @@ internal static class DerivedSql
         """;
 
     /// <summary>
-    /// Deletes the snapshot rows in scope (all, or the touched accounts' and the pairs') and computes the pairs'
-    /// rows as of $asof. MRR and products are measured on the month's last day, or AsOf for the current month;
-    /// billed and paid-late count the month's invoices.
+    /// Deletes the snapshot rows in scope: all, or the touched accounts' and, when the as-of date moved forward
+    /// (<paramref name="moved"/>), the pairs' (untouched customers' recent months, deleted by pair); otherwise every
+    /// pair is a touched account's, whose rows are all deleted by account.
     /// </summary>
-    /// <param name="moved">
-    /// The as-of date moved forward: the pairs hold months of untouched customers too, whose rows are deleted by
-    /// pair; otherwise every pair is a touched account's, whose rows are all deleted by account.
-    /// </param>
-    public static string Snapshot(bool all, bool moved = true)
-    {
-        var delete = all
+    public static string SnapshotDelete(bool all, bool moved) =>
+        all
             ? "DELETE FROM dw.CustomerMonthlySnapshot;"
-            : "DELETE FROM dw.CustomerMonthlySnapshot WHERE AccountId IN (SELECT AccountId FROM sm_touched);" + (moved ? """
+            : "DELETE FROM dw.CustomerMonthlySnapshot WHERE AccountId IN (SELECT AccountId FROM sm_touched);" + (moved
+                ? "\nDELETE FROM dw.CustomerMonthlySnapshot x USING sm_pairs q WHERE x.AccountId = q.AccountId AND x.MonthStart = q.MonthStart;"
+                : "");
 
-              DELETE FROM dw.CustomerMonthlySnapshot x USING sm_pairs q WHERE x.AccountId = q.AccountId AND x.MonthStart = q.MonthStart;
-              """ : "");
-        var invoices = all ? "" : "\n      AND EXISTS (SELECT 1 FROM sm_pairs q WHERE q.AccountId = i.AccountId AND q.MonthStart = CAST(date_trunc('month', i.InvoiceDate) AS DATE))";
+    /// <summary>
+    /// Computes the rows of the pairs in <paramref name="pairs"/> as of $asof. MRR and products are measured on the
+    /// month's last day, or AsOf for the current month; billed and paid-late count the month's invoices. Unless
+    /// the pairs are every customer's months (<paramref name="everyPair"/>), only their invoices are read.
+    /// </summary>
+    public static string SnapshotInsert(string pairs, bool everyPair)
+    {
+        var invoices = everyPair ? "" : $"\n      AND EXISTS (SELECT 1 FROM {pairs} q WHERE q.AccountId = i.AccountId AND q.MonthStart = CAST(date_trunc('month', i.InvoiceDate) AS DATE))";
         return $"""
-        {delete}
         INSERT INTO dw.CustomerMonthlySnapshot (AccountId, MonthStart, Mrr, Billed, InvoicesPaidLate, ActiveProducts, Attrited, BatchId)
         WITH p AS (SELECT CAST($asof AS DATE) AS AsOf),
         m AS (
             SELECT q.AccountId, q.MonthStart, least(CAST(q.MonthStart + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE), p.AsOf) AS D
-            FROM sm_pairs q, p),
+            FROM {pairs} q, p),
         sm AS (
             SELECT m.AccountId, m.MonthStart,
                    COALESCE(sum(s.Mrr) FILTER (WHERE {Active("m.D")}), 0) AS Mrr,

@@ -53,6 +53,9 @@ public sealed partial class SyncService
     [LoggerMessage(Level = LogLevel.Information, Message = "features and snapshots: {How} (features {Features:0.00} s, snapshots {Snapshots:0.00} s)")]
     private static partial void LogDerived(ILogger logger, string how, double features, double snapshots);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "an earlier sync merged its batch but did not finish features and snapshots: this one rebuilds them whole")]
+    private static partial void LogDerivedPending(ILogger logger);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "merge: {Step} done at {Seconds:0.00} s")]
     private static partial void LogMerged(ILogger logger, string step, double seconds);
 

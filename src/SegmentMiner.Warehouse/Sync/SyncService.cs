@@ -12,9 +12,10 @@ namespace SegmentMiner.Warehouse.Sync;
 
 /// <summary>
 /// One sync: reads every new source file (and SQL source rows past their watermark), validates them set-based
-/// inside DuckDB, keeps rejected rows with their reason, merges the accepted ones into staging history and the
-/// dimensional model, and rebuilds features and monthly snapshots, all in one transaction. A file already loaded
-/// is skipped; a failure rolls the whole batch back.
+/// inside DuckDB, keeps rejected rows with their reason, and merges the accepted ones into staging history and the
+/// dimensional model in one transaction; then refreshes features and monthly snapshots in a second. A failure in
+/// the first rolls the whole batch back; a failure in the second leaves the batch 'Merged', and the next sync
+/// rebuilds features and snapshots whole. A file already loaded is skipped.
 /// </summary>
 public sealed partial class SyncService : ISyncService
 {
@@ -60,6 +61,13 @@ public sealed partial class SyncService : ISyncService
         var files = await DiscoverAsync(db, cancellationToken);
         var lastAsOfText = await db.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT CAST(AsOfDate AS VARCHAR) FROM ops.Batch WHERE Status = 'Committed' ORDER BY BatchId DESC LIMIT 1", cancellationToken: cancellationToken));
         DateOnly? lastAsOf = lastAsOfText is null ? null : DateOnly.ParseExact(lastAsOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var derivedPending = await db.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM ops.Batch WHERE Status = 'Merged')", cancellationToken: cancellationToken));
+        if (derivedPending)
+        {
+            LogDerivedPending(_log);
+        }
+
+        rebuild |= derivedPending;
         var sqlEntities = _options.Sources.SelectMany(s => s.Value.Entities.Select(e => (Source: s.Key, Options: s.Value, Entity: e.Key, Query: e.Value))).ToList();
         var newFiles = files.Where(f => f.IsNew).ToList();
 
@@ -114,70 +122,23 @@ public sealed partial class SyncService : ISyncService
             // operators can then stream and spill within Warehouse:MemoryLimit.
             await db.ExecuteAsync(new CommandDefinition("SET preserve_insertion_order = false", cancellationToken: cancellationToken));
 
-            // Phase 2: one transaction for validation, staging, merge, features and snapshots.
-            await using var tx = await db.BeginTransactionAsync(cancellationToken);
-            try
+            // Phase 2: one transaction for validation, staging and the merge into dw; phase 3, a second one for
+            // features and snapshots. Committing between them gives the derived layers the whole memory limit
+            // (an open transaction keeps its uncommitted row groups in memory); a batch whose phase 3 did not
+            // commit stays 'Merged', and the next sync rebuilds the derived layers whole.
+            var merged = await StageAndMergeAsync(db, pending, loads, batchId, asOf, lastAsOf, rebuild, timings, cancellationToken);
+            if (merged is null)
             {
-                await db.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO ops.Batch VALUES ($id, $now, NULL, 'Running', $asof, 0, 0, 0, 0, NULL)",
-                    new { id = batchId, now = Now, asof = asOf.ToDateTime(TimeOnly.MinValue) }, cancellationToken: cancellationToken));
-                var step = Stopwatch.StartNew();
-                await db.ExecuteAsync(new CommandDefinition(DwSql.CreateSlowKeys(), cancellationToken: cancellationToken));
-                foreach (var p in pending)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    loads.Add(await LoadAsync(db, p, batchId, cancellationToken));
-                }
-
-                timings["validate+stage"] = step.Elapsed;
-                var loadedRows = loads.Sum(l => l.Loaded);
-                var rejectedRows = loads.Sum(l => l.Rejected);
-                if (loadedRows == 0 && rejectedRows == 0 && loads.All(l => l.Kind == "sql")
-                    && lastAsOf == asOf && !rebuild)
-                {
-                    // SQL sources are read from their watermark inclusive: rows seen before are not news.
-                    await tx.RollbackAsync(cancellationToken);
-                    return await UpToDate("the SQL sources returned only versions already staged");
-                }
-
-                await RequireAccountsAsync(db, cancellationToken);
-                cancellationToken.ThrowIfCancellationRequested(); // safe point: nothing is committed until the end
-                step.Restart();
-                await DerivedLayers.MarkTouchedAsync(db, batchId, cancellationToken);
-                LogMerged(_log, "the touched accounts", step.Elapsed.TotalSeconds);
-                await db.ExecuteAsync(new CommandDefinition(DwSql.RefreshDimCustomer, new { batch = batchId }, cancellationToken: cancellationToken));
-                LogMerged(_log, "dw.DimCustomer", step.Elapsed.TotalSeconds);
-                foreach (var t in DwSql.CurrentTables)
-                {
-                    await db.ExecuteAsync(new CommandDefinition(DwSql.RefreshCurrent(t), new { batch = batchId }, cancellationToken: cancellationToken));
-                    LogMerged(_log, t.Target, step.Elapsed.TotalSeconds);
-                }
-
-                timings["merge"] = step.Elapsed;
-                cancellationToken.ThrowIfCancellationRequested();
-                how = await DerivedLayers.RefreshAsync(db, batchId, asOf, lastAsOf, rebuild, timings, cancellationToken);
-                LogDerived(_log, how, timings["features"].TotalSeconds, timings["snapshot"].TotalSeconds);
-                cancellationToken.ThrowIfCancellationRequested();
-
-                await db.ExecuteAsync(new CommandDefinition(
-                    """
-                    UPDATE ops.Batch SET FinishedAt = $now, Status = 'Committed', FilesLoaded = $files, RowsRead = $read,
-                           RowsLoaded = $loaded, RowsRejected = $rejected WHERE BatchId = $id
-                    """,
-                    new { id = batchId, now = Now, files = loads.Count, read = loads.Sum(l => l.Read), loaded = loadedRows, rejected = rejectedRows }, cancellationToken: cancellationToken));
-                await tx.CommitAsync(cancellationToken);
+                return await UpToDate("the SQL sources returned only versions already staged");
             }
-            catch (Exception ex)
-            {
-                await tx.RollbackAsync(CancellationToken.None);
-                await RecordFailureAsync(db, batchId, asOf, ex, cancellationToken.IsCancellationRequested);
-                failureRecorded = true;
-                throw;
-            }
+
+            failureRecorded = true; // the batch row exists: phase 3 records its own failure on it
+            how = await RefreshDerivedAsync(db, batchId, asOf, lastAsOf, rebuild, timings, cancellationToken);
         }
         catch (Exception ex) when (!failureRecorded)
         {
-            // A file that cannot be read fails the run before its transaction starts; the run history still shows it.
+            // A file that cannot be read, or a batch that cannot be staged or merged (rolled back), is a failed batch
+            // in the run history.
             await RecordFailureAsync(db, batchId, asOf, ex, cancellationToken.IsCancellationRequested);
             throw;
         }
@@ -196,6 +157,110 @@ public sealed partial class SyncService : ISyncService
 
         timings["total"] = total.Elapsed;
         return new SyncResult(batchId, asOf, Summarize(files, loads), timings, await CountCustomersAsync(db, cancellationToken)) { Derived = how };
+    }
+
+    /// <summary>
+    /// Phase 2, one transaction: validates and stages every pending read, then merges the batch into dw. Commits
+    /// the batch as 'Merged' and returns its loaded rows; null (rolled back) when SQL sources brought only versions
+    /// already staged and nothing else is to be done.
+    /// </summary>
+    private async Task<long?> StageAndMergeAsync(
+        DuckDBConnection db, List<PendingLoad> pending, List<FileLoad> loads, long batchId, DateOnly asOf, DateOnly? lastAsOf, bool rebuild,
+        Dictionary<string, TimeSpan> timings, CancellationToken cancellationToken)
+    {
+        await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            return await StageAndMergeInAsync(db, tx, pending, loads, batchId, asOf, lastAsOf, rebuild, timings, cancellationToken);
+        }
+        catch
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<long?> StageAndMergeInAsync(
+        DuckDBConnection db, System.Data.Common.DbTransaction tx, List<PendingLoad> pending, List<FileLoad> loads, long batchId, DateOnly asOf, DateOnly? lastAsOf,
+        bool rebuild, Dictionary<string, TimeSpan> timings, CancellationToken cancellationToken)
+    {
+        await db.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO ops.Batch VALUES ($id, $now, NULL, 'Running', $asof, 0, 0, 0, 0, NULL)",
+            new { id = batchId, now = Now, asof = asOf.ToDateTime(TimeOnly.MinValue) }, cancellationToken: cancellationToken));
+        var step = Stopwatch.StartNew();
+        await db.ExecuteAsync(new CommandDefinition(DwSql.CreateSlowKeys(), cancellationToken: cancellationToken));
+        foreach (var p in pending)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            loads.Add(await LoadAsync(db, p, batchId, cancellationToken));
+        }
+
+        timings["validate+stage"] = step.Elapsed;
+        var loadedRows = loads.Sum(l => l.Loaded);
+        var rejectedRows = loads.Sum(l => l.Rejected);
+        if (loadedRows == 0 && rejectedRows == 0 && loads.All(l => l.Kind == "sql") && lastAsOf == asOf && !rebuild)
+        {
+            // SQL sources are read from their watermark inclusive: rows seen before are not news.
+            await tx.RollbackAsync(cancellationToken);
+            return null;
+        }
+
+        await RequireAccountsAsync(db, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested(); // safe point: nothing is committed until the end
+        step.Restart();
+        await DerivedLayers.MarkTouchedAsync(db, batchId, cancellationToken);
+        LogMerged(_log, "the touched accounts", step.Elapsed.TotalSeconds);
+        await db.ExecuteAsync(new CommandDefinition(DwSql.RefreshDimCustomer, new { batch = batchId }, cancellationToken: cancellationToken));
+        LogMerged(_log, "dw.DimCustomer", step.Elapsed.TotalSeconds);
+        foreach (var t in DwSql.CurrentTables)
+        {
+            await db.ExecuteAsync(new CommandDefinition(DwSql.RefreshCurrent(t), new { batch = batchId }, cancellationToken: cancellationToken));
+            LogMerged(_log, t.Target, step.Elapsed.TotalSeconds);
+        }
+
+        timings["merge"] = step.Elapsed;
+        cancellationToken.ThrowIfCancellationRequested();
+        await db.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE ops.Batch SET Status = 'Merged', FilesLoaded = $files, RowsRead = $read, RowsLoaded = $loaded, RowsRejected = $rejected
+            WHERE BatchId = $id
+            """,
+            new { id = batchId, files = loads.Count, read = loads.Sum(l => l.Read), loaded = loadedRows, rejected = rejectedRows }, cancellationToken: cancellationToken));
+        await tx.CommitAsync(cancellationToken);
+        return loadedRows;
+    }
+
+    /// <summary>
+    /// Phase 3, one transaction: features and monthly snapshots, then the batch (and any earlier batch left
+    /// 'Merged') is 'Committed'. On failure the batch stays 'Merged' with the reason, and the next sync rebuilds.
+    /// </summary>
+    private async Task<string> RefreshDerivedAsync(
+        DuckDBConnection db, long batchId, DateOnly asOf, DateOnly? lastAsOf, bool rebuild, Dictionary<string, TimeSpan> timings, CancellationToken cancellationToken)
+    {
+        await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            var how = await DerivedLayers.RefreshAsync(db, batchId, asOf, lastAsOf, rebuild, MemorySize.Megabytes(_options.Warehouse.MemoryLimit), timings, cancellationToken);
+            LogDerived(_log, how, timings["features"].TotalSeconds, timings["snapshot"].TotalSeconds);
+            cancellationToken.ThrowIfCancellationRequested();
+            await db.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE ops.Batch SET Status = 'Committed',
+                       FinishedAt = CASE WHEN BatchId = $id THEN $now ELSE FinishedAt END,
+                       Message = CASE WHEN BatchId = $id THEN NULL ELSE 'features and snapshots rebuilt by batch ' || $id END
+                WHERE BatchId = $id OR Status = 'Merged'
+                """,
+                new { id = batchId, now = Now }, cancellationToken: cancellationToken));
+            await tx.CommitAsync(cancellationToken);
+            return how;
+        }
+        catch (Exception ex)
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            var why = cancellationToken.IsCancellationRequested ? "stopped before its features and snapshots were refreshed" : $"features and snapshots failed: {FirstLine(ex.Message)}";
+            await RecordDerivedFailureAsync(db, batchId, why + "; its rows are merged, and the next sync rebuilds features and snapshots");
+            throw;
+        }
     }
 
     /// <summary>
@@ -512,6 +577,20 @@ public sealed partial class SyncService : ISyncService
                 "INSERT INTO ops.Batch VALUES ($id, $now, $now, $status, $asof, 0, 0, 0, 0, $msg)",
                 new { id = batchId, now = Now, status = stopped ? "Cancelled" : "Failed", asof = asOf.ToDateTime(TimeOnly.MinValue), msg = Truncate(stopped ? "stopped (Ctrl+C, SIGTERM or a worker stop) before it finished; nothing of it was kept" : ex.Message, 4000) },
                 cancellationToken: CancellationToken.None));
+        }
+        catch (DuckDB.NET.Data.DuckDBException recordError)
+        {
+            LogNotRecorded(_log, recordError.Message);
+        }
+    }
+
+    private async Task RecordDerivedFailureAsync(DuckDBConnection db, long batchId, string message)
+    {
+        try
+        {
+            await db.ExecuteAsync(new CommandDefinition(
+                "UPDATE ops.Batch SET FinishedAt = $now, Message = $msg WHERE BatchId = $id",
+                new { id = batchId, now = Now, msg = Truncate(message, 4000) }, cancellationToken: CancellationToken.None));
         }
         catch (DuckDB.NET.Data.DuckDBException recordError)
         {
