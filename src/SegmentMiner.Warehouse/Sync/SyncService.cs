@@ -218,7 +218,6 @@ public sealed partial class SyncService : ISyncService
             LogMerged(_log, t.Target, step.Elapsed.TotalSeconds);
         }
 
-        timings["merge"] = step.Elapsed;
         cancellationToken.ThrowIfCancellationRequested();
         await db.ExecuteAsync(new CommandDefinition(
             """
@@ -227,6 +226,7 @@ public sealed partial class SyncService : ISyncService
             """,
             new { id = batchId, files = loads.Count, read = loads.Sum(l => l.Read), loaded = loadedRows, rejected = rejectedRows }, cancellationToken: cancellationToken));
         await tx.CommitAsync(cancellationToken);
+        timings["merge"] = step.Elapsed; // the load path ends with the committed merge
         return loadedRows;
     }
 
