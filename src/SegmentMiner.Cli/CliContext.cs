@@ -57,6 +57,13 @@ internal sealed class CliContext : IAsyncDisposable
 
     public IReadOnlyList<ModelDefinition> Models(string? name = null) => Get<Func<ModelCatalog>>()().Select(name);
 
+    /// <summary>
+    /// Opens the configured warehouse and checks its schema version before a command does anything else, so that an
+    /// unreachable SQL Server fails every command the same way: one line naming server and database, exit 1.
+    /// </summary>
+    public Task EnsureWarehouseAsync(CancellationToken cancellationToken) =>
+        Get<SegmentMiner.Warehouse.IWarehouseBackend>().EnsureReadyAsync(cancellationToken);
+
     /// <summary>The configuration as every entry point reads it; the host is built and its settings validated.</summary>
     public static CliContext Create(ParseResult parse, CliEnvironment env, Action<HostApplicationBuilder>? worker = null)
     {

@@ -2,20 +2,20 @@ using System.Data;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using DuckDB.NET.Data;
 using SegmentMiner.Core;
 using SegmentMiner.Core.Mining;
 using SegmentMiner.Core.Models;
 using SegmentMiner.Mining;
-using SegmentMiner.Warehouse.DuckDb;
+using SegmentMiner.Warehouse;
+using SegmentMiner.Warehouse.Reading;
 
 namespace SegmentMiner.Embedded;
 
 /// <summary>
-/// The embedded mining server: SegmentMiner's Microsoft Clustering engine, trained on the case views of the DuckDB
-/// warehouse, with deployed definitions and processed models kept in a <see cref="ModelStore"/>.
+/// The embedded mining server: SegmentMiner's Microsoft Clustering engine, trained on the case views of the warehouse
+/// (DuckDB or SQL Server, read through <see cref="IWarehouseReader"/>), with deployed definitions and processed models kept in a <see cref="ModelStore"/>.
 /// </summary>
-public sealed class EmbeddedMiningServer(DuckDbWarehouse warehouse, ModelStore store) : IMiningServer
+public sealed class EmbeddedMiningServer(IWarehouseReader warehouse, ModelStore store) : IMiningServer
 {
     private readonly Dictionary<string, ClusteringModel> _loaded = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _gate = new();
@@ -149,7 +149,7 @@ public sealed class EmbeddedMiningServer(DuckDbWarehouse warehouse, ModelStore s
     {
         if (!warehouse.Exists)
         {
-            throw new MiningException($"the warehouse {Path.GetFileName(warehouse.FilePath)} does not exist yet; run 'segminer sync' first");
+            throw new MiningException($"{warehouse.Describe} does not exist yet; run 'segminer sync' first");
         }
 
         var scalar = model.Columns.Where(c => c.Content != ContentType.Table).ToList();
@@ -198,7 +198,7 @@ public sealed class EmbeddedMiningServer(DuckDbWarehouse warehouse, ModelStore s
     {
         if (!warehouse.Exists)
         {
-            throw new MiningException($"the warehouse {Path.GetFileName(warehouse.FilePath)} does not exist yet; run 'segminer sync' first");
+            throw new MiningException($"{warehouse.Describe} does not exist yet; run 'segminer sync' first");
         }
 
         using var reader = Open($"SELECT count(*) FROM {Identifiers.QuoteAnsi(model.CaseViewSchema)}.{Identifiers.QuoteAnsi(model.CaseViewName)}");
@@ -226,18 +226,15 @@ public sealed class EmbeddedMiningServer(DuckDbWarehouse warehouse, ModelStore s
 
     private IDataReader Open(string sql)
     {
-        var connection = warehouse.OpenReadOnlyAsync().GetAwaiter().GetResult();
         try
         {
-            var command = connection.CreateCommand();
-            command.CommandText = sql;
-            return command.ExecuteReader(CommandBehavior.CloseConnection);
+            return warehouse.ExecuteReader(sql);
         }
-        catch (DuckDBException e)
+        catch (WarehouseException e)
         {
-            connection.Dispose();
-            var hint = e.Message.Contains("does not exist", StringComparison.OrdinalIgnoreCase) ? " (is the warehouse schema current? run 'segminer db migrate' or 'segminer sync')" : "";
-            throw new MiningException($"reading the warehouse failed: {e.Message}{hint}");
+            var hint = e.Message.Contains("does not exist", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("Invalid object name", StringComparison.OrdinalIgnoreCase)
+                ? " (is the warehouse schema current? run 'segminer db migrate' or 'segminer sync')" : "";
+            throw new MiningException(e.Message + hint);
         }
     }
 

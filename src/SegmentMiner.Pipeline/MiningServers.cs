@@ -3,7 +3,6 @@ using SegmentMiner.Core.Configuration;
 using SegmentMiner.Core.Mining;
 using SegmentMiner.Embedded;
 using SegmentMiner.Warehouse;
-using SegmentMiner.Warehouse.DuckDb;
 using SegmentMiner.Xmla;
 
 namespace SegmentMiner.Pipeline;
@@ -11,22 +10,16 @@ namespace SegmentMiner.Pipeline;
 /// <summary>Picks the mining server from configuration: the embedded engine (default) or Analysis Services.</summary>
 public static class MiningServers
 {
-    public static IMiningServer Create(SegmentMinerOptions options, DataFolder folder, ILogger logger) =>
+    public static IMiningServer Create(SegmentMinerOptions options, DataFolder folder, IWarehouseBackend warehouse, ILogger logger) =>
         options.Mining.Server switch
         {
             MiningServerKind.AnalysisServices => new XmlaMiningServer(new XmlaClient(ClientOptions(options.Mining.Xmla), logger), options.Mining.Xmla.DataSourceConnectionString, logger),
-            _ => Embedded(options, folder),
+            _ => Embedded(warehouse, folder),
         };
 
-    public static EmbeddedMiningServer Embedded(SegmentMinerOptions options, DataFolder folder)
-    {
-        if (options.Warehouse.Provider != WarehouseProvider.DuckDb)
-        {
-            throw new Core.ConfigurationException(["Mining:Server: the embedded engine reads the DuckDB warehouse; with Warehouse:Provider=SqlServer use Mining:Server=AnalysisServices."]);
-        }
-
-        return new EmbeddedMiningServer(new DuckDbWarehouse(folder, options.Warehouse), new ModelStore(folder.Models));
-    }
+    /// <summary>The embedded engine over the configured warehouse's case views (DuckDB or SQL Server), its models in the data folder.</summary>
+    public static EmbeddedMiningServer Embedded(IWarehouseBackend warehouse, DataFolder folder) =>
+        new(warehouse.Reader, new ModelStore(folder.Models));
 
     public static XmlaClientOptions ClientOptions(XmlaSettings s) => new()
     {

@@ -28,6 +28,16 @@ public interface IWarehouseBackend
     /// <summary>Deletes job runs, failed batches and rejected rows older than the cutoff, and published runs beyond the limit (never a current one).</summary>
     Task<RetentionResult> ApplyRetentionAsync(RetentionLimits limits, Action<string> waiting, CancellationToken cancellationToken);
 
+    /// <summary>Read-only access to the views, for the embedded engine.</summary>
+    Reading.IWarehouseReader Reader { get; }
+
+    /// <summary>
+    /// Opens the warehouse and checks its schema version, before a command does anything else: on SQL Server an
+    /// unreachable server or an outdated schema fails here, the same way for every command. On DuckDB the file is
+    /// created by the first sync, so only a data folder that cannot hold it fails.
+    /// </summary>
+    Task EnsureReadyAsync(CancellationToken cancellationToken);
+
     /// <summary>The DuckDB file, for what reads it directly (<c>segminer sql</c>, export); on SQL Server a <see cref="WarehouseException"/> saying what to use instead.</summary>
     DuckDb.DuckDbWarehouse RequireEmbedded(string what);
 

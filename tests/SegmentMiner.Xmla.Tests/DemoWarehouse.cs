@@ -58,7 +58,7 @@ internal sealed class DemoWarehouse : IDisposable
     }
 
     /// <summary>An embedded server over this warehouse with its own model folder.</summary>
-    public EmbeddedMiningServer Engine(string store) => new(Warehouse, new ModelStore(Path.Combine(Root, store)));
+    public EmbeddedMiningServer Engine(string store) => new(new SegmentMiner.Warehouse.Reading.DuckDbReader(Warehouse), new ModelStore(Path.Combine(Root, store)));
 
     public void Dispose()
     {

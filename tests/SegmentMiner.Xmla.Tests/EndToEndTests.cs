@@ -166,7 +166,7 @@ internal sealed class EmptyEndpoint : IAsyncDisposable
     public EmptyEndpoint(TimeSpan? sessionTimeout = null, string? user = null, string? password = null)
     {
         var folder = new Warehouse.DataFolder(_root);
-        var engine = new Embedded.EmbeddedMiningServer(new Warehouse.DuckDb.DuckDbWarehouse(folder, new Core.Configuration.WarehouseOptions()), new Embedded.ModelStore(folder.Models));
+        var engine = new Embedded.EmbeddedMiningServer(new Warehouse.Reading.DuckDbReader(new Warehouse.DuckDb.DuckDbWarehouse(folder, new Core.Configuration.WarehouseOptions())), new Embedded.ModelStore(folder.Models));
         Service = new XmlaService(engine, EndpointCatalog.Load(null), sessionTimeout ?? TimeSpan.FromMinutes(5));
         Endpoint = XmlaEndpoint.StartAsync(Service, new XmlaEndpointOptions { Urls = "http://127.0.0.1:0", User = user, Password = password }).GetAwaiter().GetResult();
     }

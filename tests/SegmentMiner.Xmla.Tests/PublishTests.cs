@@ -300,7 +300,7 @@ public sealed class PublishTests
     {
         using var w = await DemoWarehouse.CreateAsync(1500);
         var m = ModelCatalog.Shipped().Select("market-segments")[0];
-        await using var engine = Pipeline.MiningServers.Embedded(w.Options, w.Folder);
+        await using var engine = Pipeline.MiningServers.Embedded(new Warehouse.DuckDb.DuckDbBackend(w.Folder, w.Options.Warehouse, w.Options.Sync), w.Folder);
         await engine.DeployAsync(m);
         await engine.ProcessAsync(m, ProcessType.Full);
         await new PublishService(w.Options, Refresh.Backend(w.Options, w.Folder), engine, NullLogger.Instance).PublishAsync([m]);
@@ -395,7 +395,7 @@ public sealed class PublishTests
 
         var viaXmla = new Core.Configuration.SegmentMinerOptions { DataDir = root };
         var folder = new Warehouse.DataFolder(root);
-        var engine = new Embedded.EmbeddedMiningServer(new Warehouse.DuckDb.DuckDbWarehouse(folder, viaXmla.Warehouse), new Embedded.ModelStore(Path.Combine(root, "endpoint-models")));
+        var engine = new Embedded.EmbeddedMiningServer(new Warehouse.Reading.DuckDbReader(new Warehouse.DuckDb.DuckDbWarehouse(folder, viaXmla.Warehouse)), new Embedded.ModelStore(Path.Combine(root, "endpoint-models")));
         var service = new XmlaService(engine, EndpointCatalog.Load(null), TimeSpan.FromMinutes(5));
         await using (var endpoint = await XmlaEndpoint.StartAsync(service, new XmlaEndpointOptions { Urls = "http://127.0.0.1:0" }))
         {

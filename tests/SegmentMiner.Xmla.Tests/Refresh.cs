@@ -14,7 +14,7 @@ internal static class Refresh
 {
     public static async Task<IReadOnlyList<PublishResult>> RunAsync(SegmentMinerOptions options, DataFolder folder, IReadOnlyList<ModelDefinition> models)
     {
-        await using var server = Pipeline.MiningServers.Embedded(options, folder);
+        await using var server = Pipeline.MiningServers.Embedded(new Warehouse.DuckDb.DuckDbBackend(folder, options.Warehouse, options.Sync), folder);
         var service = new ModelService(server, NullLogger<ModelService>.Instance);
         await service.DeployAsync(models, CancellationToken.None);
         await service.ProcessAsync(models, ProcessType.Full, CancellationToken.None);

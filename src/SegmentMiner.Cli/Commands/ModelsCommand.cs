@@ -61,6 +61,7 @@ internal static class ModelsCommand
         var command = new Command("process", "Train the models on their case views.") { model, type };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
+            await ctx.EnsureWarehouseAsync(ct);
             var models = ctx.Models(parse.GetValue(model));
             var processType = parse.GetValue(type) == "default" ? ProcessType.Default : ProcessType.Full;
             var results = await ctx.Get<IModelService>().ProcessAsync(models, processType, ct);

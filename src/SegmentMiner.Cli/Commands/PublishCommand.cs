@@ -16,6 +16,7 @@ internal static class PublishCommand
         var command = new Command("publish", "Publish the processed models' segments, personas and customer membership to the seg schema.") { model, format, restore };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
+            await ctx.EnsureWarehouseAsync(ct);
             if (parse.GetValue(restore) is { } run)
             {
                 var name = parse.GetValue(model) ?? throw new Core.ConfigurationException(["publish --restore: name the model with --model NAME."]);
@@ -56,6 +57,7 @@ internal static class PublishCommand
         var command = new Command("export", "Write the current segments (the seg views) to files for tools that read files.") { outDir, format };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
+            await ctx.EnsureWarehouseAsync(ct);
             var files = await ctx.Get<QueryService>().ExportAsync(parse.GetValue(outDir)!, parse.GetValue(format)!, ct);
             ResultWriter.Write(ctx.Output, new QueryResult(["file", "rows"], files.Select(f => new object?[] { f.File, f.Rows }).ToList()), OutputFormat.Table);
             return 0;

@@ -16,6 +16,7 @@ internal static class RunOnceCommand
         var command = new Command("run-once", "Run the main job once: sync, process, publish. Exit 11, 12 or 13 names the step that failed.") { asOf, SyncCommand.FormatOption };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
+            await ctx.EnsureWarehouseAsync(ct);
             var chain = await ctx.Get<JobChain>().RunAsync(ctx.AsOf(parse.GetValue(asOf)), "run-once", ct);
             ResultWriter.Write(ctx.Output, Steps(chain), parse.GetValue(SyncCommand.FormatOption));
             return 0;

@@ -14,6 +14,7 @@ internal static class SqlCommand
         var command = new Command("sql", "Run a read-only query on the warehouse; statements that write are refused.") { query, format };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
+            await ctx.EnsureWarehouseAsync(ct);
             var result = await ctx.Get<QueryService>().QueryAsync(parse.GetValue(query)!, ct);
             ResultWriter.Write(ctx.Output, result, parse.GetValue(format));
             return 0;

@@ -24,6 +24,7 @@ internal static class StatusCommand
         var command = new Command("status", "The last job runs, the warehouse, the models and the published runs; exit 4 after a failed run, 5 when the published run is too old.") { format };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
+            await ctx.EnsureWarehouseAsync(ct);
             var report = await ctx.Get<IStatusService>().ReadAsync(ctx.Models(), ct);
             if (parse.GetValue(format) == "json")
             {

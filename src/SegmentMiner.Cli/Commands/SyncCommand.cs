@@ -16,6 +16,7 @@ internal static class SyncCommand
         var command = new Command("sync", "Load new source files and SQL source rows into the warehouse; bring features and monthly snapshots up to date.") { asOf, rebuild, FormatOption };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
+            await ctx.EnsureWarehouseAsync(ct);
             var result = await RunAsync(ctx, ctx.AsOf(parse.GetValue(asOf)), ct, parse.GetValue(rebuild));
             ResultWriter.Write(ctx.Output, ToTable(result), parse.GetValue(FormatOption));
             return 0;

@@ -96,11 +96,13 @@ public static class ServiceRegistration
         var options = sp.GetRequiredService<SegmentMinerOptions>();
         return options.Warehouse.Provider switch
         {
-            WarehouseProvider.SqlServer => new SqlServerBackend(options.Warehouse.ConnectionString!),
+            WarehouseProvider.SqlServer => new SqlServerBackend(options.Warehouse.ConnectionString!, options.Warehouse.CommandTimeout),
             _ => new DuckDbBackend(sp.GetRequiredService<DataFolder>(), options.Warehouse, options.Sync),
         };
     }
 
     private static IMiningServer MiningServer(IServiceProvider sp) =>
-        MiningServers.Create(sp.GetRequiredService<SegmentMinerOptions>(), sp.GetRequiredService<DataFolder>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("SegmentMiner.Mining"));
+        MiningServers.Create(
+            sp.GetRequiredService<SegmentMinerOptions>(), sp.GetRequiredService<DataFolder>(), sp.GetRequiredService<IWarehouseBackend>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("SegmentMiner.Mining"));
 }

@@ -139,6 +139,12 @@ public sealed class WarehouseOptions
     /// aggregates spill to <c>&lt;data-dir&gt;/tmp</c>. Default: the smaller of 25% of RAM and 2.5 GB.
     /// </summary>
     public string? MemoryLimit { get; set; }
+
+    /// <summary>
+    /// SQL Server only: how long one long statement may run (a sync's merge, a publish, the case views the embedded
+    /// engine reads). Default 30 minutes; short ones (status, run history) have 30 seconds.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(30);
 }
 
 public sealed class SyncOptions

@@ -66,6 +66,11 @@ public static class SettingsRules
             yield return "Warehouse:DuckDbFile: must not be empty.";
         }
 
+        if (x.CommandTimeout <= TimeSpan.Zero)
+        {
+            yield return $"Warehouse:CommandTimeout: {x.CommandTimeout} must be positive (hh:mm:ss).";
+        }
+
         if (x.MemoryLimit is { } limit && MemorySize.TryParseMegabytes(limit) is not (>= 16))
         {
             yield return $"Warehouse:MemoryLimit: '{limit}' is not a size of at least 16MB; use a number and a unit such as 512MB or 2.5GB.";

@@ -21,6 +21,10 @@ public sealed class DuckDbBackend(DataFolder folder, WarehouseOptions warehouse,
 
     public StatusReader Status => new DuckDbStatusReader(_db);
 
+    public Reading.IWarehouseReader Reader => new Reading.DuckDbReader(_db);
+
+    public Task EnsureReadyAsync(CancellationToken cancellationToken) => CheckReachableAsync(cancellationToken);
+
     public DuckDbWarehouse RequireEmbedded(string what) => _db;
 
     public async Task<SegmentStoreLease> OpenSegmentStoreAsync(Action<string> waiting, CancellationToken cancellationToken)

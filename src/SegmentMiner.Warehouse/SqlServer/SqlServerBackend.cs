@@ -6,15 +6,19 @@ using SegmentMiner.Warehouse.Status;
 namespace SegmentMiner.Warehouse.SqlServer;
 
 /// <summary>The production warehouse on SQL Server: every writer takes its own application lock inside its transaction.</summary>
-public sealed class SqlServerBackend(string connectionString) : IWarehouseBackend
+public sealed class SqlServerBackend(string connectionString, TimeSpan? commandTimeout = null) : IWarehouseBackend
 {
-    private readonly SqlServerWarehouse _db = new(connectionString);
+    private readonly SqlServerWarehouse _db = new(connectionString, commandTimeout);
 
     public string Dialect => SqlServerWarehouse.Dialect;
 
     public JobRunStore JobRuns => new SqlServerJobRunStore(_db);
 
     public StatusReader Status => new SqlServerStatusReader(_db);
+
+    public Reading.IWarehouseReader Reader => new Reading.SqlServerReader(_db);
+
+    public Task EnsureReadyAsync(CancellationToken cancellationToken) => _db.EnsureCurrentAsync(cancellationToken);
 
     public DuckDb.DuckDbWarehouse RequireEmbedded(string what) =>
         throw new WarehouseException($"Warehouse:Provider is SqlServer: {what} reads the DuckDB warehouse; query the SQL Server warehouse's views with your own SQL tools");

@@ -6,21 +6,60 @@ namespace SegmentMiner.Warehouse.SqlServer;
 /// <summary>
 /// The production warehouse on SQL Server. Schema changes are a DBA's: <c>segminer db migrate --script</c> prints the
 /// T-SQL, or <c>segminer db migrate</c> applies it with the configured login. Every other command checks the schema
-/// version first and refuses an outdated one.
+/// version first and refuses an outdated one. Connections carry <c>Application Name=SegmentMiner</c>; messages
+/// name the server and database as the connection string writes them, never a credential.
 /// </summary>
 public sealed class SqlServerWarehouse
 {
     public const string Dialect = "sqlserver";
+    public const string ApplicationName = "SegmentMiner";
     private readonly string _connectionString;
+    private readonly TimeSpan _connectTimeout;
 
-    public SqlServerWarehouse(string connectionString)
+    /// <param name="connectionString">Warehouse:ConnectionString (a secret).</param>
+    /// <param name="commandTimeout">Warehouse:CommandTimeout, for long statements (sync, publish, case views); default 30 minutes.</param>
+    public SqlServerWarehouse(string connectionString, TimeSpan? commandTimeout = null)
     {
-        var builder = new SqlConnectionStringBuilder(connectionString) { ApplicationName = "SegmentMiner" };
+        SqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqlConnectionStringBuilder(connectionString) { ApplicationName = ApplicationName };
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            // The builder's messages name a keyword or a value's type, never the value.
+            throw new WarehouseException($"Warehouse:ConnectionString: {ex.Message}", ex);
+        }
+
         _connectionString = builder.ConnectionString;
+        _connectTimeout = TimeSpan.FromSeconds(Math.Max(builder.ConnectTimeout, 1));
+        Server = builder.DataSource;
+        Database = string.IsNullOrEmpty(builder.InitialCatalog) ? "(the login's default database)" : builder.InitialCatalog;
+        CommandTimeoutSeconds = (int)Math.Clamp((commandTimeout ?? TimeSpan.FromMinutes(30)).TotalSeconds, 1, int.MaxValue);
     }
 
+    /// <summary>The Data Source as the connection string writes it (host, port or instance).</summary>
+    public string Server { get; }
+
+    public string Database { get; }
+
+    /// <summary>How messages name this warehouse.</summary>
+    public string Describe => $"the SQL Server warehouse (server {Server}, database {Database})";
+
+    /// <summary>Seconds a long statement may run (sync, publish, the case views the engine reads).</summary>
+    public int CommandTimeoutSeconds { get; }
+
+    /// <summary>Seconds a short statement may run (status, run history, the schema version).</summary>
+    public int ShortTimeoutSeconds => 30;
+
+    /// <summary>Opens a connection, failing with one line that names server and database when it cannot.</summary>
     public async Task<SqlConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
+        if (SqlServerEndpoint.Parse(Server) is { } endpoint && await endpoint.ProbeAsync(_connectTimeout, cancellationToken) is { } why)
+        {
+            throw new WarehouseException($"cannot connect to {Describe}: {why}");
+        }
+
         var connection = new SqlConnection(_connectionString);
         try
         {
@@ -31,7 +70,7 @@ public sealed class SqlServerWarehouse
         {
             await connection.DisposeAsync();
             // The message of a SqlException names the server, never the password.
-            throw new WarehouseException($"cannot connect to the SQL Server warehouse: {ex.Message}", ex);
+            throw new WarehouseException($"cannot connect to {Describe}: {FirstLine(ex.Message)}", ex);
         }
     }
 
@@ -41,7 +80,7 @@ public sealed class SqlServerWarehouse
         return await Migrations.ApplyAsync(connection, Dialect, Migrations.SplitOnGo, () => DateTime.UtcNow, cancellationToken);
     }
 
-    /// <summary>Throws when the database lacks a migration this build ships.</summary>
+    /// <summary>Connects and throws when the database lacks a migration this build ships.</summary>
     public async Task EnsureCurrentAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -51,10 +90,14 @@ public sealed class SqlServerWarehouse
         if (current < latest)
         {
             throw new WarehouseException(
-                $"the SQL Server warehouse is at schema version {current}, this build needs {latest}; " +
+                $"{Describe} is at schema version {current}, this build needs {latest}; " +
                 "run 'segminer db migrate' or have a DBA run the output of 'segminer db migrate --script'");
         }
+    }
 
-        _ = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
+    private static string FirstLine(string s)
+    {
+        var i = s.IndexOfAny(['\r', '\n']);
+        return i < 0 ? s : s[..i];
     }
 }

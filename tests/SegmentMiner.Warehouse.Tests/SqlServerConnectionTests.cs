@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using SegmentMiner.Tests.Shared;
+using SegmentMiner.Warehouse.SqlServer;
+
+namespace SegmentMiner.Warehouse.Tests;
+
+/// <summary>
+/// The SQL Server warehouse as a user meets it without a server: every command that needs the warehouse opens it
+/// first and fails the same way, fast, naming the server and never the password.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class SqlServerConnectionTests
+{
+    private const string Marker = "Marker-7f3a-not-for-output";
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
+    [Test]
+    public async Task EveryCommand_OnAServerThatDoesNotListen_ExitsOne_WithOneLineNamingServerAndDatabase_AndNeverThePassword()
+    {
+        using var w = new TestWarehouse();
+        using var cli = new CliRun();
+        var port = FreePort();
+        var config = Path.Combine(w.Root, "settings.json");
+        File.WriteAllText(config, $$"""
+            { "Warehouse": { "Provider": "SqlServer",
+                             "ConnectionString": "Server=tcp:127.0.0.1,{{port}};Database=SegMart;User ID=segminer;Password={{Marker}};Connect Timeout={{ConnectTimeout.TotalSeconds}};Encrypt=false" } }
+            """);
+        string[][] commands =
+        [
+            ["db", "migrate"], ["sync"], ["sql", "SELECT 1"], ["publish"], ["export", "--out", Path.Combine(w.Root, "out")],
+            ["status"], ["run-once"], ["models", "process"],
+        ];
+        foreach (var command in commands)
+        {
+            var watch = Stopwatch.StartNew();
+            var (code, stdout, stderr) = await cli.RunAsync([.. command, "--config", config, "--data-dir", w.Root]);
+            var name = string.Join(' ', command);
+            Assert.That(code, Is.EqualTo(1), $"{name}: {stderr}");
+            Assert.That(watch.Elapsed, Is.LessThan(ConnectTimeout), $"{name} fails before the connect timeout");
+            Assert.That(stdout, Is.Empty, name);
+            var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.That(lines, Has.Length.EqualTo(1), $"{name}: one line: {stderr}");
+            Assert.That(lines[0], Does.StartWith("error: cannot connect to the SQL Server warehouse (server tcp:127.0.0.1," + port + ", database SegMart)"), name);
+            Assert.That(stderr + stdout, Does.Not.Contain(Marker), name);
+        }
+
+        var leaks = Directory.EnumerateFiles(w.Root, "*", SearchOption.AllDirectories)
+            .Where(f => f != config && File.ReadAllText(f).Contains(Marker, StringComparison.Ordinal)).ToList();
+        Assert.That(leaks, Is.Empty, "no file under the data folder holds the password");
+    }
+
+    [Test]
+    public void AMalformedConnectionString_IsASettingsError_ThatShowsNoValue()
+    {
+        var ex = Assert.Throws<WarehouseException>(() => _ = new SqlServerWarehouse($"Server=db;Password={Marker};Connect Timeout=soon"));
+        Assert.That(ex!.Message, Does.StartWith("Warehouse:ConnectionString: ").And.Not.Contain(Marker));
+    }
+
+    [TestCase("tcp:db.example.com,1500", "db.example.com", 1500)]
+    [TestCase("db.example.com,1500", "db.example.com", 1500)]
+    [TestCase("db.example.com", "db.example.com", 1433)]
+    [TestCase(".", "localhost", 1433)]
+    [TestCase("(local)", "localhost", 1433)]
+    [TestCase("tcp:10.0.0.5\\SALES,1600", "10.0.0.5", 1600)]
+    public void TheProbedEndpoint_IsTheDataSourcesHostAndPort(string dataSource, string host, int port) =>
+        Assert.That(SqlServerEndpoint.Parse(dataSource), Is.EqualTo(new SqlServerEndpoint(host, port)));
+
+    [TestCase("db\\SALES")]
+    [TestCase("np:\\\\db\\pipe\\sql\\query")]
+    [TestCase("(localdb)\\MSSQLLocalDB")]
+    [TestCase("db,port")]
+    public void NamedInstancesPipesAndLocalDb_AreLeftToSqlClient(string dataSource) =>
+        Assert.That(SqlServerEndpoint.Parse(dataSource), Is.Null);
+
+    /// <summary>A loopback port nothing listens on: one the system just gave out and took back.</summary>
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
