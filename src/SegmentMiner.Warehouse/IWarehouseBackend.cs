@@ -38,6 +38,12 @@ public interface IWarehouseBackend
     /// </summary>
     Task EnsureReadyAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// An analyst's read-only query (<c>segminer sql</c>): refused before any connection unless it is one statement
+    /// that only reads, then run where it cannot write.
+    /// </summary>
+    Task<QueryResult> QueryAsync(string sql, CancellationToken cancellationToken);
+
     /// <summary>The DuckDB file, for what reads it directly (<c>segminer sql</c>, export); on SQL Server a <see cref="WarehouseException"/> saying what to use instead.</summary>
     DuckDb.DuckDbWarehouse RequireEmbedded(string what);
 

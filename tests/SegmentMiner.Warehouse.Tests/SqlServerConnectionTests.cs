@@ -23,11 +23,7 @@ public sealed class SqlServerConnectionTests
         using var w = new TestWarehouse();
         using var cli = new CliRun();
         var port = FreePort();
-        var config = Path.Combine(w.Root, "settings.json");
-        File.WriteAllText(config, $$"""
-            { "Warehouse": { "Provider": "SqlServer",
-                             "ConnectionString": "Server=tcp:127.0.0.1,{{port}};Database=SegMart;User ID=segminer;Password={{Marker}};Connect Timeout={{ConnectTimeout.TotalSeconds}};Encrypt=false" } }
-            """);
+        var config = UnreachableServer(w.Root, port);
         string[][] commands =
         [
             ["db", "migrate"], ["sync"], ["sql", "SELECT 1"], ["publish"], ["export", "--out", Path.Combine(w.Root, "out")],
@@ -50,6 +46,62 @@ public sealed class SqlServerConnectionTests
         var leaks = Directory.EnumerateFiles(w.Root, "*", SearchOption.AllDirectories)
             .Where(f => f != config && File.ReadAllText(f).Contains(Marker, StringComparison.Ordinal)).ToList();
         Assert.That(leaks, Is.Empty, "no file under the data folder holds the password");
+    }
+
+    [TestCase("INSERT INTO dw.DimCustomer (AccountId) VALUES ('x')", "INSERT is refused")]
+    [TestCase("UPDATE dw.DimCustomer SET Name = 'x'", "UPDATE is refused")]
+    [TestCase("DELETE FROM seg.SegmentRun", "DELETE is refused")]
+    [TestCase("MERGE dw.DimCustomer AS t USING (SELECT 1 AS a) s ON 1 = 0 WHEN NOT MATCHED THEN INSERT (AccountId) VALUES ('x');", "MERGE is refused")]
+    [TestCase("TRUNCATE TABLE seg.SegmentRun", "TRUNCATE TABLE is refused")]
+    [TestCase("DROP TABLE seg.SegmentRun", "DROP TABLE is refused")]
+    [TestCase("CREATE TABLE dbo.t (a int)", "CREATE TABLE is refused")]
+    [TestCase("EXEC sp_configure 'xp_cmdshell', 1", "EXEC is refused")]
+    [TestCase("EXECUTE ('SELECT 1')", "EXEC is refused")]
+    [TestCase("WAITFOR DELAY '00:00:05'", "WAITFOR is refused")]
+    [TestCase("SELECT * INTO dbo.Copy FROM seg.vSegment", "SELECT ... INTO writes a table")]
+    [TestCase("SELECT 1; SELECT 2", "only one statement may be run")]
+    [TestCase("SELECT 1\nGO\nDELETE FROM seg.SegmentRun", "only one statement may be run")]
+    [TestCase("SELECT * FROM OPENROWSET('SQLNCLI', 'Server=x;Trusted_Connection=yes;', 'SELECT 1') AS r", "OPENROWSET is refused")]
+    [TestCase("SELECT * FROM OPENQUERY(Linked, 'SELECT 1')", "OPENQUERY is refused")]
+    [TestCase("SELECT NEXT VALUE FOR dbo.Seq", "NEXT VALUE FOR is refused")]
+    [TestCase("SELECT * FROM seg.SegmentRun WITH (TABLOCKX, HOLDLOCK)", "locking hint")]
+    [TestCase("GRANT CONTROL TO public", "GRANT is refused")]
+    [TestCase("SHUTDOWN WITH NOWAIT", "SHUTDOWN is refused")]
+    [TestCase("SELEC 1", "EXEC is refused")] // T-SQL reads a lone name as a procedure call
+    [TestCase("SELECT * FROM (", "query rejected: line 1, column ")]
+    public async Task Sql_RefusesWhatIsNotOneReadOnlySelect_BeforeConnecting(string query, string why)
+    {
+        using var w = new TestWarehouse();
+        using var cli = new CliRun();
+        var config = UnreachableServer(w.Root, FreePort());
+        var (code, stdout, stderr) = await cli.RunAsync("sql", query.Replace("\\n", "\n", StringComparison.Ordinal), "--config", config, "--data-dir", w.Root);
+        Assert.That(code, Is.EqualTo(1), stderr);
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr, Does.Contain(why).And.Not.Contain("cannot connect"), "refused before any connection");
+    }
+
+    [TestCase("SELECT TOP (10) Model, Name FROM seg.vSegment ORDER BY Population DESC")]
+    [TestCase("WITH s AS (SELECT Model, count(*) AS n FROM seg.vCustomerSegment GROUP BY Model) SELECT * FROM s")]
+    [TestCase("SELECT a.AccountId FROM dw.DimCustomer AS a WITH (NOLOCK) WHERE a.IsCurrent = 1")]
+    public async Task Sql_AcceptsAReadOnlySelect_AndThenConnects(string query)
+    {
+        using var w = new TestWarehouse();
+        using var cli = new CliRun();
+        var config = UnreachableServer(w.Root, FreePort());
+        var (code, _, stderr) = await cli.RunAsync("sql", query, "--config", config, "--data-dir", w.Root);
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(stderr, Does.StartWith("error: cannot connect to the SQL Server warehouse"), "the check passed, and the connection is what failed");
+    }
+
+    /// <summary>Settings naming a SQL Server warehouse at a loopback port nothing listens on.</summary>
+    private static string UnreachableServer(string root, int port)
+    {
+        var config = Path.Combine(root, "settings.json");
+        File.WriteAllText(config, $$"""
+            { "Warehouse": { "Provider": "SqlServer",
+                             "ConnectionString": "Server=tcp:127.0.0.1,{{port}};Database=SegMart;User ID=segminer;Password={{Marker}};Connect Timeout={{ConnectTimeout.TotalSeconds}};Encrypt=false" } }
+            """);
+        return config;
     }
 
     [Test]

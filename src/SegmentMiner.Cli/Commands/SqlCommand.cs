@@ -14,7 +14,7 @@ internal static class SqlCommand
         var command = new Command("sql", "Run a read-only query on the warehouse; statements that write are refused.") { query, format };
         command.SetAction((parse, ct) => CliApp.Guard(parse, output, async ctx =>
         {
-            await ctx.EnsureWarehouseAsync(ct);
+            // No EnsureWarehouseAsync first: a statement that could write is refused before any connection.
             var result = await ctx.Get<QueryService>().QueryAsync(parse.GetValue(query)!, ct);
             ResultWriter.Write(ctx.Output, result, parse.GetValue(format));
             return 0;

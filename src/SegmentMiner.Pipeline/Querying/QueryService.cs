@@ -6,8 +6,8 @@ namespace SegmentMiner.Pipeline.Querying;
 /// <summary>Read-only queries and file exports of the warehouse: <c>segminer sql</c> and <c>segminer export</c>.</summary>
 public sealed class QueryService(IWarehouseBackend backend)
 {
-    public Task<QueryResult> QueryAsync(string sql, CancellationToken cancellationToken) =>
-        ReadOnlyQuery.RunAsync(backend.RequireEmbedded("'segminer sql'"), sql, cancellationToken);
+    /// <summary>One read-only statement, refused before any connection when it could write.</summary>
+    public Task<QueryResult> QueryAsync(string sql, CancellationToken cancellationToken) => backend.QueryAsync(sql, cancellationToken);
 
     public Task<IReadOnlyList<(string File, long Rows)>> ExportAsync(string folder, string format, CancellationToken cancellationToken) =>
         SegmentExport.WriteAsync(backend.RequireEmbedded("'segminer export'"), folder, format, cancellationToken);

@@ -25,6 +25,8 @@ public sealed class DuckDbBackend(DataFolder folder, WarehouseOptions warehouse,
 
     public Task EnsureReadyAsync(CancellationToken cancellationToken) => CheckReachableAsync(cancellationToken);
 
+    public Task<QueryResult> QueryAsync(string sql, CancellationToken cancellationToken) => ReadOnlyQuery.RunAsync(_db, sql, cancellationToken);
+
     public DuckDbWarehouse RequireEmbedded(string what) => _db;
 
     public async Task<SegmentStoreLease> OpenSegmentStoreAsync(Action<string> waiting, CancellationToken cancellationToken)

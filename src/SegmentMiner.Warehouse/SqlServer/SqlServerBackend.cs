@@ -20,6 +20,8 @@ public sealed class SqlServerBackend(string connectionString, TimeSpan? commandT
 
     public Task EnsureReadyAsync(CancellationToken cancellationToken) => _db.EnsureCurrentAsync(cancellationToken);
 
+    public Task<QueryResult> QueryAsync(string sql, CancellationToken cancellationToken) => SqlServerReadOnlyQuery.RunAsync(_db, sql, cancellationToken);
+
     public DuckDb.DuckDbWarehouse RequireEmbedded(string what) =>
         throw new WarehouseException($"Warehouse:Provider is SqlServer: {what} reads the DuckDB warehouse; query the SQL Server warehouse's views with your own SQL tools");
 
