@@ -5,7 +5,7 @@ using Microsoft.SqlServer.TransactSql.ScriptDom;
 
 namespace SegmentMiner.Warehouse.Tests;
 
-/// <summary>The two dialects describe one model, and every T-SQL file parses at SQL Server 2019 level.</summary>
+/// <summary>The two dialects describe one model (every T-SQL text parses and binds: <see cref="TSqlBindingTests"/>).</summary>
 [TestFixture]
 public sealed class SchemaTests
 {
@@ -41,21 +41,6 @@ public sealed class SchemaTests
     [Test]
     public void SqlServerScripts_AreShipped() =>
         Assert.That(SqlServerScripts().ToList(), Has.Count.GreaterThanOrEqualTo(2));
-
-    [TestCaseSource(nameof(SqlServerScripts))]
-    public void SqlServerScript_ParsesAtSqlServer2019Level(string name) => Parse(Resource(name), name);
-
-    private static IEnumerable<TestCaseData> PublishStatements() =>
-        Publishing.SqlServerSegmentStore.Statements()
-            .Concat(Jobs.RetentionSql.Statements())
-            .Concat(new (string Name, string Sql)[] { ("JobRunInsert", Jobs.SqlServerJobRunStore.Insert), ("JobRunFinish", Jobs.SqlServerJobRunStore.Finish), ("ChangedSinceProcess", Jobs.JobRunStore.ChangedSinceProcessSql),
-                ("StatusLastJobs", Status.StatusReader.LastJobsSql), ("StatusCounts", Status.StatusReader.CountsSql),
-                ("StatusPublished", Status.SqlServerStatusReader.Published), ("StatusLastBatch", Status.SqlServerStatusReader.LastBatch) })
-            .Select(s => new TestCaseData(s.Name, s.Sql).SetName($"SqlServerPublishStatement_Parses({s.Name})"));
-
-    /// <summary>The SQL Server publish writer's T-SQL (it cannot run here) parses at SQL Server 2019 level.</summary>
-    [TestCaseSource(nameof(PublishStatements))]
-    public void SqlServerPublishStatement_Parses(string name, string sql) => Parse(sql, name);
 
     [Test]
     public void SqlServerUpgradeScript_Parses_AndGuardsEveryVersion()

@@ -41,8 +41,9 @@ public static class ServiceRegistration
         Worker.WorkerRegistration.AddScheduler(services, OptionsLoader.BindOnly(configuration));
         services.TryAddSingleton<IScheduleReader, NoSchedules>();
 
-        services.TryAddScoped<ISyncService>(sp => new SyncService(
-            sp.GetRequiredService<SegmentMinerOptions>(), sp.GetRequiredService<DataFolder>(), sp.GetRequiredService<ILogger<SyncService>>(), clock: sp.GetRequiredService<TimeProvider>()));
+        services.TryAddScoped<ISyncService>(sp => sp.GetRequiredService<IWarehouseBackend>() is SqlServerBackend sqlServer
+            ? sqlServer.Sync
+            : new SyncService(sp.GetRequiredService<SegmentMinerOptions>(), sp.GetRequiredService<DataFolder>(), sp.GetRequiredService<ILogger<SyncService>>(), clock: sp.GetRequiredService<TimeProvider>()));
         services.TryAddScoped<IModelService, ModelService>();
         services.TryAddScoped<IPublishService>(sp => new PublishService(
             sp.GetRequiredService<SegmentMinerOptions>(), sp.GetRequiredService<IWarehouseBackend>(), sp.GetRequiredService<IMiningServer>(), sp.GetRequiredService<ILogger<PublishService>>()));

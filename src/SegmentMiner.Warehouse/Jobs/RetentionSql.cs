@@ -26,10 +26,6 @@ public static class RetentionSql
         WHERE Newest > @keep AND IsCurrent = 0;
         """;
 
-    /// <summary>Every statement with its name, for the T-SQL parse test.</summary>
-    public static IEnumerable<(string Name, string Sql)> Statements() =>
-        [(nameof(JobRuns), JobRuns), (nameof(RejectedRows), RejectedRows), (nameof(Batches), Batches), (nameof(ExpiredRuns), ExpiredRuns), ("DeleteRun", DeleteRun("seg.Segment"))];
-
     public static string DeleteRun(string table) => $"DELETE FROM {table} WHERE RunId = @run;";
 
     /// <summary>Runs the pass in the given transaction; <paramref name="dialect"/> rewrites the parameter marks.</summary>

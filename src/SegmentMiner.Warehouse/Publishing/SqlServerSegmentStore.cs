@@ -2,6 +2,7 @@ using System.Data;
 using Dapper;
 using Microsoft.Data.SqlClient;
 using SegmentMiner.Core;
+using SegmentMiner.Warehouse.Jobs;
 using SegmentMiner.Warehouse.SqlServer;
 
 namespace SegmentMiner.Warehouse.Publishing;
@@ -96,14 +97,6 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
         FROM flagged;
         """;
 
-    /// <summary>Every T-SQL statement of this store, for the tests that parse them.</summary>
-    internal static IEnumerable<(string Name, string Sql)> Statements() =>
-    [
-        (nameof(NextRun), NextRun), (nameof(LastBatch), LastBatch), (nameof(InsertRun), InsertRun), (nameof(CreateTemp), CreateTemp),
-        (nameof(InsertMemberships), InsertMemberships), (nameof(InsertMigration), InsertMigration), (nameof(MakeCurrent), MakeCurrent),
-        (nameof(ExpiredRuns), ExpiredRuns), (nameof(KeptRun), KeptRun), ("Restore", Lock + MakeCurrent), (nameof(Lock), Lock), (nameof(PersonaMapSql), PersonaMapSql), (nameof(Retired), Retired), (nameof(Latest), Latest),
-    ];
-
     protected override async Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken cancellationToken) => await warehouse.OpenAsync(cancellationToken);
 
     protected override string CurrentRunSql => "SELECT RunId, ProcessedAt, DefinitionHash FROM seg.ModelRun WHERE Model = @model AND IsCurrent = 1;";
@@ -140,6 +133,8 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
 
     protected override string NextKeySql => "SELECT MAX(SegmentKey) FROM seg.Segment;";
 
+    internal const string TakenKeys = "SELECT ISNULL(MAX(SegmentKey), 0) FROM seg.Segment;";
+
     public override async Task<long> WriteSkippedAsync(RunHeader header, CancellationToken cancellationToken)
     {
         await using var db = await warehouse.OpenAsync(cancellationToken);
@@ -155,7 +150,7 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
         await using var db = await warehouse.OpenAsync(cancellationToken);
         await using var tx = (SqlTransaction)await db.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
         await db.ExecuteAsync(new CommandDefinition(Lock, transaction: tx, commandTimeout: 660, cancellationToken: cancellationToken));
-        var taken = await db.ExecuteScalarAsync<long>(new CommandDefinition("SELECT ISNULL(MAX(SegmentKey), 0) FROM seg.Segment;", transaction: tx, cancellationToken: cancellationToken));
+        var taken = await db.ExecuteScalarAsync<long>(new CommandDefinition(TakenKeys, transaction: tx, cancellationToken: cancellationToken));
         if (taken >= data.FirstNewKey && data.Segments.Any(x => x.Key >= data.FirstNewKey))
         {
             throw new WarehouseException("another publish minted segment keys meanwhile; run publish again");
@@ -185,7 +180,7 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
         {
             foreach (var old in expired)
             {
-                await db.ExecuteAsync(new CommandDefinition($"DELETE FROM {table} WHERE RunId = @old;", new { old }, tx, cancellationToken: cancellationToken));
+                await db.ExecuteAsync(new CommandDefinition(RetentionSql.DeleteRun(table), new { run = old }, tx, cancellationToken: cancellationToken));
             }
         }
 

@@ -16,6 +16,9 @@ public sealed class SqlServerBackend(string connectionString, TimeSpan? commandT
 
     public StatusReader Status => new SqlServerStatusReader(_db);
 
+    /// <summary>The sync into this warehouse.</summary>
+    public Sync.ISyncService Sync => new SqlServerSync(_db);
+
     public Reading.IWarehouseReader Reader => new Reading.SqlServerReader(_db);
 
     public Task EnsureReadyAsync(CancellationToken cancellationToken) => _db.EnsureCurrentAsync(cancellationToken);

@@ -1,6 +1,6 @@
 namespace SegmentMiner.Warehouse.Sync;
 
-/// <summary>Loads what is new in the sources into the warehouse in one transaction: <c>segminer sync</c> and the sync job.</summary>
+/// <summary>Loads what is new in the sources into the warehouse: <c>segminer sync</c> and the sync job.</summary>
 public interface ISyncService
 {
     /// <param name="rebuild">Rebuild features and snapshots for every customer, even when nothing is new.</param>

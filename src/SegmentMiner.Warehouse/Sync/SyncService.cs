@@ -46,13 +46,6 @@ public sealed partial class SyncService : ISyncService
 
     public async Task<SyncResult> RunAsync(DateOnly asOf, CancellationToken cancellationToken = default, bool rebuild = false)
     {
-        if (_options.Warehouse.Provider != WarehouseProvider.DuckDb)
-        {
-            // Never fall back to a local file silently when the settings name a server.
-            throw new WarehouseException(
-                "Warehouse:Provider is SqlServer: this build syncs into the DuckDB warehouse only; the SQL Server warehouse supports 'db migrate' so far");
-        }
-
         _folder.EnsureExists();
         using var writerLock = WriterLock.Acquire(_folder.LockFile, _options.Sync.LockTimeout, m => LogWaiting(_log, m), cancellationToken);
         await using var db = await OpenWarehouseAsync(asOf, cancellationToken);
