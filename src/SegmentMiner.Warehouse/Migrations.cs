@@ -13,16 +13,14 @@ public sealed record MigrationScript(int Version, string Name, string Sql)
 }
 
 /// <summary>
-/// Runs the dialect's scripts in version order, each in its own transaction with its journal row in
-/// <c>ops.SchemaVersion</c>. Version 0 creates the journal and runs every time (it is idempotent).
+/// The migrations shipped for each dialect. On DuckDB, <see cref="ApplyAsync"/> runs them in version order, each in
+/// its own transaction with its journal row in <c>ops.SchemaVersion</c>; version 0 creates the journal and runs every
+/// time (it is idempotent). On SQL Server DbUp runs them (<c>SqlServer.SqlServerMigrator</c>).
 /// </summary>
 public static class Migrations
 {
     private const string DuckDbJournalInsert =
         "INSERT INTO ops.SchemaVersion (Version, ScriptName, Sha256, AppliedAt) VALUES ($Version, $Name, $Sha, $At)";
-
-    private const string SqlServerJournalInsert =
-        "INSERT INTO ops.SchemaVersion (Version, ScriptName, Sha256, AppliedAt) VALUES (@Version, @Name, @Sha, @At)";
 
     public static IReadOnlyList<MigrationScript> Load(string dialect)
     {
@@ -89,9 +87,8 @@ public static class Migrations
                     await connection.ExecuteAsync(new CommandDefinition(batch, transaction: tx, cancellationToken: cancellationToken));
                 }
 
-                var journal = connection is DuckDB.NET.Data.DuckDBConnection ? DuckDbJournalInsert : SqlServerJournalInsert;
                 await connection.ExecuteAsync(new CommandDefinition(
-                    journal, new { script.Version, script.Name, Sha = script.Sha256, At = now() }, tx, cancellationToken: cancellationToken));
+                    DuckDbJournalInsert, new { script.Version, script.Name, Sha = script.Sha256, At = now() }, tx, cancellationToken: cancellationToken));
                 await tx.CommitAsync(cancellationToken);
             }
             catch (DbException ex)
@@ -131,31 +128,5 @@ public static class Migrations
         {
             yield return current.ToString();
         }
-    }
-
-    /// <summary>
-    /// The whole T-SQL upgrade a DBA runs in SSMS or sqlcmd: the journal, then every script guarded by its version
-    /// (already applied versions are skipped with NOEXEC), each in a transaction with its journal row.
-    /// </summary>
-    public static string SqlServerUpgradeScript()
-    {
-        var scripts = Load("sqlserver");
-        var sb = new StringBuilder();
-        sb.Append("-- SegmentMiner warehouse upgrade to version ").Append(scripts[^1].Version).Append(" (SQL Server 2016 or later).\n");
-        sb.Append("-- Safe to run more than once: versions already in ops.SchemaVersion are skipped.\n");
-        sb.Append("SET XACT_ABORT ON;\nGO\n");
-        sb.Append(scripts[0].Sql.TrimEnd()).Append("\nGO\n");
-        foreach (var s in scripts.Skip(1))
-        {
-            sb.Append("\n-- ").Append(s.Name).Append('\n');
-            sb.Append("IF EXISTS (SELECT 1 FROM ops.SchemaVersion WHERE Version = ").Append(s.Version).Append(") SET NOEXEC ON;\nGO\n");
-            sb.Append("BEGIN TRANSACTION;\nGO\n");
-            sb.Append(s.Sql.TrimEnd()).Append("\nGO\n");
-            sb.Append("INSERT INTO ops.SchemaVersion (Version, ScriptName, Sha256, AppliedAt) VALUES (")
-              .Append(s.Version).Append(", N'").Append(s.Name).Append("', N'").Append(s.Sha256).Append("', SYSUTCDATETIME());\n");
-            sb.Append("COMMIT TRANSACTION;\nGO\nSET NOEXEC OFF;\nGO\n");
-        }
-
-        return sb.ToString();
     }
 }

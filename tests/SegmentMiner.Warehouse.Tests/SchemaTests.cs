@@ -45,11 +45,11 @@ public sealed class SchemaTests
     [Test]
     public void SqlServerUpgradeScript_Parses_AndGuardsEveryVersion()
     {
-        var script = Migrations.SqlServerUpgradeScript();
+        var script = Warehouse.SqlServer.SqlServerMigrator.UpgradeScript();
         Parse(script, "upgrade script");
         foreach (var m in Migrations.Load("sqlserver").Skip(1))
         {
-            Assert.That(script, Does.Contain($"WHERE Version = {m.Version}) SET NOEXEC ON"));
+            Assert.That(script, Does.Contain($"WHERE ScriptName = N'{m.Name}') SET NOEXEC ON"));
         }
     }
 

@@ -27,7 +27,7 @@ internal static partial class TSqlTexts
             yield return ($"migration {m.Name}", m.Sql);
         }
 
-        yield return ("db migrate --script", Migrations.SqlServerUpgradeScript());
+        yield return ("db migrate --script", Warehouse.SqlServer.SqlServerMigrator.UpgradeScript());
         foreach (var name in typeof(Migrations).Assembly.GetManifestResourceNames().Concat(Assembly.GetExecutingAssembly().GetManifestResourceNames()).Distinct()
                      .Where(n => n.StartsWith("sql/sqlserver/", StringComparison.Ordinal) && n.Contains('/', StringComparison.Ordinal) && n.Count(c => c == '/') > 2))
         {

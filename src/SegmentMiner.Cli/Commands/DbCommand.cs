@@ -16,7 +16,7 @@ internal static class DbCommand
         {
             if (parse.GetValue(script))
             {
-                ctx.Output.Write(Migrations.SqlServerUpgradeScript());
+                ctx.Output.Write(SegmentMiner.Warehouse.SqlServer.SqlServerMigrator.UpgradeScript());
                 return 0;
             }
 

@@ -34,7 +34,7 @@ public sealed class SqlServerBackend(string connectionString, TimeSpan? commandT
         return new SegmentStoreLease(new SqlServerSegmentStore(_db), null);
     }
 
-    public Task<IReadOnlyList<MigrationScript>> MigrateAsync(Action<string> waiting, CancellationToken cancellationToken) => _db.MigrateAsync(cancellationToken);
+    public Task<IReadOnlyList<MigrationScript>> MigrateAsync(Action<string> waiting, CancellationToken cancellationToken) => _db.MigrateAsync(waiting, cancellationToken);
 
     public async Task<RetentionResult> ApplyRetentionAsync(RetentionLimits limits, Action<string> waiting, CancellationToken cancellationToken)
     {

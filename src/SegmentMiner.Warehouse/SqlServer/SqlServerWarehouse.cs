@@ -74,10 +74,18 @@ public sealed class SqlServerWarehouse
         }
     }
 
-    public async Task<IReadOnlyList<MigrationScript>> MigrateAsync(CancellationToken cancellationToken = default)
+    /// <summary>Applies pending migrations with DbUp (<see cref="SqlServerMigrator"/>); returns what it applied.</summary>
+    public async Task<IReadOnlyList<MigrationScript>> MigrateAsync(Action<string> info, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await Migrations.ApplyAsync(connection, Dialect, Migrations.SplitOnGo, () => DateTime.UtcNow, cancellationToken);
+        await (await OpenAsync(cancellationToken)).DisposeAsync(); // fails with the one-line message when unreachable
+        try
+        {
+            return await Task.Run(() => SqlServerMigrator.Run(() => new SqlConnection(_connectionString), TimeSpan.FromSeconds(CommandTimeoutSeconds), info), cancellationToken);
+        }
+        catch (SqlException ex)
+        {
+            throw new WarehouseException($"migrating {Describe} failed: {FirstLine(ex.Message)}", ex);
+        }
     }
 
     /// <summary>Connects and throws when the database lacks a migration this build ships.</summary>
