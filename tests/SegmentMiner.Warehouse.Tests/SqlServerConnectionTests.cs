@@ -111,6 +111,21 @@ public sealed class SqlServerConnectionTests
         Assert.That(ex!.Message, Does.StartWith("Warehouse:ConnectionString: ").And.Not.Contain(Marker));
     }
 
+    [TestCase("Active Directory Default")]
+    [TestCase("Active Directory Managed Identity")]
+    [TestCase("Active Directory Interactive")]
+    public void EntraAuthentication_WithoutTheAzureExtension_SaysWhichPackageToAdd(string method)
+    {
+        var ex = Assert.Throws<WarehouseException>(() => _ = new SqlServerWarehouse($"Server=tcp:db.example.com,1433;Database=SegMart;Authentication={method}"));
+        Assert.That(ex!.Message, Does.Contain("Microsoft.Data.SqlClient.Extensions.Azure").And.Not.Contain("\n"));
+    }
+
+    [TestCase("User ID=sm;Password=x")]
+    [TestCase("Integrated Security=true")]
+    public void SqlAndWindowsAuthentication_NeedNoExtension(string credentials) =>
+        Assert.That(new SqlServerWarehouse($"Server=tcp:db.example.com,1433;Database=SegMart;{credentials}").Describe,
+            Is.EqualTo("the SQL Server warehouse (server tcp:db.example.com,1433, database SegMart)"));
+
     [TestCase("tcp:db.example.com,1500", "db.example.com", 1500)]
     [TestCase("db.example.com,1500", "db.example.com", 1500)]
     [TestCase("db.example.com", "db.example.com", 1433)]

@@ -31,6 +31,7 @@ public sealed class SqlServerWarehouse
             throw new WarehouseException($"Warehouse:ConnectionString: {ex.Message}", ex);
         }
 
+        RequireAuthenticationProvider(builder.Authentication);
         _connectionString = builder.ConnectionString;
         _connectTimeout = TimeSpan.FromSeconds(Math.Max(builder.ConnectTimeout, 1));
         Server = builder.DataSource;
@@ -101,6 +102,22 @@ public sealed class SqlServerWarehouse
                 $"{Describe} is at schema version {current}, this build needs {latest}; " +
                 "run 'segminer db migrate' or have a DBA run the output of 'segminer db migrate --script'");
         }
+    }
+
+    /// <summary>
+    /// Microsoft Entra authentication needs SqlClient's Azure extension, which this build does not ship (it is not
+    /// served where it is built); a connection string that asks for it fails here with one line naming the package.
+    /// </summary>
+    private static void RequireAuthenticationProvider(SqlAuthenticationMethod method)
+    {
+        if (method is SqlAuthenticationMethod.NotSpecified or SqlAuthenticationMethod.SqlPassword || SqlAuthenticationProvider.GetProvider(method) is not null)
+        {
+            return;
+        }
+
+        throw new WarehouseException(
+            $"Warehouse:ConnectionString asks for Authentication={method} (Microsoft Entra), which needs the package Microsoft.Data.SqlClient.Extensions.Azure: " +
+            "add it to src/SegmentMiner.Cli ('dotnet add package Microsoft.Data.SqlClient.Extensions.Azure') and rebuild, or use SQL or Windows authentication");
     }
 
     private static string FirstLine(string s)
