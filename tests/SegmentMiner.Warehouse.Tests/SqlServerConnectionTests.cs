@@ -105,6 +105,26 @@ public sealed class SqlServerConnectionTests
     }
 
     [Test]
+    public async Task TheConnection_CarriesApplicationNameSegmentMiner_AndALoginThatFails_IsOneLine()
+    {
+        using var w = new TestWarehouse();
+        using var cli = new CliRun();
+        using var server = new FakeTdsServer();
+        var config = Path.Combine(w.Root, "settings.json");
+        File.WriteAllText(config, $$"""
+            { "Warehouse": { "Provider": "SqlServer",
+                             "ConnectionString": "Server=tcp:127.0.0.1,{{server.Port}};Database=SegMart;User ID=segminer;Password={{Marker}};Application Name=Other;Encrypt=false;Connect Timeout=5;ConnectRetryCount=0" } }
+            """);
+        var (code, stdout, stderr) = await cli.RunAsync("status", "--config", config, "--data-dir", w.Root);
+        Assert.That(await server.Login.WaitAsync(TimeSpan.FromSeconds(10)), Is.EqualTo(("SegmentMiner", "SegMart")), "what the server saw at login");
+        Assert.That(code, Is.EqualTo(1), stderr);
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1)
+            .And.Exactly(1).StartsWith($"error: cannot connect to the SQL Server warehouse (server tcp:127.0.0.1,{server.Port}, database SegMart): "));
+        Assert.That(stderr, Does.Not.Contain(Marker));
+    }
+
+    [Test]
     public void AMalformedConnectionString_IsASettingsError_ThatShowsNoValue()
     {
         var ex = Assert.Throws<WarehouseException>(() => _ = new SqlServerWarehouse($"Server=db;Password={Marker};Connect Timeout=soon"));
