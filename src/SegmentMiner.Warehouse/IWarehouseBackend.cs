@@ -44,8 +44,6 @@ public interface IWarehouseBackend
     /// </summary>
     Task<QueryResult> QueryAsync(string sql, CancellationToken cancellationToken);
 
-    /// <summary>The DuckDB file, for what reads it directly (<c>segminer sql</c>, export); on SQL Server a <see cref="WarehouseException"/> saying what to use instead.</summary>
-    DuckDb.DuckDbWarehouse RequireEmbedded(string what);
 
     /// <summary>Throws a <see cref="WarehouseException"/> when the warehouse cannot be reached; cheap enough for a health probe.</summary>
     Task CheckReachableAsync(CancellationToken cancellationToken);

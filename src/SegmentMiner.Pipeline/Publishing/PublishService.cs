@@ -52,18 +52,19 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
 
     /// <summary>
     /// Publish:ExportFolder: the current seg views as Parquet files for report tools, which then need no live
-    /// connection to the DuckDB file (one would block the next sync while it is open). The embedded warehouse only.
+    /// connection to the warehouse (on DuckDB one would block the next sync while it is open). On either warehouse;
+    /// set it empty to skip (on SQL Server report tools usually read the views).
     /// </summary>
     private async Task ExportAsync(CancellationToken cancellationToken)
     {
         var setting = options.Publish.ExportFolder;
-        if (string.IsNullOrWhiteSpace(setting) || backend.Dialect != DuckDbWarehouse.Dialect)
+        if (string.IsNullOrWhiteSpace(setting))
         {
             return;
         }
 
         var folder = Path.IsPathRooted(setting) ? setting : Path.Combine(Path.GetFullPath(options.DataDir), setting);
-        var files = await SegmentExport.WriteAsync(backend.RequireEmbedded("Publish:ExportFolder"), folder, "parquet", cancellationToken);
+        var files = await SegmentExport.WriteAsync(backend.Reader, folder, "parquet", cancellationToken);
         LogExported(log, files.Count, folder);
     }
 

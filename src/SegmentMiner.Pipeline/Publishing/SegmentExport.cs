@@ -1,6 +1,5 @@
-using Dapper;
 using SegmentMiner.Warehouse;
-using SegmentMiner.Warehouse.DuckDb;
+using SegmentMiner.Warehouse.Reading;
 using SegmentMiner.Warehouse.Sync;
 
 namespace SegmentMiner.Pipeline.Publishing;
@@ -14,7 +13,7 @@ public static class SegmentExport
 {
     public static readonly string[] Views = ["vSegment", "vCustomerSegment", "vSegmentCharacteristic", "vSegmentTrait", "vSegmentMigration", "vPersonaMap"];
 
-    public static async Task<IReadOnlyList<(string File, long Rows)>> WriteAsync(DuckDbWarehouse warehouse, string folder, string format, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<(string File, long Rows)>> WriteAsync(IWarehouseReader warehouse, string folder, string format, CancellationToken cancellationToken)
     {
         if (format is not ("csv" or "parquet"))
         {
@@ -26,46 +25,48 @@ public static class SegmentExport
             throw new WarehouseException($"--out: '{Path.GetFullPath(folder)}' is a file, not a folder");
         }
 
-        Directory.CreateDirectory(folder);
-        await using var db = await warehouse.OpenReadOnlyAsync(cancellationToken);
-        if (await db.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM duckdb_views() WHERE schema_name = 'seg'", cancellationToken: cancellationToken)) == 0)
+        if (!warehouse.Exists || !HasSegViews(warehouse))
         {
             throw new WarehouseException("the warehouse has no seg schema yet; run 'segminer publish' first");
         }
 
+        Directory.CreateDirectory(folder);
         var written = new List<(string, long)>();
         foreach (var view in Views)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var file = Path.GetFullPath(Path.Combine(folder, $"{view}.{format}"));
             var temp = file + ".tmp";
-            if (format == "csv")
-            {
-                await WriteCsvAsync(db, view, temp, cancellationToken);
-            }
-            else
-            {
-                await db.ExecuteAsync(new CommandDefinition($"COPY (SELECT * FROM seg.{view}) TO '{temp.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)", cancellationToken: cancellationToken));
-            }
-
+            var sql = $"SELECT * FROM seg.{view}";
+            var rows = format == "csv" ? WriteCsv(warehouse, sql, temp, cancellationToken) : warehouse.CopyToParquet(sql, temp);
             File.Move(temp, file, overwrite: true);
-            written.Add((file, await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM seg.{view}", cancellationToken: cancellationToken))));
+            written.Add((file, rows));
         }
 
-        return written;
+        return Task.FromResult<IReadOnlyList<(string File, long Rows)>>(written);
     }
 
-    private static async Task WriteCsvAsync(System.Data.Common.DbConnection db, string view, string path, CancellationToken cancellationToken)
+    private static bool HasSegViews(IWarehouseReader warehouse)
     {
-        await using var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false)) { NewLine = "\r\n" };
-        await using var command = db.CreateCommand();
-        command.CommandText = $"SELECT * FROM seg.{view}";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await writer.WriteLineAsync(string.Join(",", Enumerable.Range(0, reader.FieldCount).Select(i => Csv.Escape(reader.GetName(i)))));
+        using var reader = warehouse.ExecuteReader("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'seg' AND table_type = 'VIEW'");
+        return reader.Read() && Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
+    private static long WriteCsv(IWarehouseReader warehouse, string sql, string path, CancellationToken cancellationToken)
+    {
+        using var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false)) { NewLine = "\r\n" };
+        using var reader = warehouse.ExecuteReader(sql);
+        writer.WriteLine(string.Join(",", Enumerable.Range(0, reader.FieldCount).Select(i => Csv.Escape(reader.GetName(i)))));
         var values = new object[reader.FieldCount];
-        while (await reader.ReadAsync(cancellationToken))
+        long rows = 0;
+        while (reader.Read())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             reader.GetValues(values);
-            await writer.WriteLineAsync(string.Join(",", values.Select(v => Csv.Escape(ValueText.ForSpreadsheet(v)))));
+            writer.WriteLine(string.Join(",", values.Select(v => Csv.Escape(ValueText.ForSpreadsheet(v)))));
+            rows++;
         }
+
+        return rows;
     }
 }

@@ -10,7 +10,7 @@ public sealed class QueryService(IWarehouseBackend backend)
     public Task<QueryResult> QueryAsync(string sql, CancellationToken cancellationToken) => backend.QueryAsync(sql, cancellationToken);
 
     public Task<IReadOnlyList<(string File, long Rows)>> ExportAsync(string folder, string format, CancellationToken cancellationToken) =>
-        SegmentExport.WriteAsync(backend.RequireEmbedded("'segminer export'"), folder, format, cancellationToken);
+        SegmentExport.WriteAsync(backend.Reader, folder, format, cancellationToken);
 
     /// <summary>The current segments of every model, largest first: what the demo prints.</summary>
     public Task<QueryResult> CurrentSegmentsAsync(CancellationToken cancellationToken) =>

@@ -27,8 +27,6 @@ public sealed class DuckDbBackend(DataFolder folder, WarehouseOptions warehouse,
 
     public Task<QueryResult> QueryAsync(string sql, CancellationToken cancellationToken) => ReadOnlyQuery.RunAsync(_db, sql, cancellationToken);
 
-    public DuckDbWarehouse RequireEmbedded(string what) => _db;
-
     public async Task<SegmentStoreLease> OpenSegmentStoreAsync(Action<string> waiting, CancellationToken cancellationToken)
     {
         var writer = Writer(waiting, cancellationToken);

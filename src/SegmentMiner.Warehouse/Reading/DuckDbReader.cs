@@ -11,6 +11,18 @@ public sealed class DuckDbReader(DuckDbWarehouse warehouse) : IWarehouseReader
 
     public bool Exists => warehouse.Exists;
 
+    /// <summary>DuckDB's own COPY, on a read-only connection.</summary>
+    public long CopyToParquet(string sql, string path)
+    {
+        using var connection = warehouse.OpenReadOnlyAsync().GetAwaiter().GetResult();
+        using var copy = connection.CreateCommand();
+        copy.CommandText = $"COPY ({sql}) TO '{path.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)";
+        copy.ExecuteNonQuery();
+        using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT count(*) FROM ({sql})";
+        return Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public IDataReader ExecuteReader(string sql)
     {
         var connection = warehouse.OpenReadOnlyAsync().GetAwaiter().GetResult();

@@ -16,4 +16,7 @@ public interface IWarehouseReader
 
     /// <summary>Runs one read-only query; the reader closes its connection. Fails with a <see cref="WarehouseException"/>.</summary>
     IDataReader ExecuteReader(string sql);
+
+    /// <summary>Writes a query's rows to a Parquet file; returns how many.</summary>
+    long CopyToParquet(string sql, string path);
 }

@@ -14,6 +14,13 @@ public sealed class SqlServerReader(SqlServerWarehouse warehouse) : IWarehouseRe
 
     public bool Exists => true;
 
+    /// <summary>The rows, streamed from the server into <see cref="ParquetFile"/>.</summary>
+    public long CopyToParquet(string sql, string path)
+    {
+        using var reader = ExecuteReader(sql);
+        return ParquetFile.Write(reader, path);
+    }
+
     public IDataReader ExecuteReader(string sql)
     {
         var connection = warehouse.OpenAsync().GetAwaiter().GetResult();

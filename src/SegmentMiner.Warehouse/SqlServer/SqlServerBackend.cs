@@ -25,9 +25,6 @@ public sealed class SqlServerBackend(string connectionString, TimeSpan? commandT
 
     public Task<QueryResult> QueryAsync(string sql, CancellationToken cancellationToken) => SqlServerReadOnlyQuery.RunAsync(_db, sql, cancellationToken);
 
-    public DuckDb.DuckDbWarehouse RequireEmbedded(string what) =>
-        throw new WarehouseException($"Warehouse:Provider is SqlServer: {what} reads the DuckDB warehouse; query the SQL Server warehouse's views with your own SQL tools");
-
     public async Task<SegmentStoreLease> OpenSegmentStoreAsync(Action<string> waiting, CancellationToken cancellationToken)
     {
         await _db.EnsureCurrentAsync(cancellationToken);
