@@ -27,25 +27,31 @@ public static class ReadOnlyQuery
         try
         {
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-            var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-            var rows = new List<object?[]>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var row = new object?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                }
-
-                rows.Add(row);
-            }
-
-            return new QueryResult(columns, rows);
+            return await ReadAllAsync(reader, cancellationToken);
         }
         catch (DuckDBException ex)
         {
             throw new WarehouseException($"query failed: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>Every row of a reader, with its column names (SQL NULL as null).</summary>
+    public static async Task<QueryResult> ReadAllAsync(System.Data.Common.DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return new QueryResult(columns, rows);
     }
 
     private static void EnsureReadOnly(DuckDBConnection db, string sql)

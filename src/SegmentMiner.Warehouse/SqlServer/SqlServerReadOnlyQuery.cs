@@ -59,20 +59,7 @@ public static class SqlServerReadOnlyQuery
         {
             await using var cmd = new SqlCommand(sql, db, tx) { CommandTimeout = warehouse.CommandTimeoutSeconds };
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-            var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-            var rows = new List<object?[]>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var row = new object?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                }
-
-                rows.Add(row);
-            }
-
-            return new QueryResult(columns, rows);
+            return await ReadOnlyQuery.ReadAllAsync(reader, cancellationToken);
         }
         catch (SqlException ex)
         {
