@@ -141,8 +141,8 @@ public sealed class WarehouseOptions
     public string? MemoryLimit { get; set; }
 
     /// <summary>
-    /// SQL Server only: how long one long statement may run (a sync's merge, a publish, the case views the embedded
-    /// engine reads). Default 30 minutes; short ones (status, run history) have 30 seconds.
+    /// SQL Server only: how long one statement may run (a publish, the case views the embedded engine reads, a
+    /// migration, an analyst's query); it becomes the connection's Command Timeout. Default 30 minutes.
     /// </summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(30);
 }

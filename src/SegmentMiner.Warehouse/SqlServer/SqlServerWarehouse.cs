@@ -32,11 +32,12 @@ public sealed class SqlServerWarehouse
         }
 
         RequireAuthenticationProvider(builder.Authentication);
+        CommandTimeoutSeconds = (int)Math.Clamp((commandTimeout ?? TimeSpan.FromMinutes(30)).TotalSeconds, 1, int.MaxValue);
+        builder.CommandTimeout = CommandTimeoutSeconds; // every command's default (publish, migrations, the case views)
         _connectionString = builder.ConnectionString;
         _connectTimeout = TimeSpan.FromSeconds(Math.Max(builder.ConnectTimeout, 1));
         Server = builder.DataSource;
         Database = string.IsNullOrEmpty(builder.InitialCatalog) ? "(the login's default database)" : builder.InitialCatalog;
-        CommandTimeoutSeconds = (int)Math.Clamp((commandTimeout ?? TimeSpan.FromMinutes(30)).TotalSeconds, 1, int.MaxValue);
     }
 
     /// <summary>The Data Source as the connection string writes it (host, port or instance).</summary>
@@ -47,11 +48,8 @@ public sealed class SqlServerWarehouse
     /// <summary>How messages name this warehouse.</summary>
     public string Describe => $"the SQL Server warehouse (server {Server}, database {Database})";
 
-    /// <summary>Seconds a long statement may run (sync, publish, the case views the engine reads).</summary>
+    /// <summary>Seconds a statement may run (Warehouse:CommandTimeout): every command's default, through the connection string.</summary>
     public int CommandTimeoutSeconds { get; }
-
-    /// <summary>Seconds a short statement may run (status, run history, the schema version).</summary>
-    public int ShortTimeoutSeconds => 30;
 
     /// <summary>Opens a connection, failing with one line that names server and database when it cannot.</summary>
     public async Task<SqlConnection> OpenAsync(CancellationToken cancellationToken = default)
