@@ -152,14 +152,11 @@ internal static class DerivedSql
     /// <summary>
     /// Computes the rows of the pairs in <paramref name="pairs"/> as of $asof. MRR and products are measured on the
     /// month's last day, or AsOf for the current month; billed and paid-late count the month's invoices. Unless
-    /// the pairs are every customer's months (<paramref name="everyPair"/>, of every account or of a chunk's
-    /// accounts), only their invoices are read.
+    /// the pairs are every customer's months (<paramref name="everyPair"/>), only their invoices are read.
     /// </summary>
-    /// <param name="chunk">In chunks: this chunk's invoices are its accounts' (by hash), "k of n".</param>
-    public static string SnapshotInsert(string pairs, bool everyPair, (long K, long N)? chunk = null)
+    public static string SnapshotInsert(string pairs, bool everyPair)
     {
-        var invoices = (chunk is { } c ? $"\n      AND hash(i.AccountId) % {c.N} = {c.K}" : "")
-                       + (everyPair ? "" : $"\n      AND EXISTS (SELECT 1 FROM {pairs} q WHERE q.AccountId = i.AccountId AND q.MonthStart = CAST(date_trunc('month', i.InvoiceDate) AS DATE))");
+        var invoices = everyPair ? "" : $"\n      AND EXISTS (SELECT 1 FROM {pairs} q WHERE q.AccountId = i.AccountId AND q.MonthStart = CAST(date_trunc('month', i.InvoiceDate) AS DATE))";
         return $"""
         INSERT INTO dw.CustomerMonthlySnapshot (AccountId, MonthStart, Mrr, Billed, InvoicesPaidLate, ActiveProducts, Attrited, BatchId)
         WITH p AS (SELECT CAST($asof AS DATE) AS AsOf),

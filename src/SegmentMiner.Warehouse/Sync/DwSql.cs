@@ -62,17 +62,16 @@ internal static class DwSql
 
     /// <summary>
     /// After a file's rows are staged: the keys new to staging go straight to the current table (no ranking, no
-    /// delete), read from the committed checked table rather than from staging's rows of this transaction (twice as
-    /// fast); the others (sm_prior) join the batch's slow keys for <see cref="RefreshCurrent"/>.
+    /// delete); the others (sm_prior) join the batch's slow keys for <see cref="RefreshCurrent"/>.
     /// </summary>
     public static string AfterStaging(CurrentTable t)
     {
         return $"""
             INSERT INTO {SlowKeys(t)} SELECT {t.Key} FROM sm_prior;
             INSERT INTO {t.Target} ({string.Join(", ", t.Columns)})
-            SELECT {t.Select} FROM ({StagingSql.AcceptedRows(Core.SourceEntities.InLoadOrder.First(e => e.StagingTable == t.Staging))}) s
+            SELECT {t.Select} FROM stg.{t.Staging} s
             ANTI JOIN sm_prior p ON p.{t.Key} = s.{t.Key}
-            WHERE NOT s.IsDeleted;
+            WHERE s.BatchId = $batch AND s.SourceFileId = $file AND NOT s.IsDeleted;
             """;
     }
 

@@ -28,14 +28,12 @@ internal static class StagingSql
     /// The CSV lines the reader set aside as malformed, with the count of good rows before each (<c>gap</c>); a good
     /// row's line is its position plus the offset plus the malformed lines before it.
     /// </param>
-    /// <param name="checkedTable">The table to create; <see cref="CheckedTable"/> unless given.</param>
     public static string Check(
-        string rawTable, EntitySpec spec, IReadOnlyDictionary<string, string> headers, int lineOffset, string reportingCurrency, string? malformedLines = null,
-        string checkedTable = CheckedTable)
+        string rawTable, EntitySpec spec, IReadOnlyDictionary<string, string> headers, int lineOffset, string reportingCurrency, string? malformedLines = null)
     {
         var sb = new StringBuilder();
         var offset = lineOffset.ToString(CultureInfo.InvariantCulture);
-        sb.Append("CREATE OR REPLACE TEMP TABLE ").Append(checkedTable).Append(" AS\nWITH v AS (SELECT ");
+        sb.Append("CREATE OR REPLACE TEMP TABLE ").Append(CheckedTable).Append(" AS\nWITH v AS (SELECT ");
         sb.Append(malformedLines is null ? $"r.rowid + {offset}" : $"r.rowid + {offset} + COALESCE(g.skipped, 0)").Append(" AS _line, r.rowid AS _rowid");
         foreach (var c in spec.Columns)
         {
@@ -125,7 +123,7 @@ internal static class StagingSql
 
         if (spec.RefersToAccount)
         {
-            sb.Append("\n    WHEN t.\"AccountId\" NOT IN (SELECT AccountId FROM stg.Account UNION ALL SELECT AccountId FROM sm_batch_accounts) THEN 'unknown account ' || t.\"AccountId\"");
+            sb.Append("\n    WHEN t.\"AccountId\" NOT IN (SELECT AccountId FROM stg.Account) THEN 'unknown account ' || t.\"AccountId\"");
         }
 
         if (hasCurrency)
@@ -149,38 +147,12 @@ internal static class StagingSql
                 ? $"COALESCE(NULLIF(CAST(f.{Identifiers.QuoteAnsi(ch)} AS VARCHAR), ''), {Literal(reportingCurrency)})"
                 : Literal(reportingCurrency);
             sb.Append("\nLEFT JOIN (SELECT p.cur, p.d, f.Rate FROM (SELECT DISTINCT ").Append(rawCurrency).Append(" AS cur, ").Append(rawDay)
-              .Append(" AS d FROM ").Append(rawTable).Append(" f) p ASOF LEFT JOIN (").Append(FxRatesWithBatch).Append(") f ON f.Currency = p.cur AND p.d >= f.RateDate) fx ON fx.cur = t._cur AND fx.d = ")
+              .Append(" AS d FROM ").Append(rawTable).Append(" f) p ASOF LEFT JOIN stg.FxRate f ON f.Currency = p.cur AND p.d >= f.RateDate) fx ON fx.cur = t._cur AND fx.d = ")
               .Append(day);
         }
 
         return sb.ToString();
     }
-
-    /// <summary>
-    /// What the batch's files checked so far have accepted, for the relational checks of the files after them: each
-    /// file is checked as it is read, before the batch's transaction, against the staged accounts and rates plus
-    /// these (the batch's own accounts and rates, which its transaction will stage).
-    /// </summary>
-    public const string CreateBatchTables =
-        "CREATE OR REPLACE TEMP TABLE sm_batch_accounts (AccountId VARCHAR); CREATE OR REPLACE TEMP TABLE sm_batch_fx (Currency VARCHAR, RateDate DATE, Rate DECIMAL(18,8));";
-
-    public const string DropBatchTables = "DROP TABLE IF EXISTS sm_batch_accounts; DROP TABLE IF EXISTS sm_batch_fx;";
-
-    /// <summary>The staged rates, each replaced by the batch's rate for the same currency and day (a later file wins).</summary>
-    private const string FxRatesWithBatch =
-        "SELECT Currency, RateDate, Rate FROM stg.FxRate s WHERE NOT EXISTS (SELECT 1 FROM sm_batch_fx b WHERE b.Currency = s.Currency AND b.RateDate = s.RateDate) " +
-        "UNION ALL SELECT Currency, RateDate, Rate FROM sm_batch_fx";
-
-    /// <summary>Adds a checked file's accepted accounts or rates to the batch's (nothing for other entities).</summary>
-    public static string RememberAccepted(EntitySpec spec, string checkedTable) =>
-        spec == SourceEntities.Accounts
-            ? $"INSERT INTO sm_batch_accounts SELECT \"AccountId\" FROM {checkedTable} WHERE _reason IS NULL;"
-            : spec == SourceEntities.FxRates
-                ? $"""
-                  DELETE FROM sm_batch_fx b USING {checkedTable} c WHERE c._reason IS NULL AND b.Currency = c."Currency" AND b.RateDate = c."Date";
-                  INSERT INTO sm_batch_fx SELECT "Currency", "Date", "Rate" FROM {checkedTable} WHERE _reason IS NULL QUALIFY row_number() OVER (PARTITION BY "Currency", "Date" ORDER BY _line DESC) = 1;
-                  """
-                : "";
 
     /// <summary>
     /// Inserts the checked, accepted rows into the staging history. A version (key and ModifiedAt) already there is
@@ -190,9 +162,9 @@ internal static class StagingSql
     /// False when the file holds each version once (<see cref="HasDuplicateVersions"/>): the window that picks a
     /// duplicated version's last line is skipped, and the insert streams.
     /// </param>
-    /// <summary>The staging table's columns and, for each, its value from a checked row (amounts converted).</summary>
-    private static (List<string> Columns, List<string> Expressions) StagingColumns(EntitySpec spec)
+    public static string InsertAccepted(EntitySpec spec, bool deduplicate = true)
     {
+        var target = "stg." + spec.StagingTable;
         var cols = new List<string>();
         var exprs = new List<string>();
         foreach (var c in spec.Columns)
@@ -224,23 +196,6 @@ internal static class StagingSql
 
         cols.AddRange(["BatchId", "SourceFileId", "LineNumber"]);
         exprs.AddRange(["$batch", "$file", "_line"]);
-        return (cols, exprs);
-    }
-
-    /// <summary>
-    /// A checked file's accepted rows as staging holds them (same columns, same values), read from the committed
-    /// checked table: what the keys new to staging send straight to the current tables.
-    /// </summary>
-    public static string AcceptedRows(EntitySpec spec)
-    {
-        var (cols, exprs) = StagingColumns(spec);
-        return "SELECT " + string.Join(", ", cols.Select((c, i) => $"{exprs[i]} AS {c}")) + $" FROM {CheckedTable} c WHERE _reason IS NULL";
-    }
-
-    public static string InsertAccepted(EntitySpec spec, bool deduplicate = true)
-    {
-        var target = "stg." + spec.StagingTable;
-        var (cols, exprs) = StagingColumns(spec);
         var partition = string.Join(", ", (spec.HasModifiedAt ? spec.Key.Append("ModifiedAt") : spec.Key).Select(Identifiers.QuoteAnsi));
         var sb = new StringBuilder();
         if (spec == SourceEntities.FxRates)

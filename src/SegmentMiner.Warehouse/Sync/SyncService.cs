@@ -86,17 +86,13 @@ public sealed partial class SyncService : ISyncService
         try
         {
             // Phase 1, outside the transaction: read every new file into its own raw table, so that rowid is the
-            // row's position in the file (rows inserted inside a transaction get transaction-local row ids), and
-            // check it into its own committed table, which the transaction then reads at full speed (tables written
-            // inside an open transaction read about twice as slowly).
-            await db.ExecuteAsync(new CommandDefinition(StagingSql.CreateBatchTables, cancellationToken: cancellationToken));
+            // row's position in the file (rows inserted inside a transaction get transaction-local row ids).
             foreach (var spec in SourceEntities.InLoadOrder)
             {
                 foreach (var file in newFiles.Where(f => f.Info.Entity == spec.Name))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var read = await ReadRawAsync(db, spec, file.Info, "file", pending.Count, file.Info.IsParquet ? 1 : 2, null, cancellationToken);
-                    pending.Add(await CheckAsync(db, read, cancellationToken));
+                    pending.Add(await ReadRawAsync(db, spec, file.Info, "file", pending.Count, file.Info.IsParquet ? 1 : 2, null, cancellationToken));
                 }
 
                 foreach (var sql in sqlEntities.Where(s => string.Equals(s.Entity, spec.Name, StringComparison.OrdinalIgnoreCase)))
@@ -104,7 +100,7 @@ public sealed partial class SyncService : ISyncService
                     var read = await ReadSqlSourceAsync(db, spec, sql.Source, sql.Options, sql.Query, pending.Count, tempFiles, cancellationToken);
                     if (read is not null)
                     {
-                        pending.Add(await CheckAsync(db, read, cancellationToken));
+                        pending.Add(read);
                     }
                 }
             }
@@ -117,7 +113,7 @@ public sealed partial class SyncService : ISyncService
 
             // Phase 2 orders what it needs explicitly (lines, versions), so DuckDB need not keep insertion order: its
             // operators can then stream and spill within Warehouse:MemoryLimit.
-            await SetInsertionOrderAsync(db, false, cancellationToken);
+            await db.ExecuteAsync(new CommandDefinition("SET preserve_insertion_order = false", cancellationToken: cancellationToken));
 
             // Phase 2: one transaction for validation, staging and the merge into dw; phase 3, a second one for
             // features and snapshots. Committing between them gives the derived layers the whole memory limit
@@ -143,11 +139,8 @@ public sealed partial class SyncService : ISyncService
         {
             foreach (var p in pending)
             {
-                await db.ExecuteAsync(new CommandDefinition(
-                    $"DROP TABLE IF EXISTS {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}; DROP TABLE IF EXISTS {p.Checked}", cancellationToken: CancellationToken.None));
+                await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}", cancellationToken: CancellationToken.None));
             }
-
-            await db.ExecuteAsync(new CommandDefinition(StagingSql.DropBatchTables, cancellationToken: CancellationToken.None));
 
             foreach (var f in tempFiles)
             {
@@ -447,31 +440,14 @@ public sealed partial class SyncService : ISyncService
     private static WarehouseException Unreadable(SourceFileInfo file, DuckDB.NET.Data.DuckDBException ex) =>
         new($"{file.RelativeName}: cannot be read as {(file.IsParquet ? "Parquet" : "CSV (RFC 4180, UTF-8, one header row)")}: {FirstLine(ex.Message)}", ex);
 
-    /// <summary>
-    /// Types and checks a file's raw rows into its checked table (outside the transaction), and adds what it accepts
-    /// of accounts and rates to the batch's, against which the files after it are checked.
-    /// </summary>
-    private async Task<PendingLoad> CheckAsync(DuckDBConnection db, PendingLoad p, CancellationToken cancellationToken)
-    {
-        var watch = Stopwatch.StartNew();
-        await SetInsertionOrderAsync(db, false, cancellationToken);
-        var sql = StagingSql.Check(p.RawTable, p.Spec, p.Headers, p.LineOffset, _options.Sync.ReportingCurrency, p.MalformedLines, p.Checked)
-                  + ";\n" + StagingSql.RememberAccepted(p.Spec, p.Checked);
-        await db.ExecuteAsync(new CommandDefinition(sql, cancellationToken: cancellationToken));
-        await SetInsertionOrderAsync(db, true, cancellationToken); // the next file's raw rows keep their order
-        LogChecked(_log, p.File.RelativeName, watch.Elapsed.TotalSeconds);
-        return p;
-    }
-
-    private static Task SetInsertionOrderAsync(DuckDBConnection db, bool preserve, CancellationToken cancellationToken) =>
-        db.ExecuteAsync(new CommandDefinition($"SET preserve_insertion_order = {(preserve ? "true" : "false")}", cancellationToken: cancellationToken));
-
     private async Task<FileLoad> LoadAsync(DuckDBConnection db, PendingLoad p, long batchId, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var spec = p.Spec;
         var file = p.File;
-        await db.ExecuteAsync(new CommandDefinition($"CREATE OR REPLACE TEMP VIEW {StagingSql.CheckedTable} AS SELECT * FROM {p.Checked}", cancellationToken: cancellationToken));
+        var checkSql = StagingSql.Check(p.RawTable, spec, p.Headers, p.LineOffset, _options.Sync.ReportingCurrency, p.MalformedLines);
+        await db.ExecuteAsync(new CommandDefinition(checkSql, cancellationToken: cancellationToken));
+        LogChecked(_log, file.RelativeName, watch.Elapsed.TotalSeconds);
         var malformed = p.MalformedLines is null ? 0 : await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {p.MalformedLines}", cancellationToken: cancellationToken));
         var read = malformed + await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {StagingSql.CheckedTable}", cancellationToken: cancellationToken));
         var rejected = malformed + await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL", cancellationToken: cancellationToken));
@@ -545,7 +521,7 @@ public sealed partial class SyncService : ISyncService
 
         // What the file's rows took in memory (or in the spill folder) is given back before the next file.
         await db.ExecuteAsync(new CommandDefinition(
-            $"DROP VIEW {StagingSql.CheckedTable}; DROP TABLE {p.Checked}; DROP TABLE {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}; DROP TABLE IF EXISTS sm_corr; DROP TABLE IF EXISTS sm_prior", cancellationToken: cancellationToken));
+            $"DROP TABLE {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}; DROP TABLE {StagingSql.CheckedTable}; DROP TABLE IF EXISTS sm_corr; DROP TABLE IF EXISTS sm_prior", cancellationToken: cancellationToken));
         LogLoaded(_log, file.RelativeName, read, loaded, rejected, watch.Elapsed.TotalSeconds);
         return new FileLoad(spec.Name, p.Kind, read, loaded, rejected);
     }
@@ -640,11 +616,7 @@ public sealed partial class SyncService : ISyncService
 
     private sealed record PendingLoad(
         EntitySpec Spec, SourceFileInfo File, string Kind, string RawTable, Dictionary<string, string> Headers, int LineOffset,
-        (string Source, DateTime Max)? Watermark, string? MalformedLines)
-    {
-        /// <summary>The file's checked rows (typed, with line and rejection reason), written by <see cref="CheckAsync"/>.</summary>
-        public string Checked => RawTable.Replace("sm_raw_", "sm_checked_", StringComparison.Ordinal);
-    }
+        (string Source, DateTime Max)? Watermark, string? MalformedLines);
 
     private sealed record FileLoad(string Entity, string Kind, long Read, long Loaded, long Rejected);
 }
