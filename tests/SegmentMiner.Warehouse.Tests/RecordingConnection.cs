@@ -1,4 +1,6 @@
+using System.Collections;
 using System.Data;
+using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 
 namespace SegmentMiner.Warehouse.Tests;
@@ -6,12 +8,14 @@ namespace SegmentMiner.Warehouse.Tests;
 /// <summary>
 /// A database connection that runs nothing and records what it is asked to do, in order (opens, transactions,
 /// commands with their text and parameters), the way DbUp's own tests pin their transaction scenarios. Queries
-/// return no rows and scalars return null: a database with nothing in it.
+/// return what <c>answer</c> gives for their text (a value per row, or an object[] per row for several columns;
+/// nothing by default) and scalars its first value: a database with nothing in it unless told otherwise.
 /// </summary>
-internal sealed class RecordingConnection : IDbConnection
+internal sealed class RecordingConnection : DbConnection
 {
     private readonly List<string> _log;
     private readonly Func<string, object[]?> _answer;
+    private ConnectionState _state = ConnectionState.Closed;
 
     private RecordingConnection(List<string> log, Func<string, object[]?> answer)
     {
@@ -19,183 +23,227 @@ internal sealed class RecordingConnection : IDbConnection
         _answer = answer;
     }
 
-    /// <summary>
-    /// Every operation of every connection made from <c>Connect</c>. <paramref name="answer"/> gives the values a
-    /// query or scalar returns (one column; null for none).
-    /// </summary>
-    public static (Func<IDbConnection> Connect, List<string> Log) Create(Func<string, object[]?>? answer = null)
+    /// <summary>Every operation of every connection made from <c>Connect</c>.</summary>
+    public static (Func<RecordingConnection> Connect, List<string> Log) Create(Func<string, object[]?>? answer = null)
     {
         var log = new List<string>();
         return (() => new RecordingConnection(log, answer ?? (_ => null)), log);
     }
 
+    /// <summary>Adds a line to the log (a bulk copy recorded by a fake loader).</summary>
+    public void Record(string line) => _log.Add(line);
+
     [AllowNull]
-    public string ConnectionString { get; set; } = "";
+    public override string ConnectionString { get; set; } = "";
 
-    public int ConnectionTimeout => 15;
+    public override int ConnectionTimeout => 15;
 
-    public string Database => "recording";
+    public override string Database => "recording";
 
-    public ConnectionState State { get; private set; } = ConnectionState.Closed;
+    public override string DataSource => "recording";
 
-    public IDbTransaction BeginTransaction() => BeginTransaction(IsolationLevel.Unspecified);
+    public override string ServerVersion => "16.0";
 
-    public IDbTransaction BeginTransaction(IsolationLevel il)
+    public override ConnectionState State => _state;
+
+    public override void ChangeDatabase(string databaseName) => _log.Add("change database " + databaseName);
+
+    public override void Close()
+    {
+        _log.Add("close");
+        _state = ConnectionState.Closed;
+    }
+
+    public override void Open()
+    {
+        _log.Add("open");
+        _state = ConnectionState.Open;
+    }
+
+    protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel)
     {
         _log.Add("begin transaction");
         return new Transaction(this, _log);
     }
 
-    public void ChangeDatabase(string databaseName) => _log.Add("change database " + databaseName);
+    protected override DbCommand CreateDbCommand() => new Command(this, _log, _answer);
 
-    public void Close()
-    {
-        _log.Add("close");
-        State = ConnectionState.Closed;
-    }
-
-    public IDbCommand CreateCommand() => new Command(this, _log, _answer);
-
-    public void Open()
-    {
-        _log.Add("open");
-        State = ConnectionState.Open;
-    }
-
-    public void Dispose() => State = ConnectionState.Closed;
-
-    private sealed class Transaction(IDbConnection connection, List<string> log) : IDbTransaction
+    private sealed class Transaction(RecordingConnection connection, List<string> log) : DbTransaction
     {
         private bool _done;
 
-        public IDbConnection Connection => connection;
+        protected override DbConnection DbConnection => connection;
 
-        public IsolationLevel IsolationLevel => IsolationLevel.ReadCommitted;
+        public override IsolationLevel IsolationLevel => IsolationLevel.ReadCommitted;
 
-        public void Commit()
+        public override void Commit()
         {
             log.Add("commit");
             _done = true;
         }
 
-        public void Rollback()
+        public override void Rollback()
         {
             log.Add("rollback");
             _done = true;
         }
 
-        public void Dispose()
+        protected override void Dispose(bool disposing)
         {
             if (!_done)
             {
                 log.Add("rollback (disposed)");
+                _done = true;
             }
+
+            base.Dispose(disposing);
         }
     }
 
-    private sealed class Command(IDbConnection connection, List<string> log, Func<string, object[]?> answer) : IDbCommand
+    private sealed class Command(RecordingConnection connection, List<string> log, Func<string, object[]?> answer) : DbCommand
     {
         [AllowNull]
-        public string CommandText { get; set; } = "";
+        public override string CommandText { get; set; } = "";
 
-        public int CommandTimeout { get; set; }
+        public override int CommandTimeout { get; set; }
 
-        public CommandType CommandType { get; set; }
+        public override CommandType CommandType { get; set; }
 
-        public IDbConnection? Connection { get; set; } = connection;
+        public override bool DesignTimeVisible { get; set; }
 
-        public IDataParameterCollection Parameters { get; } = new Parameters();
+        public override UpdateRowSource UpdatedRowSource { get; set; }
 
-        public IDbTransaction? Transaction { get; set; }
+        protected override DbConnection? DbConnection { get; set; } = connection;
 
-        public UpdateRowSource UpdatedRowSource { get; set; }
+        protected override DbParameterCollection DbParameterCollection { get; } = new Parameters();
 
-        public void Cancel()
+        protected override DbTransaction? DbTransaction { get; set; }
+
+        public override void Cancel()
         {
         }
 
-        public IDbDataParameter CreateParameter() => new Parameter();
-
-        public void Dispose()
+        public override void Prepare()
         {
         }
 
-        public int ExecuteNonQuery()
+        protected override DbParameter CreateDbParameter() => new Parameter();
+
+        public override int ExecuteNonQuery()
         {
             Record("execute");
+            _ = answer(CommandText); // an answer that throws is a statement that fails
             return 0;
         }
 
-        public IDataReader ExecuteReader() => ExecuteReader(CommandBehavior.Default);
+        public override object? ExecuteScalar()
+        {
+            Record("scalar");
+            return answer(CommandText)?.FirstOrDefault() is { } first ? (first is object[] row ? row[0] : first) : null;
+        }
 
-        public IDataReader ExecuteReader(CommandBehavior behavior)
+        protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior)
         {
             Record("query");
+            var rows = (answer(CommandText) ?? []).Select(v => v as object[] ?? [v]).ToList();
             var table = new DataTable();
-            table.Columns.Add("Value", typeof(object));
-            foreach (var value in answer(CommandText) ?? [])
+            var width = rows.Count == 0 ? 0 : rows[0].Length; // no rows, no columns: every mapper accepts it
+            for (var i = 0; i < width; i++)
             {
-                table.Rows.Add(value);
+                table.Columns.Add(i == 0 ? "Value" : $"Value{i}", rows[0][i] is null ? typeof(object) : rows[0][i].GetType());
+            }
+
+            foreach (var row in rows)
+            {
+                table.Rows.Add(row);
             }
 
             return table.CreateDataReader();
         }
 
-        public object? ExecuteScalar()
-        {
-            Record("scalar");
-            return answer(CommandText)?.FirstOrDefault();
-        }
-
-        public void Prepare()
-        {
-        }
-
         private void Record(string kind)
         {
-            var values = ((Parameters)Parameters).Cast<IDbDataParameter>().Select(p => $"{p.ParameterName}={p.Value}");
-            var inTransaction = Transaction is null ? "" : " (in transaction)";
-            log.Add($"{kind}{inTransaction}: {CommandText.Trim()}" + (Parameters.Count > 0 ? " [" + string.Join(", ", values) + "]" : ""));
+            var values = ((Parameters)DbParameterCollection).Items.Select(p => $"{p.ParameterName}={p.Value}");
+            var inTransaction = DbTransaction is null ? "" : " (in transaction)";
+            log.Add($"{kind}{inTransaction}: {CommandText.Trim()}" + (DbParameterCollection.Count > 0 ? " [" + string.Join(", ", values) + "]" : ""));
         }
     }
 
-    private sealed class Parameters : List<object>, IDataParameterCollection
+    private sealed class Parameters : DbParameterCollection
     {
-        public object this[string parameterName]
+        public List<DbParameter> Items { get; } = [];
+
+        public override int Count => Items.Count;
+
+        public override object SyncRoot => Items;
+
+        public override int Add(object value)
         {
-            get => this.Cast<IDbDataParameter>().First(p => p.ParameterName == parameterName);
-            set => throw new NotSupportedException();
+            Items.Add((DbParameter)value);
+            return Items.Count - 1;
         }
 
-        public bool Contains(string parameterName) => this.Cast<IDbDataParameter>().Any(p => p.ParameterName == parameterName);
+        public override void AddRange(Array values)
+        {
+            foreach (var v in values)
+            {
+                Add(v!);
+            }
+        }
 
-        public int IndexOf(string parameterName) => FindIndex(p => ((IDbDataParameter)p).ParameterName == parameterName);
+        public override void Clear() => Items.Clear();
 
-        public void RemoveAt(string parameterName) => RemoveAt(IndexOf(parameterName));
+        public override bool Contains(object value) => Items.Contains((DbParameter)value);
+
+        public override bool Contains(string value) => IndexOf(value) >= 0;
+
+        public override void CopyTo(Array array, int index) => ((ICollection)Items).CopyTo(array, index);
+
+        public override IEnumerator GetEnumerator() => Items.GetEnumerator();
+
+        public override int IndexOf(object value) => Items.IndexOf((DbParameter)value);
+
+        public override int IndexOf(string parameterName) => Items.FindIndex(p => p.ParameterName == parameterName);
+
+        public override void Insert(int index, object value) => Items.Insert(index, (DbParameter)value);
+
+        public override void Remove(object value) => Items.Remove((DbParameter)value);
+
+        public override void RemoveAt(int index) => Items.RemoveAt(index);
+
+        public override void RemoveAt(string parameterName) => Items.RemoveAt(IndexOf(parameterName));
+
+        protected override DbParameter GetParameter(int index) => Items[index];
+
+        protected override DbParameter GetParameter(string parameterName) => Items[IndexOf(parameterName)];
+
+        protected override void SetParameter(int index, DbParameter value) => Items[index] = value;
+
+        protected override void SetParameter(string parameterName, DbParameter value) => Items[IndexOf(parameterName)] = value;
     }
 
-    private sealed class Parameter : IDbDataParameter
+    private sealed class Parameter : DbParameter
     {
-        public DbType DbType { get; set; }
+        public override DbType DbType { get; set; }
 
-        public ParameterDirection Direction { get; set; }
+        public override ParameterDirection Direction { get; set; }
 
-        public bool IsNullable => true;
-
-        [AllowNull]
-        public string ParameterName { get; set; } = "";
+        public override bool IsNullable { get; set; } = true;
 
         [AllowNull]
-        public string SourceColumn { get; set; } = "";
+        public override string ParameterName { get; set; } = "";
 
-        public DataRowVersion SourceVersion { get; set; }
+        [AllowNull]
+        public override string SourceColumn { get; set; } = "";
 
-        public object? Value { get; set; }
+        public override object? Value { get; set; }
 
-        public byte Precision { get; set; }
+        public override bool SourceColumnNullMapping { get; set; }
 
-        public byte Scale { get; set; }
+        public override int Size { get; set; }
 
-        public int Size { get; set; }
+        public override void ResetDbType()
+        {
+        }
     }
 }

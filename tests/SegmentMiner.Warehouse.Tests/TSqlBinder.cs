@@ -78,6 +78,10 @@ internal static class TSqlBinder
             {
                 columns = found;
             }
+            else if (table.SchemaObject.SchemaIdentifier is null && refs.Tables.Any(t => t != table && string.Equals(t.Alias?.Value, table.SchemaObject.BaseIdentifier.Value, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue; // UPDATE d ... FROM dw.T AS d: the target names another reference's alias
+            }
             else if (!IsSystem(table.SchemaObject))
             {
                 yield return $"unknown table or view {name} (line {table.StartLine})";
@@ -97,6 +101,10 @@ internal static class TSqlBinder
 
             Alias(table.Alias?.Value ?? table.SchemaObject.BaseIdentifier.Value, columns);
             aliases.TryAdd(name, columns);
+            if (refs.MergeAliases.TryGetValue(table, out var mergeAlias))
+            {
+                Alias(mergeAlias, columns); // MERGE t AS d: the alias belongs to the statement, not the table reference
+            }
         }
 
         var all = new HashSet<string>(aliases.Values.SelectMany(c => c), StringComparer.OrdinalIgnoreCase);
@@ -175,6 +183,16 @@ internal static class TSqlBinder
         public HashSet<string> DefinedNames { get; } = new(StringComparer.OrdinalIgnoreCase);
 
         public override void Visit(NamedTableReference node) => Tables.Add(node);
+
+        public Dictionary<NamedTableReference, string> MergeAliases { get; } = [];
+
+        public override void Visit(MergeSpecification node)
+        {
+            if (node.Target is NamedTableReference target && node.TableAlias is { } alias)
+            {
+                MergeAliases[target] = alias.Value;
+            }
+        }
 
         public override void Visit(FunctionCall node)
         {

@@ -4,7 +4,7 @@ namespace SegmentMiner.Warehouse.Tests;
 
 /// <summary>
 /// The tables, views and columns a T-SQL script creates (CREATE TABLE, ALTER TABLE ADD / DROP COLUMN, CREATE VIEW
-/// with its output names), keyed by schema-qualified name; temporary tables by their #name.
+/// and SELECT INTO with their output names), keyed by schema-qualified name; temporary tables by their #name.
 /// </summary>
 internal sealed class TSqlSchema
 {
@@ -84,6 +84,14 @@ internal sealed class TSqlSchema
             if (schema.Objects.TryGetValue(Name(node.SchemaObjectName), out var columns))
             {
                 columns.ExceptWith(node.AlterTableDropTableElements.Where(e => e.TableElementType == TableElementType.Column).Select(e => e.Name.Value));
+            }
+        }
+
+        public override void Visit(SelectStatement node)
+        {
+            if (node.Into is { } into)
+            {
+                schema.Objects[Name(into)] = OutputNames(node.QueryExpression).ToHashSet(StringComparer.OrdinalIgnoreCase);
             }
         }
 

@@ -79,24 +79,45 @@ internal static partial class TSqlTexts
 
         foreach (var m in type.GetMethods(all).Where(m => m.ReturnType == typeof(string) && !m.IsSpecialName && (m.IsStatic || instance is not null)))
         {
-            foreach (var args in Arguments(m.GetParameters()))
+            foreach (var args in Arguments(m))
             {
-                yield return ($"{m.Name}({string.Join(", ", args)})", (string)m.Invoke(m.IsStatic ? null : instance, args)!);
+                var name = string.Join(", ", args.Select(a => a is Core.EntitySpec e ? e.Name : a is Sync.DwSql.CurrentTable t ? t.Target : a.ToString()));
+                yield return ($"{m.Name}({name})", (string)m.Invoke(m.IsStatic ? null : instance, args)!);
             }
         }
     }
 
-    /// <summary>Every combination a method that builds SQL is called with: flags both ways, a table name each of the run tables.</summary>
-    private static IEnumerable<object[]> Arguments(ParameterInfo[] parameters)
+    /// <summary>
+    /// Every combination a method that builds SQL is called with: none for a static method without parameters,
+    /// flags every way, a table name each of the run tables, each entity of the source contract, each current table.
+    /// </summary>
+    private static IEnumerable<object[]> Arguments(MethodInfo method)
     {
-        if (parameters.Length == 1 && parameters[0].ParameterType == typeof(bool))
+        var parameters = method.GetParameters();
+        if (parameters.Length == 0)
         {
-            return [[false], [true]];
+            return method.IsStatic ? [[]] : [];
+        }
+
+        if (parameters.All(p => p.ParameterType == typeof(bool)))
+        {
+            return Enumerable.Range(0, 1 << parameters.Length)
+                .Select(bits => parameters.Select((_, i) => (object)((bits & (1 << i)) != 0)).ToArray());
         }
 
         if (parameters.Length == 1 && parameters[0].ParameterType == typeof(string) && parameters[0].Name is "table")
         {
             return SegmentTables.WithRuns.Select(t => new object[] { t });
+        }
+
+        if (parameters.Length == 1 && parameters[0].ParameterType == typeof(Core.EntitySpec))
+        {
+            return Core.SourceEntities.InLoadOrder.Select(e => new object[] { e });
+        }
+
+        if (parameters.Length == 1 && parameters[0].ParameterType == typeof(Sync.DwSql.CurrentTable))
+        {
+            return Sync.DwSql.CurrentTables.Select(t => new object[] { t });
         }
 
         return [];

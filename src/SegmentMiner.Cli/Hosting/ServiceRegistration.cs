@@ -42,7 +42,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<IScheduleReader, NoSchedules>();
 
         services.TryAddScoped<ISyncService>(sp => sp.GetRequiredService<IWarehouseBackend>() is SqlServerBackend sqlServer
-            ? sqlServer.Sync
+            ? sqlServer.CreateSync(sp.GetRequiredService<SegmentMinerOptions>(), sp.GetRequiredService<DataFolder>(), sp.GetRequiredService<ILogger<SqlServerSync>>(), sp.GetRequiredService<TimeProvider>())
             : new SyncService(sp.GetRequiredService<SegmentMinerOptions>(), sp.GetRequiredService<DataFolder>(), sp.GetRequiredService<ILogger<SyncService>>(), clock: sp.GetRequiredService<TimeProvider>()));
         services.TryAddScoped<IModelService, ModelService>();
         services.TryAddScoped<IPublishService>(sp => new PublishService(

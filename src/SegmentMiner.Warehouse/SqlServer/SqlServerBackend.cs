@@ -17,7 +17,8 @@ public sealed class SqlServerBackend(string connectionString, TimeSpan? commandT
     public StatusReader Status => new SqlServerStatusReader(_db);
 
     /// <summary>The sync into this warehouse.</summary>
-    public Sync.ISyncService Sync => new SqlServerSync(_db);
+    public Warehouse.Sync.ISyncService CreateSync(Core.Configuration.SegmentMinerOptions options, DataFolder folder, Microsoft.Extensions.Logging.ILogger log, TimeProvider clock) =>
+        new SqlServerSync(_db, options, folder, log, clock: clock);
 
     public Reading.IWarehouseReader Reader => new Reading.SqlServerReader(_db);
 

@@ -28,8 +28,13 @@ internal static class StagingSql
     /// The CSV lines the reader set aside as malformed, with the count of good rows before each (<c>gap</c>); a good
     /// row's line is its position plus the offset plus the malformed lines before it.
     /// </param>
+    /// <param name="warehouseChecks">
+    /// False where the warehouse is elsewhere (SQL Server): the rules that read it (unknown account, no fx rate, and
+    /// the rate itself) are left to the warehouse, which applies them after these, so a row's reason is the same.
+    /// </param>
     public static string Check(
-        string rawTable, EntitySpec spec, IReadOnlyDictionary<string, string> headers, int lineOffset, string reportingCurrency, string? malformedLines = null)
+        string rawTable, EntitySpec spec, IReadOnlyDictionary<string, string> headers, int lineOffset, string reportingCurrency, string? malformedLines = null,
+        bool warehouseChecks = true)
     {
         var sb = new StringBuilder();
         var offset = lineOffset.ToString(CultureInfo.InvariantCulture);
@@ -63,6 +68,7 @@ internal static class StagingSql
         }
 
         var hasCurrency = spec.Columns.Any(c => c.Name == "Currency") && spec.MoneyColumns.Count > 0;
+        var joinFx = hasCurrency && warehouseChecks;
         if (hasCurrency)
         {
             sb.Append(",\n  COALESCE(").Append(Identifiers.QuoteAnsi("s_Currency")).Append(", ").Append(Literal(reportingCurrency)).Append(") AS _cur");
@@ -80,7 +86,7 @@ internal static class StagingSql
             sb.Append(", t._cur");
         }
 
-        if (hasCurrency)
+        if (joinFx)
         {
             sb.Append(", CASE WHEN t._cur = ").Append(Literal(reportingCurrency)).Append(" THEN 1 ELSE fx.Rate END AS _rate");
         }
@@ -121,19 +127,19 @@ internal static class StagingSql
             sb.Append("\n    WHEN \"Rate\" <= 0 THEN 'Rate must be positive'");
         }
 
-        if (spec.RefersToAccount)
+        if (spec.RefersToAccount && warehouseChecks)
         {
             sb.Append("\n    WHEN t.\"AccountId\" NOT IN (SELECT AccountId FROM stg.Account) THEN 'unknown account ' || t.\"AccountId\"");
         }
 
-        if (hasCurrency)
+        if (joinFx)
         {
             sb.Append("\n    WHEN t._cur <> ").Append(Literal(reportingCurrency)).Append(" AND fx.Rate IS NULL THEN 'no fx rate for ' || t._cur || ' on or before ' || CAST(CAST(t.")
               .Append(Identifiers.QuoteAnsi(spec.FxDateColumn!)).Append(" AS DATE) AS VARCHAR)");
         }
 
         sb.Append("\n  END AS _reason\nFROM t");
-        if (hasCurrency)
+        if (joinFx)
         {
             // The as-of join runs on the file's distinct (currency, day) pairs, then a hash join spreads the rate:
             // three times faster than an as-of join over every row.

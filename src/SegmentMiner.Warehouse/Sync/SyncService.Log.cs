@@ -11,17 +11,9 @@ public sealed partial class SyncService
     [LoggerMessage(Level = LogLevel.Information, Message = "nothing new: {Reason}")]
     private static partial void LogNothingNew(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "ignoring {File}: not a source file of the contract")]
-    private static partial void LogIgnored(ILogger logger, string file);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "no {Entity} source in sources/{Folder}/: the features that depend on it stay null")]
-    private static partial void LogNoSource(ILogger logger, string entity, string folder);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{File}: ignoring unknown columns {Columns}")]
-    private static partial void LogUnknownColumns(ILogger logger, string file, string columns);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{File}: read {Rows} rows ({Seconds:0.00} s)")]
-    private static partial void LogRead(ILogger logger, string file, long rows, double seconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{File}: checked in {Seconds:0.00} s")]
     private static partial void LogChecked(ILogger logger, string file, double seconds);
@@ -41,14 +33,10 @@ public sealed partial class SyncService
     [LoggerMessage(Level = LogLevel.Warning, Message = "could not record the failed batch: {Message}")]
     private static partial void LogNotRecorded(ILogger logger, string message);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{File} changed since batch {BatchId} loaded it: reading it again whole (versions already staged with the same content stay as they are)")]
-    private static partial void LogChangedFile(ILogger logger, string file, long batchId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{File}: {Count} staged versions corrected (same key and ModifiedAt, other content; this read wins, see ops.Correction)")]
     private static partial void LogCorrections(ILogger logger, string file, long count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{File}: line endings are mixed (CRLF and LF); read line by line in the lenient mode")]
-    private static partial void LogMixedLineEndings(ILogger logger, string file);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "features and snapshots: {How} (features {Features:0.00} s, snapshots {Snapshots:0.00} s)")]
     private static partial void LogDerived(ILogger logger, string how, double features, double snapshots);

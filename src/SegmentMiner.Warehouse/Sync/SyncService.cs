@@ -19,7 +19,6 @@ namespace SegmentMiner.Warehouse.Sync;
 /// </summary>
 public sealed partial class SyncService : ISyncService
 {
-    private static readonly string[] Extensions = [".csv", ".parquet"];
     private readonly SegmentMinerOptions _options;
     private readonly DataFolder _folder;
     private readonly ILogger _log;
@@ -39,6 +38,8 @@ public sealed partial class SyncService : ISyncService
     /// The CSV reader's buffer: DuckDB's default (32 MB, one per thread) unless Warehouse:MemoryLimit is small, so
     /// that a small limit spills instead of failing on the reader's first block.
     /// </summary>
+    private RawFileReader RawReader => new(_log, CsvBufferBytes);
+
     private long CsvBufferBytes => Math.Clamp(MemorySize.Megabytes(_options.Warehouse.MemoryLimit) / 16, 2, 32) * 1024 * 1024;
 
     /// <summary>The time ops.Batch and ops.SourceFile record (UTC), from the injected clock.</summary>
@@ -68,7 +69,7 @@ public sealed partial class SyncService : ISyncService
         async Task<SyncResult> UpToDate(string why)
         {
             LogNothingNew(_log, why);
-            return new SyncResult(null, asOf, Summarize(files, []), timings, await CountCustomersAsync(db, cancellationToken));
+            return new SyncResult(null, asOf, SyncSummary.Of(files, []), timings, await CountCustomersAsync(db, cancellationToken));
         }
 
         if (newFiles.Count == 0 && sqlEntities.Count == 0 && lastAsOf == asOf && !rebuild)
@@ -92,7 +93,7 @@ public sealed partial class SyncService : ISyncService
                 foreach (var file in newFiles.Where(f => f.Info.Entity == spec.Name))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    pending.Add(await ReadRawAsync(db, spec, file.Info, "file", pending.Count, file.Info.IsParquet ? 1 : 2, null, cancellationToken));
+                    pending.Add(await RawReader.ReadAsync(db, spec, file.Info, "file", pending.Count, file.Info.IsParquet ? 1 : 2, null, cancellationToken));
                 }
 
                 foreach (var sql in sqlEntities.Where(s => string.Equals(s.Entity, spec.Name, StringComparison.OrdinalIgnoreCase)))
@@ -149,7 +150,7 @@ public sealed partial class SyncService : ISyncService
         }
 
         timings["total"] = total.Elapsed;
-        return new SyncResult(batchId, asOf, Summarize(files, loads), timings, await CountCustomersAsync(db, cancellationToken)) { Derived = how };
+        return new SyncResult(batchId, asOf, SyncSummary.Of(files, loads), timings, await CountCustomersAsync(db, cancellationToken)) { Derived = how };
     }
 
     /// <summary>
@@ -282,163 +283,13 @@ public sealed partial class SyncService : ISyncService
     private async Task<List<FoundFile>> DiscoverAsync(DuckDBConnection db, CancellationToken cancellationToken)
     {
         // The newest record of each file name: a file loaded again after a change has a record per load.
-        var known = (await db.QueryAsync<(string FileName, long SizeBytes, string Sha256, DateTime? FileModifiedAt, long BatchId)>(new CommandDefinition(
-                """
-                SELECT FileName, SizeBytes, Sha256, FileModifiedAt, BatchId FROM ops.SourceFile WHERE SourceKind = 'file'
-                QUALIFY row_number() OVER (PARTITION BY FileName ORDER BY SourceFileId DESC) = 1
-                """, cancellationToken: cancellationToken)))
-            .ToDictionary(r => r.FileName, StringComparer.Ordinal);
-        var found = new List<FoundFile>();
-        foreach (var folder in new[] { "crm", "billing", "survey" })
-        {
-            var dir = _folder.SourceFolder(folder);
-            if (!Directory.Exists(dir))
-            {
-                continue;
-            }
-
-            foreach (var path in Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var name = Path.GetFileName(path);
-                var spec = SourceEntities.ForFile(folder, name);
-                if (spec is null || !Extensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-                {
-                    LogIgnored(_log, $"{folder}/{name}");
-                    continue;
-                }
-
-                var relative = $"{folder}/{name}";
-                var size = new FileInfo(path).Length;
-                var modified = SourceFileInfo.ModifiedTime(path);
-                if (known.TryGetValue(relative, out var previous) && previous.SizeBytes == size && previous.FileModifiedAt == modified)
-                {
-                    // Same name, size and modification time: unchanged, and not read again.
-                    found.Add(new FoundFile(new SourceFileInfo(spec.Name, relative, path, size, previous.Sha256, modified), IsNew: false));
-                    continue;
-                }
-
-                var info = new SourceFileInfo(spec.Name, relative, path, size, SourceFileInfo.HashFile(path), modified);
-                var unchanged = previous.FileName is not null && previous.Sha256 == info.Sha256;
-                if (previous.FileName is not null && !unchanged)
-                {
-                    LogChangedFile(_log, relative, previous.BatchId);
-                }
-
-                found.Add(new FoundFile(info, IsNew: !unchanged));
-            }
-        }
-
-        foreach (var spec in SourceEntities.InLoadOrder.Where(s => s != SourceEntities.FxRates))
-        {
-            var hasSql = _options.Sources.Values.Any(s => s.Entities.ContainsKey(spec.Name));
-            if (!hasSql && !found.Any(f => f.Info.Entity == spec.Name))
-            {
-                LogNoSource(_log, spec.Name, spec.Folder);
-            }
-        }
-
-        return found;
+        var known = await db.QueryAsync<KnownSourceFile>(new CommandDefinition(
+            """
+            SELECT FileName, SizeBytes, Sha256, FileModifiedAt, BatchId FROM ops.SourceFile WHERE SourceKind = 'file'
+            QUALIFY row_number() OVER (PARTITION BY FileName ORDER BY SourceFileId DESC) = 1
+            """, cancellationToken: cancellationToken));
+        return new SourceDiscovery(_folder, _options, _log).Find(known, cancellationToken);
     }
-
-    private async Task<PendingLoad> ReadRawAsync(
-        DuckDBConnection db, EntitySpec spec, SourceFileInfo file, string kind, int index, int lineOffset, (string Source, DateTime Max)? watermark, CancellationToken cancellationToken)
-    {
-        var watch = Stopwatch.StartNew();
-        var raw = $"sm_raw_{index}";
-        var rejects = $"sm_csvrej_{index}";
-        var path = Sql.Literal(file.FullPath);
-        string reader;
-        if (file.IsParquet)
-        {
-            reader = $"read_parquet({path})";
-        }
-        else
-        {
-            // The header is read here, so DuckDB does not sniff: malformed rows are set aside with their line
-            // (store_rejects) instead of failing the file, and the good rows keep their order.
-            var columns = string.Join(", ", CsvHeader.Read(file.FullPath, file.RelativeName).Select(h => $"{Sql.Literal(h)}: 'VARCHAR'"));
-            reader = $"read_csv({path}, header = true, auto_detect = false, columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', " +
-                     $"encoding = 'utf-8', buffer_size = {CsvBufferBytes.ToString(CultureInfo.InvariantCulture)}, store_rejects = true, rejects_table = '{rejects}', rejects_scan = '{rejects}_scan')";
-        }
-
-        try
-        {
-            await CreateRawAsync(db, raw, reader, cancellationToken);
-        }
-        catch (DuckDB.NET.Data.DuckDBException ex) when (!file.IsParquet && ex.Message.Contains("state machine", StringComparison.Ordinal))
-        {
-            // DuckDB's strict reader takes one line ending per file; a file mixing CRLF and LF is read by its lenient
-            // mode, which still sets aside each line it cannot split, with its line number.
-            LogMixedLineEndings(_log, file.RelativeName);
-            await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan", cancellationToken: cancellationToken));
-            try
-            {
-                await CreateRawAsync(db, raw, reader[..^1] + ", strict_mode = false)", cancellationToken);
-            }
-            catch (DuckDB.NET.Data.DuckDBException lenient)
-            {
-                throw Unreadable(file, lenient);
-            }
-        }
-        catch (DuckDB.NET.Data.DuckDBException ex)
-        {
-            throw Unreadable(file, ex);
-        }
-
-        long malformed = 0;
-        if (!file.IsParquet)
-        {
-            // One row per malformed line, and for each the number of good rows before it (its "gap"), which
-            // turns a good row's position back into its line.
-            await db.ExecuteAsync(new CommandDefinition(
-                $"""
-                CREATE OR REPLACE TEMP TABLE {rejects}_lines AS
-                SELECT line, line - row_number() OVER (ORDER BY line) - {lineOffset - 1} AS gap, row_number() OVER (ORDER BY line) AS skipped,
-                       error_message, csv_line
-                FROM (SELECT DISTINCT ON (line) line, error_message, csv_line FROM {rejects} ORDER BY line)
-                """, cancellationToken: cancellationToken));
-            malformed = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {rejects}_lines", cancellationToken: cancellationToken));
-            await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan", cancellationToken: cancellationToken));
-        }
-
-        var headers = (await db.QueryAsync<string>(new CommandDefinition($"SELECT column_name FROM (DESCRIBE {raw})", cancellationToken: cancellationToken))).ToList();
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        var extra = new List<string>();
-        foreach (var h in headers)
-        {
-            var col = spec.Columns.FirstOrDefault(c => string.Equals(c.Name, h.Trim().TrimStart('\uFEFF'), StringComparison.OrdinalIgnoreCase));
-            if (col is null)
-            {
-                extra.Add(h);
-            }
-            else
-            {
-                map.TryAdd(col.Name, h);
-            }
-        }
-
-        var missing = spec.Columns.Where(c => c.Required && !map.ContainsKey(c.Name)).Select(c => c.Name).ToList();
-        if (missing.Count > 0)
-        {
-            throw new WarehouseException($"{file.RelativeName}: missing required column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} (entity {spec.Name})");
-        }
-
-        if (extra.Count > 0)
-        {
-            LogUnknownColumns(_log, file.RelativeName, string.Join(", ", extra));
-        }
-
-        var rows = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {raw}", cancellationToken: cancellationToken));
-        LogRead(_log, file.RelativeName, rows, watch.Elapsed.TotalSeconds);
-        return new PendingLoad(spec, file, kind, raw, map, lineOffset, watermark, malformed > 0 ? $"{rejects}_lines" : null);
-    }
-
-    private static Task CreateRawAsync(DuckDBConnection db, string raw, string reader, CancellationToken cancellationToken) =>
-        db.ExecuteAsync(new CommandDefinition($"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM {reader}", cancellationToken: cancellationToken));
-
-    private static WarehouseException Unreadable(SourceFileInfo file, DuckDB.NET.Data.DuckDBException ex) =>
-        new($"{file.RelativeName}: cannot be read as {(file.IsParquet ? "Parquet" : "CSV (RFC 4180, UTF-8, one header row)")}: {FirstLine(ex.Message)}", ex);
 
     private async Task<FileLoad> LoadAsync(DuckDBConnection db, PendingLoad p, long batchId, CancellationToken cancellationToken)
     {
@@ -451,14 +302,12 @@ public sealed partial class SyncService : ISyncService
         var malformed = p.MalformedLines is null ? 0 : await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {p.MalformedLines}", cancellationToken: cancellationToken));
         var read = malformed + await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {StagingSql.CheckedTable}", cancellationToken: cancellationToken));
         var rejected = malformed + await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL", cancellationToken: cancellationToken));
-        if (rejected > _options.Sync.MaxRejectedRows && (double)rejected / read > _options.Sync.MaxRejectedFraction)
+        if (RejectionLimit.Exceeded(_options.Sync, read, rejected))
         {
             var malformedSamples = p.MalformedLines is null ? "" : $"SELECT line, 'malformed CSV row: ' || error_message FROM {p.MalformedLines} UNION ALL ";
             var samples = await db.QueryAsync<(long Line, string Reason)>(new CommandDefinition(
                 $"SELECT * FROM ({malformedSamples}SELECT _line, _reason FROM {StagingSql.CheckedTable} WHERE _reason IS NOT NULL) ORDER BY 1 LIMIT 5", cancellationToken: cancellationToken));
-            throw new WarehouseException(
-                $"{file.RelativeName}: {rejected} of {read} rows rejected ({(double)rejected / read:P1}), more than Sync:MaxRejectedFraction ({_options.Sync.MaxRejectedFraction:P1}) and more than Sync:MaxRejectedRows ({_options.Sync.MaxRejectedRows}); " +
-                "the batch is not applied. First rejections: " + string.Join("; ", samples.Select(s => $"line {s.Line}: {s.Reason}")));
+            throw RejectionLimit.Error(_options.Sync, file.RelativeName, read, rejected, samples);
         }
 
         var fileId = await db.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(max(SourceFileId), 0) + 1 FROM ops.SourceFile", cancellationToken: cancellationToken));
@@ -551,7 +400,7 @@ public sealed partial class SyncService : ISyncService
         }
 
         var info = new SourceFileInfo(spec.Name, $"sql:{sourceName}/{spec.Name}@{watermark.ToString("O", CultureInfo.InvariantCulture)}", temp, new FileInfo(temp).Length, SourceFileInfo.HashFile(temp));
-        return await ReadRawAsync(db, spec, info, "sql", index, 1, read.MaxWatermark is { } max ? (sourceName, max) : null, cancellationToken);
+        return await RawReader.ReadAsync(db, spec, info, "sql", index, 1, read.MaxWatermark is { } max ? (sourceName, max) : null, cancellationToken);
     }
 
     private static async Task RequireAccountsAsync(DuckDBConnection db, CancellationToken cancellationToken)
@@ -594,16 +443,6 @@ public sealed partial class SyncService : ISyncService
     private static async Task<int> CountCustomersAsync(DuckDBConnection db, CancellationToken cancellationToken) =>
         await db.ExecuteScalarAsync<int>(new CommandDefinition("SELECT count(*) FROM dw.CustomerFeatures", cancellationToken: cancellationToken));
 
-    private static List<EntityCounts> Summarize(List<FoundFile> files, List<FileLoad> loads) =>
-        SourceEntities.InLoadOrder.Select(s =>
-        {
-            var l = loads.Where(x => x.Entity == s.Name).ToList();
-            var read = l.Sum(x => x.Read);
-            var rejected = l.Sum(x => x.Rejected);
-            var loaded = l.Sum(x => x.Loaded);
-            return new EntityCounts(s.Name, l.Count(x => x.Kind == "file"), files.Count(f => f.Info.Entity == s.Name && !f.IsNew), read, loaded, read - rejected - loaded, rejected);
-        }).ToList();
-
     private static string FirstLine(string s)
     {
         var i = s.IndexOf('\n', StringComparison.Ordinal);
@@ -611,12 +450,4 @@ public sealed partial class SyncService : ISyncService
     }
 
     private static string Truncate(string s, int n) => s.Length <= n ? s : s[..n];
-
-    private sealed record FoundFile(SourceFileInfo Info, bool IsNew);
-
-    private sealed record PendingLoad(
-        EntitySpec Spec, SourceFileInfo File, string Kind, string RawTable, Dictionary<string, string> Headers, int LineOffset,
-        (string Source, DateTime Max)? Watermark, string? MalformedLines);
-
-    private sealed record FileLoad(string Entity, string Kind, long Read, long Loaded, long Rejected);
 }

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dapper;
+using DuckDB.NET.Data;
+using Microsoft.Extensions.Logging;
+using SegmentMiner.Core;
+
+namespace SegmentMiner.Warehouse.Sync;
+
+/// <summary>
+/// Reads a source file into a DuckDB table of text columns, the first step of a sync on either warehouse: CSV with
+/// the header read here (no sniffing), malformed lines set aside with their line number, a file mixing line endings
+/// read in the lenient mode; Parquet as it is. The same reader gives the same lines and the same malformed rows
+/// whichever warehouse the rows go to.
+/// </summary>
+internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
+{
+    /// <summary>Reads a file (or a SQL source's rows written to a temporary CSV) into the raw table sm_raw_{index}.</summary>
+    public async Task<PendingLoad> ReadAsync(
+        DuckDBConnection db, EntitySpec spec, SourceFileInfo file, string kind, int index, int lineOffset, (string Source, DateTime Max)? watermark, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var raw = $"sm_raw_{index}";
+        var rejects = $"sm_csvrej_{index}";
+        var path = Sql.Literal(file.FullPath);
+        string reader;
+        if (file.IsParquet)
+        {
+            reader = $"read_parquet({path})";
+        }
+        else
+        {
+            // The header is read here, so DuckDB does not sniff: malformed rows are set aside with their line
+            // (store_rejects) instead of failing the file, and the good rows keep their order.
+            var columns = string.Join(", ", CsvHeader.Read(file.FullPath, file.RelativeName).Select(h => $"{Sql.Literal(h)}: 'VARCHAR'"));
+            reader = $"read_csv({path}, header = true, auto_detect = false, columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', " +
+                     $"encoding = 'utf-8', buffer_size = {csvBufferBytes.ToString(CultureInfo.InvariantCulture)}, store_rejects = true, rejects_table = '{rejects}', rejects_scan = '{rejects}_scan')";
+        }
+
+        try
+        {
+            await CreateRawAsync(db, raw, reader, cancellationToken);
+        }
+        catch (DuckDB.NET.Data.DuckDBException ex) when (!file.IsParquet && ex.Message.Contains("state machine", StringComparison.Ordinal))
+        {
+            // DuckDB's strict reader takes one line ending per file; a file mixing CRLF and LF is read by its lenient
+            // mode, which still sets aside each line it cannot split, with its line number.
+            LogMixedLineEndings(log, file.RelativeName);
+            await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan", cancellationToken: cancellationToken));
+            try
+            {
+                await CreateRawAsync(db, raw, reader[..^1] + ", strict_mode = false)", cancellationToken);
+            }
+            catch (DuckDB.NET.Data.DuckDBException lenient)
+            {
+                throw Unreadable(file, lenient);
+            }
+        }
+        catch (DuckDB.NET.Data.DuckDBException ex)
+        {
+            throw Unreadable(file, ex);
+        }
+
+        var malformed = file.IsParquet ? 0 : await SetAsideMalformedAsync(db, rejects, lineOffset, cancellationToken);
+        var map = await MapHeadersAsync(db, spec, file, raw, cancellationToken);
+        var rows = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {raw}", cancellationToken: cancellationToken));
+        LogRead(log, file.RelativeName, rows, watch.Elapsed.TotalSeconds);
+        return new PendingLoad(spec, file, kind, raw, map, lineOffset, watermark, malformed > 0 ? $"{rejects}_lines" : null);
+    }
+
+    /// <summary>
+    /// One row per malformed line ({rejects}_lines), and for each the number of good rows before it (its "gap"),
+    /// which turns a good row's position back into its line. Returns how many.
+    /// </summary>
+    private static async Task<long> SetAsideMalformedAsync(DuckDBConnection db, string rejects, int lineOffset, CancellationToken cancellationToken)
+    {
+        await db.ExecuteAsync(new CommandDefinition(
+            $"""
+            CREATE OR REPLACE TEMP TABLE {rejects}_lines AS
+            SELECT line, line - row_number() OVER (ORDER BY line) - {lineOffset - 1} AS gap, row_number() OVER (ORDER BY line) AS skipped,
+                   error_message, csv_line
+            FROM (SELECT DISTINCT ON (line) line, error_message, csv_line FROM {rejects} ORDER BY line)
+            """, cancellationToken: cancellationToken));
+        var malformed = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {rejects}_lines", cancellationToken: cancellationToken));
+        await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan", cancellationToken: cancellationToken));
+        return malformed;
+    }
+
+    /// <summary>The contract column each header maps to (case-insensitive, BOM trimmed); fails on a missing required column.</summary>
+    private async Task<Dictionary<string, string>> MapHeadersAsync(DuckDBConnection db, EntitySpec spec, SourceFileInfo file, string raw, CancellationToken cancellationToken)
+    {
+        var headers = (await db.QueryAsync<string>(new CommandDefinition($"SELECT column_name FROM (DESCRIBE {raw})", cancellationToken: cancellationToken))).ToList();
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        var extra = new List<string>();
+        foreach (var h in headers)
+        {
+            var col = spec.Columns.FirstOrDefault(c => string.Equals(c.Name, h.Trim().TrimStart('\uFEFF'), StringComparison.OrdinalIgnoreCase));
+            if (col is null)
+            {
+                extra.Add(h);
+            }
+            else
+            {
+                map.TryAdd(col.Name, h);
+            }
+        }
+
+        var missing = spec.Columns.Where(c => c.Required && !map.ContainsKey(c.Name)).Select(c => c.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new WarehouseException($"{file.RelativeName}: missing required column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} (entity {spec.Name})");
+        }
+
+        if (extra.Count > 0)
+        {
+            LogUnknownColumns(log, file.RelativeName, string.Join(", ", extra));
+        }
+
+        return map;
+    }
+
+    private static Task CreateRawAsync(DuckDBConnection db, string raw, string reader, CancellationToken cancellationToken) =>
+        db.ExecuteAsync(new CommandDefinition($"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM {reader}", cancellationToken: cancellationToken));
+
+    private static WarehouseException Unreadable(SourceFileInfo file, DuckDB.NET.Data.DuckDBException ex) =>
+        new($"{file.RelativeName}: cannot be read as {(file.IsParquet ? "Parquet" : "CSV (RFC 4180, UTF-8, one header row)")}: {FirstLine(ex.Message)}", ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{File}: ignoring unknown columns {Columns}")]
+    private static partial void LogUnknownColumns(ILogger logger, string file, string columns);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{File}: read {Rows} rows ({Seconds:0.00} s)")]
+    private static partial void LogRead(ILogger logger, string file, long rows, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{File}: line endings are mixed (CRLF and LF); read line by line in the lenient mode")]
+    private static partial void LogMixedLineEndings(ILogger logger, string file);
+
+    private static string FirstLine(string s)
+    {
+        var i = s.IndexOf('\n', StringComparison.Ordinal);
+        return i < 0 ? s : s[..i];
+    }
+}
