@@ -68,6 +68,23 @@ public sealed class SqlServerSyncTests
         Assert.That(sqlServer, Is.EqualTo(duck));
     }
 
+    [TestCaseSource(typeof(Core.SourceEntities), nameof(Core.SourceEntities.InLoadOrder))]
+    public void TheRulesThatReadTheWarehouse_GiveTheSameReasonsInTSql(Core.EntitySpec spec)
+    {
+        // The reasons DuckDB's check gives only when it reads the warehouse are the ones the T-SQL must give.
+        var headers = spec.Columns.ToDictionary(c => c.Name, c => c.Name);
+        string[] Literals(string sql) => System.Text.RegularExpressions.Regex.Matches(sql, "'([^']*)'").Select(m => m.Groups[1].Value).Distinct().ToArray();
+        var withWarehouse = Literals(Sync.StagingSql.Check("raw", spec, headers, 2, "USD"));
+        var without = Literals(Sync.StagingSql.Check("raw", spec, headers, 2, "USD", warehouseChecks: false));
+        var warehouseReasons = withWarehouse.Except(without).Where(l => l.Trim().Length > 3).ToList();
+        var tsql = SqlServerStagingSql.Validate(spec);
+        Assert.That(tsql is null, Is.EqualTo(warehouseReasons.Count == 0), "a T-SQL validation exactly where DuckDB reads the warehouse");
+        foreach (var reason in warehouseReasons)
+        {
+            Assert.That(tsql, Does.Contain($"N'{reason}'"), $"{spec.Name}: '{reason}'");
+        }
+    }
+
     [Test]
     public async Task AStatementThatFails_RollsTheBatchBack_AndRecordsAFailedBatchOutsideIt()
     {
