@@ -27,8 +27,6 @@ public sealed partial class SyncService
     [LoggerMessage(Level = LogLevel.Information, Message = "{File}: {Read} rows checked, {Loaded} new versions staged, {Rejected} rejected ({Seconds:0.00} s)")]
     private static partial void LogLoaded(ILogger logger, string file, long read, long loaded, long rejected, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "source {Source}/{Entity}: {Rows} rows with {Column} >= {Watermark:O}")]
-    private static partial void LogSqlRead(ILogger logger, string source, string entity, long rows, string column, DateTime watermark);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "could not record the failed batch: {Message}")]
     private static partial void LogNotRecorded(ILogger logger, string message);

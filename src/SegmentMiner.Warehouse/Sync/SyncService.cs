@@ -378,29 +378,11 @@ public sealed partial class SyncService : ISyncService
     private async Task<PendingLoad?> ReadSqlSourceAsync(
         DuckDBConnection db, EntitySpec spec, string sourceName, SqlSourceOptions source, SqlEntityOptions entity, int index, List<string> tempFiles, CancellationToken cancellationToken)
     {
-        var watermark = await db.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
-            "SELECT Watermark FROM ops.SourceWatermark WHERE SourceName = $s AND Entity = $e", new { s = sourceName, e = spec.Name }, cancellationToken: cancellationToken))
-            ?? new DateTime(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var temp = Path.Combine(Path.GetTempPath(), $"segminer-{Environment.ProcessId}-{sourceName}-{spec.Name}.csv");
-        tempFiles.Add(temp);
-        SqlReadResult read;
-        try
-        {
-            read = await _sqlReader.ReadToCsvAsync(source, entity, watermark, temp, cancellationToken);
-        }
-        catch (System.Data.Common.DbException ex)
-        {
-            throw new WarehouseException($"source {sourceName}/{spec.Name}: the query failed: {ex.Message}", ex);
-        }
-
-        LogSqlRead(_log, sourceName, spec.Name, read.Rows, entity.WatermarkColumn, watermark);
-        if (read.Rows == 0)
-        {
-            return null;
-        }
-
-        var info = new SourceFileInfo(spec.Name, $"sql:{sourceName}/{spec.Name}@{watermark.ToString("O", CultureInfo.InvariantCulture)}", temp, new FileInfo(temp).Length, SourceFileInfo.HashFile(temp));
-        return await RawReader.ReadAsync(db, spec, info, "sql", index, 1, read.MaxWatermark is { } max ? (sourceName, max) : null, cancellationToken);
+        var stored = await db.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+            "SELECT Watermark FROM ops.SourceWatermark WHERE SourceName = $s AND Entity = $e", new { s = sourceName, e = spec.Name }, cancellationToken: cancellationToken));
+        return await SqlSourceExtract.ToCsvAsync(_sqlReader, _log, spec, sourceName, source, entity, stored, tempFiles, cancellationToken) is { } extract
+            ? await RawReader.ReadAsync(db, spec, extract.File, "sql", index, 1, extract.Watermark, cancellationToken)
+            : null;
     }
 
     private static async Task RequireAccountsAsync(DuckDBConnection db, CancellationToken cancellationToken)

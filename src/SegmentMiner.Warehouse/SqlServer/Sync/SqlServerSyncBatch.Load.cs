@@ -140,27 +140,9 @@ public sealed partial class SqlServerSyncBatch
     private async Task<PendingLoad?> ReadSqlSourceAsync(
         DuckDBConnection duck, DbTransaction tx, EntitySpec spec, string sourceName, SqlSourceOptions source, SqlEntityOptions entity, int index, BatchState state, CancellationToken ct)
     {
-        var watermark = await _db.ExecuteScalarAsync<DateTime?>(Command(ReadWatermark, new { source = sourceName, entity = spec.Name }, tx, ct))
-                        ?? new DateTime(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var temp = Path.Combine(Path.GetTempPath(), $"segminer-{Environment.ProcessId}-{sourceName}-{spec.Name}.csv");
-        state.TempFiles.Add(temp);
-        SqlReadResult read;
-        try
-        {
-            read = await _sqlReader.ReadToCsvAsync(source, entity, watermark, temp, ct);
-        }
-        catch (DbException ex)
-        {
-            throw new WarehouseException($"source {sourceName}/{spec.Name}: the query failed: {ex.Message}", ex);
-        }
-
-        LogSqlRead(_log, sourceName, spec.Name, read.Rows, entity.WatermarkColumn, watermark);
-        if (read.Rows == 0)
-        {
-            return null;
-        }
-
-        var info = new SourceFileInfo(spec.Name, $"sql:{sourceName}/{spec.Name}@{watermark.ToString("O", CultureInfo.InvariantCulture)}", temp, new FileInfo(temp).Length, SourceFileInfo.HashFile(temp));
-        return await RawReader.ReadAsync(duck, spec, info, "sql", index, 1, read.MaxWatermark is { } max ? (sourceName, max) : null, ct);
+        var stored = await _db.ExecuteScalarAsync<DateTime?>(Command(ReadWatermark, new { source = sourceName, entity = spec.Name }, tx, ct));
+        return await SqlSourceExtract.ToCsvAsync(_sqlReader, _log, spec, sourceName, source, entity, stored, state.TempFiles, ct) is { } extract
+            ? await RawReader.ReadAsync(duck, spec, extract.File, "sql", index, 1, extract.Watermark, ct)
+            : null;
     }
 }

@@ -14,8 +14,6 @@ public sealed partial class SqlServerSyncBatch
     [LoggerMessage(Level = LogLevel.Warning, Message = "{File}: {Count} staged versions corrected (same key and ModifiedAt, other content; this read wins, see ops.Correction)")]
     private static partial void LogCorrections(ILogger logger, string file, long count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "source {Source}/{Entity}: {Rows} rows with {Column} >= {Watermark:O}")]
-    private static partial void LogSqlRead(ILogger logger, string source, string entity, long rows, string column, DateTime watermark);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "merge: {Step} done at {Seconds:0.00} s")]
     private static partial void LogMerged(ILogger logger, string step, double seconds);
