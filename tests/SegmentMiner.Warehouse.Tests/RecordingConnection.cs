@@ -30,6 +30,9 @@ internal sealed class RecordingConnection : DbConnection
         return (() => new RecordingConnection(log, answer ?? (_ => null)), log);
     }
 
+    /// <summary>Every command this connection ran: its text and the names of the parameters it was given.</summary>
+    public List<(string Sql, List<string> Parameters)> Commands { get; } = [];
+
     /// <summary>Adds a line to the log (a bulk copy recorded by a fake loader).</summary>
     public void Record(string line) => _log.Add(line);
 
@@ -163,6 +166,7 @@ internal sealed class RecordingConnection : DbConnection
 
         private void Record(string kind)
         {
+            (connection as RecordingConnection)?.Commands.Add((CommandText, ((Parameters)DbParameterCollection).Items.Select(p => p.ParameterName).ToList()));
             var values = ((Parameters)DbParameterCollection).Items.Select(p => $"{p.ParameterName}={p.Value}");
             var inTransaction = DbTransaction is null ? "" : " (in transaction)";
             log.Add($"{kind}{inTransaction}: {CommandText.Trim()}" + (DbParameterCollection.Count > 0 ? " [" + string.Join(", ", values) + "]" : ""));

@@ -68,6 +68,63 @@ public sealed class SqlServerSyncTests
         Assert.That(sqlServer, Is.EqualTo(duck));
     }
 
+    [Test]
+    public async Task EveryVariableABatchSends_IsDeclaredInItsText_OrGivenAsAParameter()
+    {
+        // The binder checks tables and columns; this checks the other half of each statement: its @names, against
+        // the parameters the batch really passed (first sync, then one with the as-of date moved).
+        using var w = new TestWarehouse();
+        new DemoGenerator(new DemoRequest(30, 4, AsOf, Months: 4, BadRows: 3)).Write(w.Folder.Sources, w.Folder.TruthFile);
+        var (connection, _, bulk) = Recording(_ => null);
+        await new SqlServerSyncBatch(connection, bulk, w.Options, w.Folder, NullLogger.Instance, "the recorded warehouse").RunAsync(AsOf, false, default);
+        var (moved, _, movedBulk) = Recording(sql => sql.Contains("FROM ops.Batch WHERE Status = N'Committed'", StringComparison.Ordinal) ? [new DateTime(2026, 10, 31)] : null);
+        await new SqlServerSyncBatch(moved, movedBulk, w.Options, w.Folder, NullLogger.Instance, "the recorded warehouse").RunAsync(AsOf, false, default);
+
+        var problems = new List<string>();
+        foreach (var (sql, parameters) in connection.Commands.Concat(moved.Commands))
+        {
+            var fragment = new Microsoft.SqlServer.TransactSql.ScriptDom.TSql160Parser(true).Parse(new StringReader(sql), out var errors);
+            Assert.That(errors, Is.Empty, sql);
+            var variables = new Variables();
+            fragment.Accept(variables);
+            problems.AddRange(variables.Used.Except(variables.Declared, StringComparer.OrdinalIgnoreCase)
+                .Where(v => !parameters.Contains(v.TrimStart('@'), StringComparer.Ordinal))
+                .Select(v => $"{v} in: {sql.Trim()[..Math.Min(sql.Trim().Length, 80)]}"));
+        }
+
+        Assert.That(connection.Commands, Has.Count.GreaterThan(50));
+        Assert.That(moved.Commands, Has.Some.Matches<(string Sql, List<string> P)>(c => c.Sql.Contains("#pairs", StringComparison.Ordinal) && c.P.Contains("previous")));
+        Assert.That(problems.Distinct(), Is.Empty);
+    }
+
+    /// <summary>The @variables a T-SQL text uses and the ones it declares (a procedure's own parameter names are neither).</summary>
+    private sealed class Variables : Microsoft.SqlServer.TransactSql.ScriptDom.TSqlFragmentVisitor
+    {
+        private readonly HashSet<Microsoft.SqlServer.TransactSql.ScriptDom.VariableReference> _procedureParameters = [];
+
+        public List<string> Used { get; } = [];
+
+        public List<string> Declared { get; } = [];
+
+        public override void Visit(Microsoft.SqlServer.TransactSql.ScriptDom.ExecuteParameter node)
+        {
+            if (node.Variable is { } name)
+            {
+                _procedureParameters.Add(name);
+            }
+        }
+
+        public override void Visit(Microsoft.SqlServer.TransactSql.ScriptDom.DeclareVariableElement node) => Declared.Add(node.VariableName.Value);
+
+        public override void Visit(Microsoft.SqlServer.TransactSql.ScriptDom.VariableReference node)
+        {
+            if (!_procedureParameters.Contains(node))
+            {
+                Used.Add(node.Name);
+            }
+        }
+    }
+
     [TestCaseSource(typeof(Core.SourceEntities), nameof(Core.SourceEntities.InLoadOrder))]
     public void TheRulesThatReadTheWarehouse_GiveTheSameReasonsInTSql(Core.EntitySpec spec)
     {
