@@ -132,7 +132,7 @@ public sealed partial class XmlaService
 
             case "DMSCHEMA_MINING_MODELS":
             {
-                RowsetColumn[] cols = [S("MODEL_CATALOG"), S("MODEL_SCHEMA"), S("MODEL_NAME"), S("MODEL_TYPE"), S("MODEL_GUID"), S("DESCRIPTION"), T("DATE_CREATED"), T("DATE_MODIFIED"), I("SERVICE_TYPE_ID"), S("SERVICE_NAME"), S("CREATION_STATEMENT"), B("IS_POPULATED"), T("LAST_PROCESSED"), S("MINING_PARAMETERS"), S("MINING_STRUCTURE"), B("MSOLAP_IS_DRILLTHROUGH_ENABLED"), I("TRAINING_SET_SIZE")];
+                RowsetColumn[] cols = [S("MODEL_CATALOG"), S("MODEL_SCHEMA"), S("MODEL_NAME"), S("MODEL_TYPE"), S("MODEL_GUID"), S("DESCRIPTION"), T("DATE_CREATED"), T("DATE_MODIFIED"), I("SERVICE_TYPE_ID"), S("SERVICE_NAME"), S("CREATION_STATEMENT"), B("IS_POPULATED"), T("LAST_PROCESSED"), S("PREDICTION_ENTITY"), S("MINING_PARAMETERS"), S("MINING_STRUCTURE"), B("MSOLAP_IS_DRILLTHROUGH_ENABLED"), I("TRAINING_SET_SIZE")];
                 var rows = Structures(context, restrictions, "MODEL_CATALOG").Select(x =>
                 {
                     var state = _engine.Store.ReadState(x.Model.Name);
@@ -141,7 +141,7 @@ public sealed partial class XmlaService
                     {
                         EndpointCatalog.Name(x.Database), null, x.Model.Name, "Microsoft_Clustering", null, x.Model.Description ?? "",
                         Modified(x.Structure), Modified(x.Structure), 2, "Microsoft_Clustering", null, processed, processed ? state!.ProcessedAt : null,
-                        string.Join(",", x.Model.Model.ParameterPairs.Select(p => $"{p.Key}={p.Value}")), x.Model.StructureName, false,
+                        PredictionEntity(x.Model), string.Join(",", x.Model.Model.ParameterPairs.Select(p => $"{p.Key}={p.Value}")), x.Model.StructureName, false,
                         processed ? (int?)Math.Min(state!.Cases, int.MaxValue) : null,
                     };
                 });
@@ -210,6 +210,13 @@ public sealed partial class XmlaService
                 yield return (d, s, Definition(d, s));
             }
         }
+    }
+
+    /// <summary>PREDICTION_ENTITY: the model's predictable columns (Predict, PredictOnly), comma-separated; null when none.</summary>
+    private static string? PredictionEntity(ModelDefinition model)
+    {
+        var predictable = model.Model.Usage.Where(u => u.Value is ColumnUsage.Predict or ColumnUsage.PredictOnly).Select(u => u.Key).ToList();
+        return predictable.Count == 0 ? null : string.Join(",", predictable);
     }
 
     internal static IReadOnlyList<RowsetColumn> ContentColumns(bool flattened)

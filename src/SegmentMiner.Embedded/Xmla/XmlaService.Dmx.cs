@@ -17,14 +17,8 @@ public sealed partial class XmlaService
 {
     private const RegexOptions Dmx = RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant;
 
-    [GeneratedRegex(@"^SELECT\s+(?<flat>FLATTENED\s+)?\*\s+FROM\s+\[(?<m>[^\]]+)\]\s*\.\s*CONTENT\s*;?\s*$", Dmx)]
-    private static partial Regex ContentQuery();
 
-    [GeneratedRegex(@"^SELECT\s+\*\s+FROM\s+\$system\s*\.\s*(?<r>\w+)(?:\s+WHERE\s+(?<w>.+?))?\s*;?\s*$", Dmx)]
-    private static partial Regex SystemQuery();
 
-    [GeneratedRegex(@"^\s*(?<c>\w+)\s*=\s*'(?<v>(?:[^']|'')*)'\s*$", Dmx)]
-    private static partial Regex Equality();
 
     [GeneratedRegex(@"^CALL\s+(?:System\s*\.\s*(?:Microsoft\.AnalysisServices\.System\.DataMining\.Clustering\s*\.\s*)?)?(?<p>\w+)\s*\((?<a>.*)\)\s*;?\s*$", Dmx)]
     private static partial Regex Call();
@@ -71,33 +65,6 @@ public sealed partial class XmlaService
         }
 
         Match m;
-        if ((m = ContentQuery().Match(text)).Success)
-        {
-            var (database, _, model) = FindModel(m.Groups["m"].Value, context);
-            var flat = m.Groups["flat"].Success;
-            return RowsetWriter.Write(ContentColumns(flat), ContentRows(EndpointCatalog.Name(database), model.Name, flat));
-        }
-
-        if ((m = SystemQuery().Match(text)).Success)
-        {
-            var restrictions = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
-            if (m.Groups["w"].Success)
-            {
-                foreach (var term in Regex.Split(m.Groups["w"].Value, @"\s+AND\s+", Dmx))
-                {
-                    var eq = Equality().Match(term);
-                    if (!eq.Success)
-                    {
-                        throw new XmlaFault(XmlaFault.Query, $"Query (1, 1) Parser: only 'COLUMN = 'value'' terms joined by AND are supported in a $system WHERE clause, not '{term.Trim()}'.");
-                    }
-
-                    restrictions[eq.Groups["c"].Value] = [eq.Groups["v"].Value.Replace("''", "'", StringComparison.Ordinal)];
-                }
-            }
-
-            return Discover(m.Groups["r"].Value, restrictions, context);
-        }
-
         if ((m = Call().Match(text)).Success)
         {
             return CallProcedure(m.Groups["p"].Value, Arguments(m.Groups["a"].Value), context);
@@ -147,7 +114,7 @@ public sealed partial class XmlaService
             return await ExecuteAsync(new XElement(Ns.Xmla + "Command", command), context);
         }
 
-        throw new XmlaFault(XmlaFault.Query, $"Query (1, 1) Parser: this server does not support the statement '{(text.Length > 80 ? text[..80] + "..." : text)}'.");
+        return Unmatched(text, context);
     }
 
     private static XElement ProcessCommand(XElement database, XElement structure, string type) =>
@@ -268,7 +235,8 @@ public sealed partial class XmlaService
                 case "GETCLUSTERPROFILES":
                 {
                     // The server-side columns are undocumented; these are SegmentMiner's (README).
-                    var rows = trained.Profiles().Select(r => new object?[] { r.NodeUniqueName, r.NodeCaption, r.Attributes, r.Values, r.Probability, r.Support, r.Mean, r.StdDev });
+                    var cluster = args.Count > 1 && args[1].Length > 0 ? args[1] : null; // a node id ('002') or caption picks one cluster
+                    var rows = trained.Profiles().Where(r => cluster is null || EndpointCatalog.Same(r.NodeUniqueName, cluster) || EndpointCatalog.Same(r.NodeCaption, cluster)).Select(r => new object?[] { r.NodeUniqueName, r.NodeCaption, r.Attributes, r.Values, r.Probability, r.Support, r.Mean, r.StdDev });
                     return RowsetWriter.Write([S("NodeUniqueName"), S("NodeCaption"), S("Attributes"), S("Values"), D("Probability"), D("Support"), D("Mean"), D("StdDev")], rows);
                 }
 

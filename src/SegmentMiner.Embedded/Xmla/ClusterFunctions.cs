@@ -1,0 +1,132 @@
+using SegmentMiner.Core.Mining;
+using SegmentMiner.Core.Models;
+using SegmentMiner.Embedded.Dmx;
+using SegmentMiner.Xmla;
+
+namespace SegmentMiner.Embedded.Xmla;
+
+/// <summary>
+/// The prediction functions of a clustering model in a prediction join: Cluster, ClusterProbability,
+/// ClusterDistance, PredictCaseLikelihood, PredictHistogram(Cluster()) and TopCount over it. A cluster is named by
+/// its caption ('Cluster 2') or its node name ('002'); a cluster the case is not assigned to (K-means assigns one)
+/// has probability 0 and distance 1.
+/// </summary>
+internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringModel trained, IReadOnlyDictionary<string, string> bindings, IReadOnlyList<string> inputs) : IDmxFunctions
+{
+    private static readonly RowsetColumn[] HistogramColumns = [new("$CLUSTER", "xsd:string"), new("$DISTANCE", "xsd:double"), new("$PROBABILITY", "xsd:double")];
+
+    private readonly Dictionary<string, string> _captions = trained.Content().Where(n => n.NodeType == 5)
+        .SelectMany(n => new[] { (Key: n.NodeCaption, n.NodeCaption), (Key: n.NodeUniqueName, n.NodeCaption) })
+        .DistinctBy(x => x.Key, StringComparer.OrdinalIgnoreCase)
+        .ToDictionary(x => x.Key, x => x.NodeCaption, StringComparer.OrdinalIgnoreCase);
+
+    public RowsetColumn Describe(DmxCall call) => Upper(call) switch
+    {
+        "CLUSTER" => new RowsetColumn("$CLUSTER", "xsd:string"),
+        "CLUSTERPROBABILITY" or "CLUSTERDISTANCE" or "PREDICTCASELIKELIHOOD" => new RowsetColumn("Expression", "xsd:double"),
+        "PREDICTHISTOGRAM" or "TOPCOUNT" => new RowsetColumn("Expression", null, HistogramColumns),
+        _ => throw DmxSyntaxException.Unsupported(call.At, $"The function '{call.Function}' on a clustering model"),
+    };
+
+    public object? Call(DmxCall call, DmxRow row)
+    {
+        var p = ((Lazy<ClusterPrediction>)row.Context!).Value;
+        switch (Upper(call))
+        {
+            case "CLUSTER":
+                Arguments(call, 0, 0);
+                return p.Cluster;
+            case "CLUSTERPROBABILITY":
+                Arguments(call, 0, 1);
+                return call.Arguments.Count == 0 ? p.Probability : Score(p, call).Probability;
+            case "CLUSTERDISTANCE":
+                Arguments(call, 0, 1);
+                return call.Arguments.Count == 0 ? p.Distance : Score(p, call).Distance;
+            case "PREDICTCASELIKELIHOOD":
+                Arguments(call, 0, 1);
+                return call.Arguments.Count == 1 && call.Arguments[0] is DmxName { Last: var flag } && flag.Equals("NONNORMALIZED", StringComparison.OrdinalIgnoreCase)
+                    ? p.CaseLikelihoodNonNormalized
+                    : p.CaseLikelihood;
+            case "PREDICTHISTOGRAM":
+                Arguments(call, 1, 1);
+                RequireClusterCall(call.Arguments[0]);
+                return Histogram(p).ToList();
+            case "TOPCOUNT":
+                return TopCount(call, row);
+            default:
+                throw DmxSyntaxException.Unsupported(call.At, $"The function '{call.Function}' on a clustering model");
+        }
+    }
+
+    public (RowsetColumn Column, Func<DmxRow, object?> Value) Name(DmxName name)
+    {
+        if (name.Parts.Count > 1 && !EndpointCatalog.Same(name.Parts[^2], model.Name))
+        {
+            throw new DmxSyntaxException($"The column '{string.Join(".", name.Parts)}' does not exist in the input or the mining model '{model.Name}'.", name.At.Line, name.At.Column);
+        }
+
+        var column = model.Columns.FirstOrDefault(c => EndpointCatalog.Same(c.Name, name.Last))
+            ?? throw new DmxSyntaxException($"The mining model '{model.Name}' has no column '{name.Last}'.", name.At.Line, name.At.Column);
+        if (bindings.TryGetValue(column.Name, out var input))
+        {
+            var index = inputs.ToList().FindIndex(n => string.Equals(n, input, StringComparison.OrdinalIgnoreCase));
+            return (new RowsetColumn(column.Name, null), r => r.Values[index]); // an input column returns the value it was given
+        }
+
+        throw DmxSyntaxException.Unsupported(name.At, $"Predicting the column '{column.Name}' (only cluster membership is predicted)");
+    }
+
+    /// <summary>Every cluster, most likely first: $CLUSTER, $DISTANCE, $PROBABILITY.</summary>
+    private static IEnumerable<object?[]> Histogram(ClusterPrediction p) =>
+        p.Histogram.OrderByDescending(h => h.Probability).Select(h => new object?[] { h.Cluster, h.Distance, h.Probability });
+
+    /// <summary>TopCount(PredictHistogram(Cluster()), $PROBABILITY | $DISTANCE, n): the n rows ranked highest on the column.</summary>
+    private object? TopCount(DmxCall call, DmxRow row)
+    {
+        Arguments(call, 3, 3);
+        if (call.Arguments[0] is not DmxCall table || Upper(table) != "PREDICTHISTOGRAM" || call.Arguments[1] is not DmxName rank)
+        {
+            throw DmxSyntaxException.Unsupported(call.At, "TopCount over anything but PredictHistogram(Cluster()) ranked by one of its columns");
+        }
+
+        var index = Array.FindIndex(HistogramColumns, c => string.Equals(c.Name, rank.Last, StringComparison.OrdinalIgnoreCase));
+        var n = DmxEvaluator.AsNumber(new DmxEvaluator(_ => null, _ => null).Evaluate(call.Arguments[2]));
+        if (index < 0 || n is not { } count || count < 0)
+        {
+            throw new DmxSyntaxException("TopCount ranks by $CLUSTER, $DISTANCE or $PROBABILITY and takes a whole number of rows.", call.At.Line, call.At.Column);
+        }
+
+        var rows = (List<object?[]>)Call(table, row)!;
+        return rows.OrderByDescending(r => r[index], Comparer<object?>.Create(DmxEvaluator.Compare)).Take((int)count).ToList();
+    }
+
+    private ClusterScore Score(ClusterPrediction p, DmxCall call)
+    {
+        var name = new DmxEvaluator(_ => null, _ => null).Evaluate(call.Arguments[0]) as string
+                   ?? throw new DmxSyntaxException($"{call.Function} takes a cluster's caption or node name as a string.", call.At.Line, call.At.Column);
+        if (!_captions.TryGetValue(name, out var caption))
+        {
+            throw new DmxSyntaxException($"The mining model '{model.Name}' has no cluster '{name}'.", call.Arguments[0].At.Line, call.Arguments[0].At.Column);
+        }
+
+        return p.Histogram.FirstOrDefault(h => h.Cluster == caption) ?? new ClusterScore(caption, 1, 0);
+    }
+
+    private static void RequireClusterCall(DmxExpression e)
+    {
+        if (e is not DmxCall c || Upper(c) != "CLUSTER")
+        {
+            throw DmxSyntaxException.Unsupported(e.At, "PredictHistogram of anything but Cluster() on a clustering model");
+        }
+    }
+
+    private static void Arguments(DmxCall call, int min, int max)
+    {
+        if (call.Arguments.Count < min || call.Arguments.Count > max)
+        {
+            throw new DmxSyntaxException($"{call.Function} takes {(min == max ? min.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{min} to {max}")} argument{(max == 1 ? "" : "s")}.", call.At.Line, call.At.Column);
+        }
+    }
+
+    private static string Upper(DmxCall call) => call.Function.ToUpperInvariant();
+}

@@ -1,0 +1,302 @@
+using SegmentMiner.Core.Mining;
+using SegmentMiner.Core.Models;
+using SegmentMiner.Embedded.Xmla;
+
+namespace SegmentMiner.Xmla.Tests;
+
+/// <summary>
+/// The DMX examples of Microsoft's documentation, adapted only in model and column names to the shipped models
+/// (market-segments: discrete firmographics; buyer-clusters: continuous behaviour), sent to the embedded endpoint
+/// over XMLA. Each test names its page and checks the documented columns and semantics.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class DmxConformanceTests
+{
+    private const string Firmographics = "(SELECT 'Software' AS [Industry], 'Europe' AS [Region], 'Germany' AS [Country], '11-50' AS [Employee Band]) AS t";
+    private DemoWarehouse _warehouse = null!;
+    private XmlaService _service = null!;
+    private XmlaEndpoint _endpoint = null!;
+    private XmlaClient _client = null!;
+    private ModelDefinition _market = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _warehouse = await DemoWarehouse.CreateAsync(500);
+        _service = new XmlaService(_warehouse.Engine("conformance-models"), EndpointCatalog.Load(null), TimeSpan.FromMinutes(5));
+        _endpoint = await XmlaEndpoint.StartAsync(_service, new XmlaEndpointOptions { Urls = "http://127.0.0.1:0" });
+        _client = new XmlaClient(new XmlaClientOptions { Url = _endpoint.Url, Retries = 0 });
+        var server = new XmlaMiningServer(_client, "unused");
+        _market = ModelCatalog.Shipped().Select("market-segments")[0];
+        foreach (var m in new[] { _market, ModelCatalog.Shipped().Select("buyer-clusters")[0] })
+        {
+            await server.DeployAsync(m);
+            await server.ProcessAsync(m, ProcessType.Full);
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        _client.Dispose();
+        await _endpoint.DisposeAsync();
+        _warehouse.Dispose();
+    }
+
+    private Mining.ClusteringModel Trained => _service.Engine.Trained("market-segments");
+
+    private async Task<Rowset> Query(string dmx) => (await _client.ExecuteAsync(dmx, _market.Database)).Rowset();
+
+    private XmlaException Refused(string dmx) => Assert.ThrowsAsync<XmlaException>(() => _client.ExecuteAsync(dmx, _market.Database))!;
+
+    private static IEnumerable<string?> Names(Rowset r) => r.Columns.Select(c => c.Name);
+
+    // Clustering Model Query Examples, Sample Query 1: Getting Model Metadata by Using DMX
+    [Test]
+    public async Task ClusteringExamples_1_ModelMetadata()
+    {
+        var r = await Query("""
+            SELECT MODEL_CATALOG, MODEL_NAME, NODE_CAPTION,
+            NODE_SUPPORT, [CHILDREN_CARDINALITY], NODE_DESCRIPTION
+            FROM [market-segments].CONTENT
+            WHERE NODE_TYPE = 1
+            """);
+        Assert.That(Names(r), Is.EqualTo(new[] { "MODEL_CATALOG", "MODEL_NAME", "NODE_CAPTION", "NODE_SUPPORT", "CHILDREN_CARDINALITY", "NODE_DESCRIPTION" }));
+        var root = r.Rows.Single();
+        Assert.That(root.String("MODEL_NAME"), Is.EqualTo("market-segments"));
+        Assert.That(root.String("NODE_CAPTION"), Is.EqualTo("Cluster Model"));
+        Assert.That(root.Double("NODE_SUPPORT"), Is.EqualTo(Trained.Cases));
+        Assert.That(root.Long("CHILDREN_CARDINALITY"), Is.EqualTo(Trained.ClusterCount));
+    }
+
+    // Clustering Model Query Examples, Sample Query 2: Retrieving Model Metadata from the Schema Rowset
+    [Test]
+    public async Task ClusteringExamples_2_ModelMetadataFromTheSchemaRowset()
+    {
+        var r = await Query("""
+            SELECT MODEL_NAME, DATE_CREATED, LAST_PROCESSED, PREDICTION_ENTITY, MINING_PARAMETERS
+            from $system.DMSCHEMA_MINING_MODELS
+            WHERE MODEL_NAME = 'market-segments'
+            """);
+        Assert.That(Names(r), Is.EqualTo(new[] { "MODEL_NAME", "DATE_CREATED", "LAST_PROCESSED", "PREDICTION_ENTITY", "MINING_PARAMETERS" }));
+        var row = r.Rows.Single();
+        Assert.That(row.Has("LAST_PROCESSED"), "processed");
+        var predictable = _market.Model.Usage.Where(u => u.Value is ColumnUsage.Predict or ColumnUsage.PredictOnly).Select(u => u.Key);
+        Assert.That(row.String("PREDICTION_ENTITY")?.Split(','), Is.EquivalentTo(predictable), "the columns the definition marks Predict");
+        Assert.That(row.String("MINING_PARAMETERS"), Does.Contain("CLUSTER_COUNT="));
+    }
+
+    // Clustering Model Query Examples, Sample Query 3: Returning a Cluster or List of Clusters
+    [Test]
+    public async Task ClusteringExamples_3_ClustersAboveASupport()
+    {
+        var r = await Query("""
+            SELECT NODE_NAME, NODE_CAPTION ,NODE_SUPPORT, NODE_DESCRIPTION
+            FROM [market-segments].CONTENT
+            WHERE NODE_TYPE = 5 AND NODE_SUPPORT > 40
+            """);
+        var expected = Trained.Content().Where(n => n.NodeType == 5 && n.NodeSupport > 40).Select(n => n.NodeUniqueName).ToList();
+        Assert.That(expected, Is.Not.Empty.And.Count.LessThan(Trained.ClusterCount + 1));
+        Assert.That(r.Rows.Select(x => x.String("NODE_NAME")), Is.EqualTo(expected));
+        Assert.That(r.Rows.Select(x => x.String("NODE_CAPTION")), Has.All.StartsWith("Cluster "));
+    }
+
+    // Clustering Model Query Examples, Sample Query 4: Returning Attributes for a Cluster
+    [Test]
+    public async Task ClusteringExamples_4_AttributesOfTheTopTwoClusters()
+    {
+        var r = await Query("""
+            SELECT TOP 2 NODE_NAME,
+            (SELECT ATTRIBUTE_VALUE, [PROBABILITY] FROM NODE_DISTRIBUTION WHERE ATTRIBUTE_NAME = 'Industry')
+            AS t
+            FROM [market-segments].CONTENT
+            WHERE NODE_TYPE = 5
+            """);
+        Assert.That(r.Rows.Select(x => x.String("NODE_NAME")), Is.EqualTo(new[] { "001", "002" }), "clusters come by support, the largest first");
+        foreach (var row in r.Rows)
+        {
+            var t = row.Table("t");
+            var node = Trained.Content().Single(n => n.NodeUniqueName == row.String("NODE_NAME"));
+            Assert.That(t.Select(x => x.String("ATTRIBUTE_VALUE")), Is.EqualTo(node.NodeDistribution.Where(d => d.AttributeName == "Industry").Select(d => d.AttributeValue)));
+            Assert.That(t.Sum(x => x.Double("PROBABILITY")), Is.EqualTo(1).Within(1e-6));
+        }
+
+        var flat = await Query("SELECT FLATTENED TOP 2 NODE_NAME, (SELECT ATTRIBUTE_VALUE, [PROBABILITY] FROM NODE_DISTRIBUTION WHERE ATTRIBUTE_NAME = 'Industry') AS t FROM [market-segments].CONTENT WHERE NODE_TYPE = 5");
+        Assert.That(Names(flat), Is.EqualTo(new[] { "NODE_NAME", "t.ATTRIBUTE_VALUE", "t.PROBABILITY" }));
+        Assert.That(flat.Rows.Count, Is.EqualTo(r.Rows.Sum(x => x.Table("t").Count)));
+    }
+
+    // Clustering Model Query Examples, Sample Queries 5 and 6: the clustering system procedures, their arguments honoured
+    [Test]
+    public async Task ClusteringExamples_5_6_SystemProcedures()
+    {
+        var profile = await Query("CALL System.Microsoft.AnalysisServices.System.DataMining.Clustering.GetClusterProfiles('market-segments', '002', 0.0005)");
+        Assert.That(profile.Rows, Is.Not.Empty);
+        Assert.That(profile.Rows.Select(x => x.String("NodeUniqueName")).Distinct(), Is.EqualTo(new[] { "002" }), "the profile of cluster 002 only");
+
+        var characteristics = await Query("CALL System.Microsoft.AnalysisServices.System.DataMining.Clustering.GetClusterCharacteristics('market-segments', '001', 0.0005)");
+        Assert.That(Names(characteristics), Is.EqualTo(new[] { "Attributes", "Values", "Frequency", "Support" }));
+        Assert.That(characteristics.Rows.Select(x => x.Double("Frequency")), Has.All.InRange(0.0005, 1.0));
+
+        var versus = await Query("CALL System.Microsoft.AnalysisServices.System.DataMining.Clustering.GetClusterDiscrimination('market-segments','001','002',0.0005,true)");
+        var complement = await Query("CALL System.Microsoft.AnalysisServices.System.DataMining.Clustering.GetClusterDiscrimination('market-segments','001','',0.0005,true)");
+        Assert.That(Names(versus), Is.EqualTo(new[] { "Attributes", "Values", "Score" }));
+        Assert.That(versus.Rows.Select(x => x.Double("Score")), Has.All.InRange(-100.0, 100.0));
+        Assert.That(complement.Rows.Select(x => (x.String("Attributes"), x.String("Values"), x.Double("Score"))),
+            Is.Not.EqualTo(versus.Rows.Select(x => (x.String("Attributes"), x.String("Values"), x.Double("Score")))), "against the complement differs from against cluster 002");
+    }
+
+    // Clustering Model Query Examples, Sample Query 7: Returning Cases that Belong to a Cluster (drillthrough is off)
+    [Test]
+    public void ClusteringExamples_7_CasesOfAModelWithoutDrillthrough_AreRefused()
+    {
+        var e = Refused("SELECT [Industry], [Region] FROM [market-segments].CASES WHERE IsInNode('001')");
+        Assert.That(e.Message, Does.Contain("rillthrough"));
+    }
+
+    // Clustering Model Query Examples, Sample Query 9: Determining Cluster Membership
+    [Test]
+    public async Task ClusteringExamples_9_ClusterMembership()
+    {
+        var r = await Query($"SELECT Cluster(), ClusterProbability() FROM [market-segments] NATURAL PREDICTION JOIN {Firmographics}");
+        Assert.That(Names(r), Is.EqualTo(new[] { "$CLUSTER", "Expression" }));
+        var p = Trained.Predict(new Dictionary<string, object?> { ["Industry"] = "Software", ["Region"] = "Europe", ["Country"] = "Germany", ["Employee Band"] = "11-50" });
+        Assert.That(r.Rows.Single().String("$CLUSTER"), Is.EqualTo(p.Cluster));
+        Assert.That(r.Rows.Single().Double("Expression"), Is.EqualTo(p.Probability).Within(1e-12));
+    }
+
+    // Clustering Model Query Examples, Sample Query 10: Returning All Possible Clusters with Probability and Distance
+    [Test]
+    public async Task ClusteringExamples_10_EveryClusterWithProbabilityAndDistance()
+    {
+        var r = await Query("""
+            SELECT FLATTENED PredictHistogram(Cluster())
+            From [market-segments]
+            NATURAL PREDICTION JOIN
+            (SELECT 'Software' AS [Industry], 'Europe' AS [Region], 'Germany' AS [Country])
+            """);
+        Assert.That(Names(r), Is.EqualTo(new[] { "Expression.$CLUSTER", "Expression.$DISTANCE", "Expression.$PROBABILITY" }));
+        var probabilities = r.Rows.Select(x => x.Double("Expression.$PROBABILITY")).ToList();
+        Assert.That(r.Rows, Has.Count.EqualTo(Trained.ClusterCount));
+        Assert.That(probabilities, Is.Ordered.Descending, "ranked by probability");
+        Assert.That(probabilities.Sum(), Is.EqualTo(1).Within(1e-9));
+        Assert.That(r.Rows.Select(x => x.Double("Expression.$DISTANCE") + x.Double("Expression.$PROBABILITY")), Has.All.EqualTo(1).Within(1e-12));
+    }
+
+    // Clustering Model Query Examples, Sample Query 8 (second query): PredictCaseLikelihood; PredictCaseLikelihood (DMX)
+    [Test]
+    public async Task PredictCaseLikelihood_NormalizedAndNot_AreProbabilities()
+    {
+        var r = await Query($"""
+            SELECT
+            PredictCaseLikelihood(NORMALIZED) AS [NormalizedValue], PredictCaseLikelihood(NONNORMALIZED) AS [NonNormalizedValue]
+            FROM [market-segments]
+            NATURAL PREDICTION JOIN
+            {Firmographics}
+            """);
+        Assert.That(Names(r), Is.EqualTo(new[] { "NormalizedValue", "NonNormalizedValue" }));
+        var row = r.Rows.Single();
+        Assert.That(row.Double("NormalizedValue"), Is.InRange(0.0, 1.0));
+        Assert.That(row.Double("NonNormalizedValue"), Is.InRange(0.0, 1.0));
+    }
+
+    // Cluster (DMX); ClusterProbability (DMX); ClusterDistance (DMX), examples 1 and 2
+    [Test]
+    public async Task ClusterFunctions_OfANamedCluster()
+    {
+        var r = await Query($"""
+            SELECT Cluster(), ClusterDistance(), ClusterProbability('Cluster 2'), ClusterDistance('Cluster 2') AS [Cluster 2 Distance]
+            FROM [market-segments] NATURAL PREDICTION JOIN {Firmographics}
+            """);
+        Assert.That(Names(r), Is.EqualTo(new[] { "$CLUSTER", "Expression", "Expression 1", "Cluster 2 Distance" }));
+        var row = r.Rows.Single();
+        Assert.That(row.Double("Expression 1") + row.Double("Cluster 2 Distance"), Is.EqualTo(1).Within(1e-12), "ClusterDistance(N) = 1 - ClusterProbability(N)");
+        var byName = await Query($"SELECT ClusterProbability('002') FROM [market-segments] NATURAL PREDICTION JOIN {Firmographics}");
+        Assert.That(byName.Rows.Single().Double("Expression"), Is.EqualTo(row.Double("Expression 1")).Within(1e-12), "a node name names the same cluster");
+        var e = Refused($"SELECT ClusterProbability('Cluster 99') FROM [market-segments] NATURAL PREDICTION JOIN {Firmographics}");
+        Assert.That(e.Message, Does.Contain("'Cluster 99'"));
+    }
+
+    // TopCount (DMX), adapted from its association example to the clustering histogram
+    [Test]
+    public async Task TopCount_OfTheHistogram()
+    {
+        var r = await Query($"SELECT FLATTENED TopCount(PredictHistogram(Cluster()), $PROBABILITY, 3) FROM [market-segments] NATURAL PREDICTION JOIN {Firmographics}");
+        var all = await Query($"SELECT FLATTENED PredictHistogram(Cluster()) FROM [market-segments] NATURAL PREDICTION JOIN {Firmographics}");
+        Assert.That(r.Rows.Select(x => x.String("Expression.$CLUSTER")), Is.EqualTo(all.Rows.Take(3).Select(x => x.String("Expression.$CLUSTER"))));
+    }
+
+    // SELECT FROM <model>.CONTENT (DMX): the three examples, adapted to a clustering model (root node "000", type 1)
+    [Test]
+    public async Task SelectFromContent_Examples()
+    {
+        var parent = await Query("SELECT MODEL_NAME, NODE_NAME FROM [market-segments].CONTENT WHERE NODE_TYPE = 1");
+        Assert.That(parent.Rows.Single().String("NODE_NAME"), Is.EqualTo("000"));
+
+        var children = await Query("SELECT NODE_NAME, NODE_TYPE, NODE_CAPTION FROM [market-segments].CONTENT WHERE ISDESCENDANT('000')");
+        Assert.That(children.Rows, Has.Count.EqualTo(Trained.ClusterCount));
+        Assert.That(children.Rows.Select(x => x.Long("NODE_TYPE")), Has.All.EqualTo(5));
+
+        var flat = await Query("SELECT FLATTENED MODEL_NAME, NODE_DISTRIBUTION FROM [market-segments].CONTENT WHERE NODE_TYPE = 1");
+        Assert.That(Names(flat), Is.EqualTo(new[] { "MODEL_NAME", "NODE_DISTRIBUTION.ATTRIBUTE_NAME", "NODE_DISTRIBUTION.ATTRIBUTE_VALUE", "NODE_DISTRIBUTION.SUPPORT",
+            "NODE_DISTRIBUTION.PROBABILITY", "NODE_DISTRIBUTION.VARIANCE", "NODE_DISTRIBUTION.VALUETYPE" }));
+        Assert.That(flat.Rows.Count, Is.EqualTo(Trained.Content()[0].NodeDistribution.Count));
+
+        var sub = await Query("SELECT MODEL_NAME, (SELECT ATTRIBUTE_NAME, ATTRIBUTE_VALUE, [SUPPORT] FROM NODE_DISTRIBUTION) AS t FROM [market-segments].CONTENT WHERE NODE_TYPE = 1");
+        Assert.That(sub.Rows.Single().Table("t").Count, Is.EqualTo(flat.Rows.Count));
+    }
+
+    // SELECT FROM <model>.CONTENT: ORDER BY and expressions
+    [Test]
+    public async Task Content_OrderBy_Descending()
+    {
+        var r = await Query("SELECT NODE_UNIQUE_NAME, NODE_SUPPORT FROM [market-segments].CONTENT WHERE NODE_TYPE = 5 ORDER BY NODE_SUPPORT ASC");
+        Assert.That(r.Rows.Select(x => x.Double("NODE_SUPPORT")), Is.Ordered.Ascending);
+        var top = await Query("SELECT TOP 1 NODE_UNIQUE_NAME FROM [market-segments].CONTENT WHERE NODE_TYPE = 5 ORDER BY NODE_SUPPORT ASC");
+        Assert.That(top.Rows.Single().String("NODE_UNIQUE_NAME"), Is.EqualTo(r.Rows[0].String("NODE_UNIQUE_NAME")));
+    }
+
+    // Data Mining Schema Rowsets: $system rowsets queried as tables, with column lists and typed literals
+    [Test]
+    public async Task SystemRowsets_WithColumnListsAndTypedLiterals()
+    {
+        var models = await Query("SELECT MODEL_NAME, SERVICE_NAME FROM $system.DMSCHEMA_MINING_MODELS WHERE MODEL_NAME = 'market-segments'");
+        Assert.That(Names(models), Is.EqualTo(new[] { "MODEL_NAME", "SERVICE_NAME" }));
+        Assert.That(models.Rows.Single().String("SERVICE_NAME"), Is.EqualTo("Microsoft_Clustering"));
+
+        var clusters = await Query("SELECT MODEL_NAME, NODE_UNIQUE_NAME FROM $system.DMSCHEMA_MINING_MODEL_CONTENT WHERE NODE_TYPE = 5 AND MODEL_NAME = 'market-segments'");
+        Assert.That(clusters.Rows, Has.Count.EqualTo(Trained.ClusterCount));
+        var quoted = await Query("SELECT * FROM $system.DMSCHEMA_MINING_MODEL_CONTENT WHERE NODE_TYPE = '5' AND MODEL_NAME = 'market-segments'");
+        Assert.That(quoted.Rows, Has.Count.EqualTo(Trained.ClusterCount), "a quoted number compares as the number");
+    }
+
+    // Prediction Queries (Data Mining): a singleton query of several cases (UNION) bound with ON
+    [Test]
+    public async Task SingletonCases_UnionAndOn()
+    {
+        var r = await Query("""
+            SELECT t.[Industry], Cluster(), ClusterProbability()
+            FROM [market-segments] PREDICTION JOIN
+            (SELECT 'Software' AS [Industry], 'Europe' AS [Region]
+             UNION SELECT 'Retail' AS [Industry], 'Asia Pacific' AS [Region]) AS t
+            ON [market-segments].[Industry] = t.[Industry] AND [market-segments].[Region] = t.[Region]
+            ORDER BY ClusterProbability() DESC
+            """);
+        Assert.That(r.Rows.Select(x => x.String("Industry")), Is.EquivalentTo(new[] { "Software", "Retail" }));
+        Assert.That(r.Rows.Select(x => x.Double("Expression")), Is.Ordered.Descending);
+    }
+
+    // Errors as Analysis Services reports them: the position and the token
+    [Test]
+    public void ASyntaxError_NamesItsLineColumnAndToken()
+    {
+        var e = Refused("SELECT NODE_NAME\nFORM [market-segments].CONTENT");
+        Assert.That(e.Message, Does.Contain("Query (2, 1) Parser: The syntax for 'FORM' is incorrect."));
+        const string open = "SELECT NODE_NAME FROM [market-segments].CONTENT WHERE NODE_CAPTION = 'Cluster 1";
+        var unclosed = Refused(open);
+        Assert.That(unclosed.Message, Does.Contain($"Query (1, {open.IndexOf('\'', StringComparison.Ordinal) + 1}) Parser: a string is not closed."));
+        var unsupported = Refused("CREATE MINING MODEL [x] ([Id] LONG KEY) USING Microsoft_Clustering");
+        Assert.That(unsupported.Message, Does.Contain("Query (1, 1) Parser: This form of CREATE MINING MODEL is not supported by this server."));
+    }
+}
