@@ -31,6 +31,12 @@ public sealed class ModelStore(string root)
         return new StoredDefinition(stored.Hash, ModelDefinitionJson.Parse(model, stored.Definition.GetRawText(), file));
     }
 
+    /// <summary>Every deployed definition, by folder name (models deployed by the CLI, the worker or the endpoint alike).</summary>
+    public IEnumerable<StoredDefinition> Definitions() =>
+        Directory.Exists(Root)
+            ? Directory.EnumerateDirectories(Root).Order(StringComparer.Ordinal).Select(d => ReadDefinition(Path.GetFileName(d))).OfType<StoredDefinition>()
+            : [];
+
     public void WriteDefinition(ModelDefinition definition)
     {
         Directory.CreateDirectory(Folder(definition.Name));

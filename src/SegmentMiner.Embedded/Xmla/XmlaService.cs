@@ -97,6 +97,7 @@ public sealed partial class XmlaService
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session?.Token ?? CancellationToken.None);
         var context = new Context(properties, session, linked.Token);
+        await AdoptStoredModelsAsync(linked.Token);
         XElement result;
         string responseName;
         switch (body.Name.LocalName)

@@ -1,0 +1,49 @@
+using SegmentMiner.Embedded.Xmla;
+using SegmentMiner.Tests.Shared;
+
+namespace SegmentMiner.Xmla.Tests;
+
+/// <summary>One catalog: the endpoint serves the models the CLI deployed and processed on its data folder.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class SharedCatalogTests
+{
+    [Test]
+    public async Task AfterDemo_TheEndpointListsTheThreeModelsAsProcessed_AndPredictsWhatWasPublished()
+    {
+        using var cli = new CliRun();
+        var root = DemoWarehouse.NewRoot();
+        using var w = DemoWarehouse.Open(root);
+        var demo = await cli.RunAsync("demo", "--customers", "600", "--data-dir", root);
+        Assert.That(demo.Code, Is.Zero, demo.Err);
+
+        var service = new XmlaService(w.Engine("models"), EndpointCatalog.Load(Path.Combine(root, "xmla", "catalog.xml")), TimeSpan.FromMinutes(5));
+        await using var endpoint = await XmlaEndpoint.StartAsync(service, new XmlaEndpointOptions { Urls = "http://127.0.0.1:0" });
+        using var client = new XmlaClient(new XmlaClientOptions { Url = endpoint.Url, Retries = 0 });
+
+        var models = await client.DiscoverAsync("DMSCHEMA_MINING_MODELS");
+        Assert.That(models.Rows.Select(r => r.String("MODEL_NAME")), Is.EquivalentTo(new[] { "buyer-clusters", "customer-segments", "market-segments" }));
+        Assert.That(models.Rows.Select(r => r.String("MINING_STRUCTURE")), Is.EquivalentTo(new[] { "buyer-clusters Structure", "customer-segments Structure", "market-segments Structure" }));
+        Assert.That(models.Rows.Select(r => r.String("MODEL_CATALOG")), Has.All.EqualTo("SegmentMiner"));
+        Assert.That(models.Rows.Select(r => r["IS_POPULATED"]), Has.All.EqualTo(true), "processed by the demo, not again by the endpoint");
+
+        // The published membership of 25 customers, and the same customers' values sent as singleton cases.
+        var published = await cli.RunAsync("sql", """
+            select c.CustomerId, s.ClusterNode, v.Industry, v.Region, v.Country, v.EmployeeBand, v.AnnualRevenueBand
+            from seg.vCustomerSegment c join seg.vSegment s on s.Model = c.Model and s.SegmentKey = c.SegmentKey
+            join mining.vMarketSegmentsCase v on v.AccountId = c.CustomerId
+            where c.Model = 'market-segments' and s.ClusterNode is not null order by c.CustomerId limit 25
+            """, "--format", "csv", "--data-dir", root);
+        Assert.That(published.Code, Is.Zero, published.Err);
+        var rows = published.Out.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.That(rows, Has.Count.EqualTo(25));
+        static string Literal(string v) => v.Length == 0 ? "NULL" : "'" + v.Replace("'", "''", StringComparison.Ordinal) + "'";
+        var cases = string.Join("\n UNION ", rows.Select(r =>
+            $"SELECT {Literal(r[0])} AS [Account Id], {Literal(r[2])} AS [Industry], {Literal(r[3])} AS [Region], {Literal(r[4])} AS [Country], {Literal(r[5])} AS [Employee Band], {Literal(r[6])} AS [Annual Revenue Band]"));
+        var predicted = (await client.ExecuteAsync($"SELECT t.[Account Id], Cluster() FROM [market-segments] NATURAL PREDICTION JOIN ({cases}) AS t", "SegmentMiner")).Rowset();
+        var captions = (await client.ExecuteAsync("SELECT NODE_UNIQUE_NAME, NODE_CAPTION FROM [market-segments].CONTENT WHERE NODE_TYPE = 5", "SegmentMiner")).Rowset()
+            .Rows.ToDictionary(r => r.String("NODE_CAPTION")!, r => r.String("NODE_UNIQUE_NAME")!);
+        var byCustomer = predicted.Rows.ToDictionary(r => r.String("Account Id")!, r => captions[r.String("$CLUSTER")!]);
+        Assert.That(rows.Select(r => byCustomer[r[0]]), Is.EqualTo(rows.Select(r => r[1])), "Cluster() of a customer's values is the cluster publish put the customer in");
+    }
+}
