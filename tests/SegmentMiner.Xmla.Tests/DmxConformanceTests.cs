@@ -287,6 +287,64 @@ public sealed class DmxConformanceTests
         Assert.That(r.Rows.Select(x => x.Double("Expression")), Is.Ordered.Descending);
     }
 
+    // XML for Analysis 1.1, the required Discover request types: DISCOVER_DATASOURCES, DISCOVER_ENUMERATORS,
+    // DISCOVER_KEYWORDS, DISCOVER_LITERALS (columns as the specification lists them), each with one restriction.
+    [TestCase("DISCOVER_DATASOURCES", "DataSourceName,DataSourceDescription,URL,DataSourceInfo,ProviderName,ProviderType,AuthenticationMode", "DataSourceName", "SegmentMiner", 1)]
+    [TestCase("DISCOVER_ENUMERATORS", "EnumName,EnumDescription,EnumType,ElementName,ElementDescription,ElementValue", "EnumName", "Content", 4)]
+    [TestCase("DISCOVER_KEYWORDS", "Keyword", "Keyword", "PREDICTION", 1)]
+    [TestCase("DISCOVER_LITERALS", "LiteralName,LiteralValue,LiteralInvalidChars,LiteralInvalidStartingChars,LiteralMaxLength", "LiteralName", "DBLITERAL_QUOTE_PREFIX", 1)]
+    public async Task RequiredDiscoverTypes_HaveTheirColumns_AndHonourARestriction(string type, string columns, string restriction, string value, int rows)
+    {
+        var all = await _client.DiscoverAsync(type);
+        Assert.That(Names(all), Is.EqualTo(columns.Split(',')));
+        Assert.That(all.Rows.Count, Is.GreaterThanOrEqualTo(rows));
+        var one = await _client.DiscoverAsync(type, new Dictionary<string, string> { [restriction] = value });
+        Assert.That(one.Rows, Has.Count.EqualTo(rows));
+        Assert.That(one.Rows.Select(r => r.String(restriction)), Has.All.EqualTo(value));
+        var schemaRowsets = await _client.DiscoverAsync("DISCOVER_SCHEMA_ROWSETS", new Dictionary<string, string> { ["SchemaName"] = type });
+        Assert.That(schemaRowsets.Rows, Has.Count.EqualTo(1), "listed among the schema rowsets");
+    }
+
+    // XML for Analysis: a mining-only server answers the OLAP schema rowsets with empty rowsets, not faults
+    [Test]
+    public async Task MdSchemaRowsets_AreEmpty()
+    {
+        foreach (var type in new[] { "MDSCHEMA_CUBES", "MDSCHEMA_DIMENSIONS", "MDSCHEMA_MEASURES" })
+        {
+            Assert.That((await _client.DiscoverAsync(type)).Rows, Is.Empty, type);
+        }
+    }
+
+    // XML for Analysis, the Content property: Schema answers the schema alone; None executes nothing
+    [Test]
+    public async Task TheContentProperty_SchemaAndNone()
+    {
+        var schema = await Soap("Discover", "<RequestType>DMSCHEMA_MINING_MODELS</RequestType><Restrictions><RestrictionList/></Restrictions>", "Schema");
+        Assert.That(schema.Descendants(Ns.Xsd + "schema").Count(), Is.EqualTo(1));
+        Assert.That(schema.Descendants(Ns.Rowset + "row"), Is.Empty);
+
+        var none = await Soap("Execute", "<Command><Statement>DELETE FROM MINING STRUCTURE [market-segments Structure]</Statement></Command>", "None");
+        Assert.That(none.Descendants(Ns.Rowset + "row"), Is.Empty);
+        Assert.That(_service.Engine.Trained("market-segments").ClusterCount, Is.GreaterThan(0), "validate only: nothing was cleared");
+        var models = await Query("SELECT MODEL_NAME, IS_POPULATED FROM $system.DMSCHEMA_MINING_MODELS WHERE MODEL_NAME = 'market-segments'");
+        Assert.That(models.Rows.Single()["IS_POPULATED"], Is.EqualTo(true));
+
+        var bad = Assert.ThrowsAsync<XmlaFault>(() => Soap("Execute", "<Command><Statement>SELECT NODE_NAME FORM [market-segments].CONTENT</Statement></Command>", "None"));
+        Assert.That(bad!.Message, Does.Contain("Query (1, 18) Parser: The syntax for 'FORM' is incorrect."), "None still parses the statement");
+    }
+
+    private async Task<System.Xml.Linq.XElement> Soap(string method, string body, string content)
+    {
+        var xml = $"""
+            <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>
+            <{method} xmlns="urn:schemas-microsoft-com:xml-analysis">{body}
+            <Properties><PropertyList><Catalog>SegmentMiner</Catalog><Content>{content}</Content></PropertyList></Properties></{method}>
+            </soap:Body></soap:Envelope>
+            """;
+        var response = await _service.HandleAsync(System.Xml.Linq.XDocument.Parse(xml), default);
+        return response.Root!;
+    }
+
     // Errors as Analysis Services reports them: the position and the token
     [Test]
     public void ASyntaxError_NamesItsLineColumnAndToken()

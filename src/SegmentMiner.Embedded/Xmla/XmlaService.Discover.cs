@@ -17,6 +17,7 @@ public sealed partial class XmlaService
         "DISCOVER_PROPERTIES", "DISCOVER_SCHEMA_ROWSETS", "DBSCHEMA_CATALOGS", "DISCOVER_XML_METADATA",
         "DMSCHEMA_MINING_SERVICES", "DMSCHEMA_MINING_SERVICE_PARAMETERS", "DMSCHEMA_MINING_STRUCTURES", "DMSCHEMA_MINING_STRUCTURE_COLUMNS",
         "DMSCHEMA_MINING_MODELS", "DMSCHEMA_MINING_COLUMNS", "DMSCHEMA_MINING_MODEL_CONTENT",
+        "DISCOVER_DATASOURCES", "DISCOVER_ENUMERATORS", "DISCOVER_KEYWORDS", "DISCOVER_LITERALS",
     ];
 
     private static RowsetColumn S(string name) => new(name, "xsd:string");
@@ -164,6 +165,13 @@ public sealed partial class XmlaService
             case "DISCOVER_XML_METADATA":
                 return XmlMetadata(restrictions);
 
+            case "DISCOVER_DATASOURCES" or "DISCOVER_ENUMERATORS" or "DISCOVER_KEYWORDS" or "DISCOVER_LITERALS":
+                return ProtocolRowset(requestType.ToUpperInvariant(), restrictions);
+
+            case var md when md.StartsWith("MDSCHEMA_", StringComparison.OrdinalIgnoreCase) && MdSchemaRowsets.Contains(md, StringComparer.OrdinalIgnoreCase):
+                // A mining-only server has no cubes: the OLAP rowsets are empty, as on a database without cubes.
+                return RowsetWriter.Write([S("CATALOG_NAME"), S("SCHEMA_NAME"), S("CUBE_NAME")], []);
+
             default:
                 throw new XmlaFault(XmlaFault.Parser, $"The '{requestType}' request type was not recognized by the server; supported: {string.Join(", ", Rowsets)}.");
         }
@@ -181,6 +189,10 @@ public sealed partial class XmlaService
         "DMSCHEMA_MINING_STRUCTURE_COLUMNS" => ["STRUCTURE_CATALOG", "STRUCTURE_SCHEMA", "STRUCTURE_NAME", "COLUMN_NAME"],
         "DMSCHEMA_MINING_MODELS" => ["MODEL_CATALOG", "MODEL_SCHEMA", "MODEL_NAME", "MODEL_TYPE", "SERVICE_NAME", "SERVICE_TYPE_ID", "MINING_STRUCTURE"],
         "DMSCHEMA_MINING_COLUMNS" => ["MODEL_CATALOG", "MODEL_SCHEMA", "MODEL_NAME", "COLUMN_NAME"],
+        "DISCOVER_DATASOURCES" => ["DataSourceName"],
+        "DISCOVER_ENUMERATORS" => ["EnumName"],
+        "DISCOVER_KEYWORDS" => ["Keyword"],
+        "DISCOVER_LITERALS" => ["LiteralName"],
         "DMSCHEMA_MINING_MODEL_CONTENT" => ["MODEL_CATALOG", "MODEL_SCHEMA", "MODEL_NAME", "ATTRIBUTE_NAME", "NODE_NAME", "NODE_UNIQUE_NAME", "NODE_TYPE", "NODE_GUID", "NODE_CAPTION", "TREE_OPERATION"],
         _ => [],
     };

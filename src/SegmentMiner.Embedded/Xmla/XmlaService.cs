@@ -100,20 +100,22 @@ public sealed partial class XmlaService
         await AdoptStoredModelsAsync(linked.Token);
         XElement result;
         string responseName;
+        var content = ContentProperty(properties);
         switch (body.Name.LocalName)
         {
             case "Discover" when body.Name.Namespace == Ns.Xmla:
                 responseName = "DiscoverResponse";
-                result = Discover(body.Element(Ns.Xmla + "RequestType")?.Value.Trim() ?? "", Restrictions(body), context);
+                result = content == "NONE" ? Empty() : Discover(body.Element(Ns.Xmla + "RequestType")?.Value.Trim() ?? "", Restrictions(body), context);
                 break;
             case "Execute" when body.Name.Namespace == Ns.Xmla:
                 responseName = "ExecuteResponse";
-                result = await ExecuteAsync(body.Element(Ns.Xmla + "Command"), context);
+                result = content == "NONE" ? ValidateOnly(body.Element(Ns.Xmla + "Command")) : await ExecuteAsync(body.Element(Ns.Xmla + "Command"), context);
                 break;
             default:
                 throw new XmlaFault(XmlaFault.Parser, $"The '{body.Name.LocalName}' method is not an XMLA method; use Discover or Execute.");
         }
 
+        result = ApplyContent(result, content);
         var responseHeader = new XElement(Ns.Soap + "Header");
         if (returnSession is not null)
         {
