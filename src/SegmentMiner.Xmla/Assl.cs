@@ -83,14 +83,19 @@ public static class Assl
             tables.Add(Table(t.View!, [(t.ForeignKey!, m.Key.Type, false), (t.Columns[0].SourceColumn, t.Columns[0].Type, false)]));
         }
 
+        // The schema is a .NET DataSet schema (AMO reads it with DataSet.ReadXmlSchema): its names are XML names, so
+        // the view's id is encoded as the designer encodes it (market-segments_x0020_View), and the xs prefix that
+        // its type attributes use is declared on the schema itself.
         var id = DataSourceViewId(m);
+        var dataSetName = System.Xml.XmlConvert.EncodeLocalName(id);
         return E("DataSourceView", E("ID", id), E("Name", id), E("DataSourceID", m.DataSource),
             E("Schema",
                 new XElement(Ns.Xsd + "schema",
-                    new XAttribute("id", id),
+                    new XAttribute("id", dataSetName),
+                    new XAttribute(XNamespace.Xmlns + "xs", Ns.Xsd.NamespaceName),
                     new XAttribute(XNamespace.Xmlns + "msdata", Ns.MsData.NamespaceName),
                     new XAttribute(XNamespace.Xmlns + "msprop", Ns.MsProp.NamespaceName),
-                    new XElement(Ns.Xsd + "element", new XAttribute("name", id), new XAttribute(Ns.MsData + "IsDataSet", "true"), new XAttribute(Ns.MsData + "UseCurrentLocale", "true"),
+                    new XElement(Ns.Xsd + "element", new XAttribute("name", dataSetName), new XAttribute(Ns.MsData + "IsDataSet", "true"), new XAttribute(Ns.MsData + "UseCurrentLocale", "true"),
                         new XElement(Ns.Xsd + "complexType",
                             new XElement(Ns.Xsd + "choice", new XAttribute("minOccurs", 0), new XAttribute("maxOccurs", "unbounded"), tables))))));
     }

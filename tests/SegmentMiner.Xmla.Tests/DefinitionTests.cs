@@ -39,6 +39,30 @@ public sealed class DefinitionTests
 
     private Task<(int Code, string Out, string Err)> Run(params string[] args) => _cli.RunAsync(args);
 
+    /// <summary>
+    /// AMO reads a data source view's schema with DataSet.ReadXmlSchema: the deploy batch's DSV schema of every shipped
+    /// model must load there, with the case view as a table and its columns typed.
+    /// </summary>
+    [Test]
+    public void TheDeployBatchesDataSourceViewSchema_LoadsAsADataSet()
+    {
+        var models = ModelCatalog.Shipped().Models;
+        var batch = Assl.DeployBatch(models, "Provider=MSOLEDBSQL;Data Source=warehouse;Initial Catalog=SegmentMiner;Integrated Security=SSPI");
+        var schemas = batch.Descendants(Ns.Engine + "DataSourceView").Select(v => (Id: v.Element(Ns.Engine + "ID")!.Value, Schema: v.Element(Ns.Engine + "Schema")!.Elements().Single())).ToList();
+        Assert.That(schemas, Has.Count.EqualTo(models.Count));
+        foreach (var (id, schema) in schemas)
+        {
+            var model = models.Single(m => Assl.DataSourceViewId(m) == id);
+            var data = new System.Data.DataSet();
+            Assert.DoesNotThrow(() => data.ReadXmlSchema(new StringReader(schema.ToString())), id);
+            Assert.That(data.DataSetName, Is.EqualTo(id), "the encoded name decodes to the view's id");
+            var table = data.Tables[Assl.TableId(model.CaseView)]!;
+            Assert.That(table, Is.Not.Null, $"{id}: the case view is a table");
+            Assert.That(table.Columns.Cast<System.Data.DataColumn>().Select(c => c.ColumnName), Is.SupersetOf(model.Columns.Where(c => c.Content != ContentType.Table).Select(c => c.SourceColumn)));
+            Assert.That(table.Columns[model.Key.SourceColumn]!.DataType, Is.EqualTo(model.Key.Type == MiningDataType.Long ? typeof(long) : typeof(string)));
+        }
+    }
+
     [Test]
     public void ShippedModels_AreTheThreeLayers_EachChoosingItsClusterCount()
     {
