@@ -46,4 +46,60 @@ public sealed class SharedCatalogTests
         var byCustomer = predicted.Rows.ToDictionary(r => r.String("Account Id")!, r => captions[r.String("$CLUSTER")!]);
         Assert.That(rows.Select(r => byCustomer[r[0]]), Is.EqualTo(rows.Select(r => r[1])), "Cluster() of a customer's values is the cluster publish put the customer in");
     }
+
+    /// <summary>
+    /// Two endpoints on one data folder (each with its own copy of the catalog in memory, as two processes have) and
+    /// the CLI deploying beside them: 100 database creations alternating between the endpoints, all at once, and 10
+    /// models deployed by the CLI. Nothing is lost: both endpoints and the file end with all of them.
+    /// </summary>
+    [Test]
+    public async Task TwoEndpointsAndTheCli_OnOneDataFolder_LoseNothing()
+    {
+        var root = DemoWarehouse.NewRoot();
+        using var w = DemoWarehouse.Open(root);
+        var file = Path.Combine(root, "xmla", "catalog.xml");
+        var services = Enumerable.Range(0, 2).Select(_ => new XmlaService(w.Engine("models"), EndpointCatalog.Load(file), TimeSpan.FromMinutes(5))).ToList();
+        var endpoints = new List<XmlaEndpoint>();
+        foreach (var s in services)
+        {
+            endpoints.Add(await XmlaEndpoint.StartAsync(s, new XmlaEndpointOptions { Urls = "http://127.0.0.1:0" }));
+        }
+
+        var clients = endpoints.Select(e => new XmlaClient(new XmlaClientOptions { Url = e.Url, Retries = 0 })).ToList();
+        try
+        {
+            static System.Xml.Linq.XElement Create(int i) => new(Ns.Engine + "Create",
+                new System.Xml.Linq.XElement(Ns.Engine + "ObjectDefinition", new System.Xml.Linq.XElement(Ns.Engine + "Database",
+                    new System.Xml.Linq.XElement(Ns.Engine + "ID", $"Db{i:000}"), new System.Xml.Linq.XElement(Ns.Engine + "Name", $"Db{i:000}"))));
+            var shipped = Core.Models.ModelCatalog.Shipped().Select("market-segments")[0];
+            var cli = Task.Run(async () =>
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    await w.Engine("models").DeployAsync(shipped with { Name = $"cli-model-{i}" });
+                }
+            });
+            await Task.WhenAll(Enumerable.Range(0, 100).Select(i => clients[i % 2].ExecuteAsync(Create(i))).Append(cli));
+
+            var expected = Enumerable.Range(0, 100).Select(i => $"Db{i:000}").Append("SegmentMiner").ToList();
+            foreach (var client in clients)
+            {
+                var catalogs = (await client.DiscoverAsync("DBSCHEMA_CATALOGS")).Rows.Select(r => r.String("CATALOG_NAME")).ToList();
+                Assert.That(catalogs, Is.EquivalentTo(expected), "every database, whichever endpoint created it, and the CLI's");
+                var models = (await client.DiscoverAsync("DMSCHEMA_MINING_MODELS")).Rows.Select(r => r.String("MODEL_NAME")).ToList();
+                Assert.That(models, Is.EquivalentTo(Enumerable.Range(0, 10).Select(i => $"cli-model-{i}")));
+            }
+
+            Assert.That(EndpointCatalog.Load(file).Databases.Select(EndpointCatalog.Name), Is.EquivalentTo(expected), "the file holds them all");
+            Assert.That(Directory.GetFiles(Path.GetDirectoryName(file)!, "*.tmp"), Is.Empty, "no temporary file left");
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+            foreach (var e in endpoints)
+            {
+                await e.DisposeAsync();
+            }
+        }
+    }
 }

@@ -26,6 +26,7 @@ public sealed partial class XmlaService
         await _ddl.WaitAsync(ct);
         try
         {
+            using var change = _catalog.BeginChange(ct);
             var missing = Unadopted();
             if (missing.Count == 0)
             {

@@ -97,6 +97,7 @@ public sealed partial class XmlaService
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session?.Token ?? CancellationToken.None);
         var context = new Context(properties, session, linked.Token);
+        _catalog.Refresh();
         await AdoptStoredModelsAsync(linked.Token);
         XElement result;
         string responseName;
@@ -161,6 +162,7 @@ public sealed partial class XmlaService
         await _ddl.WaitAsync(context.Cancellation);
         try
         {
+            using var change = _catalog.BeginChange(context.Cancellation);
             var work = _catalog.Copy();
             var changed = new List<(string Database, string Structure)>();
             await RunAsync(content, work, changed, context);
@@ -182,7 +184,8 @@ public sealed partial class XmlaService
             await _ddl.WaitAsync(context.Cancellation);
             try
             {
-                var work = _catalog.Copy();
+                using var change = _catalog.BeginChange(context.Cancellation);
+            var work = _catalog.Copy();
                 var changed = new List<(string, string)>();
                 await RunAsync(command, work, changed, context);
                 _catalog.Commit(work);
