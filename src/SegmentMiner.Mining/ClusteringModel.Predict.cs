@@ -64,7 +64,16 @@ public sealed partial class ClusteringModel
                 .OrderByDescending(h => h.Probability).ThenBy(h => h.Cluster, StringComparer.Ordinal).ToList();
         }
 
-        return new ClusterPrediction(key, histogram[0].Cluster, histogram[0].Probability, histogram, normalized, Math.Exp(logCase));
+        return new ClusterPrediction(key, histogram[0].Cluster, histogram[0].Probability, histogram, normalized, CaseProbability(states, values, scores));
+    }
+
+    /// <summary>P(case) under the model, continuous values at their resolution (a probability, at most 1); reuses <paramref name="scores"/>.</summary>
+    private double CaseProbability(int[] states, double[] values, double[] scores)
+    {
+        Mixture.LogJointProbability(states, values, scores);
+        var max = scores.Max();
+        var sum = scores.Sum(s => Math.Exp(s - max));
+        return Math.Min(1, Math.Exp(max + Math.Log(sum)));
     }
 
     /// <summary>log P(case) under the population marginals of the input attributes (the denominator of the normalized likelihood).</summary>

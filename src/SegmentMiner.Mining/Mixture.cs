@@ -192,6 +192,44 @@ internal sealed class Mixture
         return missing;
     }
 
+    /// <summary>
+    /// log(weight) + log P(case | cluster) as a probability rather than a density: a continuous value counts as the
+    /// probability of its interval at the data's resolution (x plus or minus half a grain), so that the case's
+    /// probability under the model, PredictCaseLikelihood(NONNORMALIZED), is at most 1.
+    /// </summary>
+    public void LogJointProbability(ReadOnlySpan<int> states, ReadOnlySpan<double> values, Span<double> result)
+    {
+        var ts = Set.TotalStates;
+        for (var k = 0; k < K; k++)
+        {
+            var sum = LogWeight[k];
+            for (var j = 0; j < InputDiscrete.Length; j++)
+            {
+                sum += LogState[(k * ts) + InStateOffset[j] + states[InputDiscrete[j]]];
+            }
+
+            foreach (var c in InputContinuous)
+            {
+                var x = values[c];
+                var at = (k * Nc) + c;
+                sum += double.IsNaN(x)
+                    ? LogMissing[at]
+                    : Math.Log(Math.Max(1 - PMissing[at], 1e-300)) + Kernels.LogIntervalProbability(x, Mean[at], Math.Sqrt(Var[at]), Grain(c));
+            }
+
+            result[k] = sum;
+        }
+    }
+
+    /// <summary>The width of one value of continuous attribute c in the model's units: its resolution, else a hundredth of its spread.</summary>
+    private double Grain(int c)
+    {
+        var a = Set.Attributes[Set.Continuous[c]];
+        var spread = Math.Sqrt(PopulationVariance(c));
+        var resolution = a.Normalized ? a.Resolution / Math.Max(a.StdDev, 1e-12) : a.Resolution;
+        return resolution > 0 ? resolution : spread / 100;
+    }
+
     /// <summary>log(weight) + log P(case | cluster) over the input attributes, for every cluster.</summary>
     public void LogJoint(ReadOnlySpan<int> states, ReadOnlySpan<double> values, Span<double> result)
     {

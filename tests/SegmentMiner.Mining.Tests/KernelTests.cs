@@ -6,6 +6,40 @@ namespace SegmentMiner.Mining.Tests;
 [TestFixture]
 public sealed class KernelTests
 {
+    [TestCase(0.0, 1.0)]
+    [TestCase(0.5, 0.4795001221869535)]
+    [TestCase(1.0, 0.15729920705028513)]
+    [TestCase(2.0, 0.004677734981047266)]
+    [TestCase(4.0, 1.541725790028002e-08)]
+    [TestCase(-1.0, 1.8427007929497148)]
+    public void Erfc_HasASmallRelativeError_IntoTheTails(double x, double expected)
+    {
+        Assert.That(Kernels.Erfc(x), Is.EqualTo(expected).Within(2e-7).Percent.Or.EqualTo(expected).Within(2e-7 * expected));
+    }
+
+    [TestCase(0.3, 0.0, 1.0, 0.1)]
+    [TestCase(3.0, 0.0, 1.0, 0.1)]
+    [TestCase(0.3, 0.0, 1.0, 2.0)]
+    [TestCase(2.5, 0.0, 0.5, 1.0)]
+    [TestCase(-4.0, 1.0, 0.7, 1.5)]
+    public void LogIntervalProbability_IsTheNormalsMassOnTheInterval(double x, double mean, double sd, double width)
+    {
+        // The mass by Simpson's rule on the density, 2,000 panels.
+        const int n = 2000;
+        var (a, b) = (x - (width / 2), x + (width / 2));
+        double Density(double v) => Math.Exp(-0.5 * Math.Pow((v - mean) / sd, 2)) / (sd * Math.Sqrt(2 * Math.PI));
+        var h = (b - a) / n;
+        var sum = Density(a) + Density(b);
+        for (var i = 1; i < n; i++)
+        {
+            sum += (i % 2 == 1 ? 4 : 2) * Density(a + (i * h));
+        }
+
+        var mass = sum * h / 3;
+        Assert.That(Math.Exp(Kernels.LogIntervalProbability(x, mean, sd, width)), Is.EqualTo(mass).Within(0.5).Percent);
+        Assert.That(Kernels.LogIntervalProbability(x, mean, sd, width), Is.LessThanOrEqualTo(0), "a probability");
+    }
+
     [Test]
     public void Exp_MatchesMathExp_WithinTwoUlp_AndUnderflowsToZero()
     {

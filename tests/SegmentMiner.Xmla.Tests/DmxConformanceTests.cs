@@ -29,7 +29,12 @@ public sealed class DmxConformanceTests
         _client = new XmlaClient(new XmlaClientOptions { Url = _endpoint.Url, Retries = 0 });
         var server = new XmlaMiningServer(_client, "unused");
         _market = ModelCatalog.Shipped().Select("market-segments")[0];
-        foreach (var m in new[] { _market, ModelCatalog.Shipped().Select("buyer-clusters")[0] })
+        var kmeans = _market with
+        {
+            Name = "market-kmeans",
+            Model = _market.Model with { Parameters = new Dictionary<string, double>(_market.Model.Parameters) { ["CLUSTERING_METHOD"] = 4 } },
+        };
+        foreach (var m in new[] { _market, ModelCatalog.Shipped().Select("buyer-clusters")[0], kmeans })
         {
             await server.DeployAsync(m);
             await server.ProcessAsync(m, ProcessType.Full);
@@ -199,6 +204,46 @@ public sealed class DmxConformanceTests
         var row = r.Rows.Single();
         Assert.That(row.Double("NormalizedValue"), Is.InRange(0.0, 1.0));
         Assert.That(row.Double("NonNormalizedValue"), Is.InRange(0.0, 1.0));
+    }
+
+    // PredictCaseLikelihood (DMX) on continuous attributes: the non-normalized value is a probability too
+    [Test]
+    public async Task PredictCaseLikelihood_OnContinuousAttributes_StaysAProbability()
+    {
+        var values = await Query("""
+            SELECT PredictCaseLikelihood(NORMALIZED) AS [NormalizedValue], PredictCaseLikelihood(NONNORMALIZED) AS [NonNormalizedValue]
+            FROM [buyer-clusters] NATURAL PREDICTION JOIN
+            (SELECT 12 AS [Recency Days], 10 AS [Invoices 12m], 24000.5 AS [Billed 12m], 30 AS [Tenure Months], 2000 AS [Mrr], 15 AS [Mrr Trend 3m], 2 AS [Active Products]
+             UNION SELECT 400 AS [Recency Days], 0 AS [Invoices 12m], 0 AS [Billed 12m], 3 AS [Tenure Months], 0 AS [Mrr], 0 AS [Mrr Trend 3m], 0 AS [Active Products]
+             UNION SELECT 30 AS [Recency Days], 4 AS [Invoices 12m], 900 AS [Billed 12m], 12 AS [Tenure Months], 75 AS [Mrr], 0 AS [Mrr Trend 3m], 1 AS [Active Products]) AS t
+            """);
+        Assert.That(values.Rows, Has.Count.EqualTo(3));
+        Assert.That(values.Rows.Select(r => r.Double("NonNormalizedValue")), Has.All.InRange(0.0, 1.0));
+        Assert.That(values.Rows.Select(r => r.Double("NormalizedValue")), Has.All.InRange(0.0, 1.0));
+
+        // Every customer of the warehouse, as a prediction over the case view scores them.
+        var model = ModelCatalog.Shipped().Select("buyer-clusters")[0];
+        var everyone = _service.Engine.Trained(model.Name).PredictAll(await _service.Engine.CaseSourceAsync(model, default)).ToList();
+        Assert.That(everyone, Has.Count.GreaterThan(100));
+        Assert.That(everyone.Select(p => p.CaseLikelihoodNonNormalized), Has.All.InRange(0.0, 1.0));
+    }
+
+    // ClusterProbability (DMX) and ClusterDistance (DMX) on a K-means model: one cluster per case, every caption valid
+    [Test]
+    public async Task KMeans_ClusterFunctions_TakeEveryCaption()
+    {
+        var r = await Query($"""
+            SELECT Cluster(), ClusterProbability(), ClusterDistance(), ClusterProbability('Cluster 2'), ClusterDistance('Cluster 2')
+            FROM [market-kmeans] NATURAL PREDICTION JOIN {Firmographics}
+            """);
+        var row = r.Rows.Single();
+        Assert.That(row.Double("Expression"), Is.EqualTo(1), "K-means membership is hard");
+        Assert.That(row.Double("Expression 1"), Is.EqualTo(0), "the distance to its own cluster is 0");
+        var inTwo = row.String("$CLUSTER") == "Cluster 2";
+        Assert.That(row.Double("Expression 2"), Is.EqualTo(inTwo ? 1 : 0));
+        Assert.That(row.Double("Expression 3"), Is.EqualTo(inTwo ? 0 : 1));
+        var histogram = await Query($"SELECT FLATTENED PredictHistogram(Cluster()) FROM [market-kmeans] NATURAL PREDICTION JOIN {Firmographics}");
+        Assert.That(histogram.Rows, Has.Count.EqualTo(1), "K-means: one row, as the documentation says");
     }
 
     // Cluster (DMX); ClusterProbability (DMX); ClusterDistance (DMX), examples 1 and 2
