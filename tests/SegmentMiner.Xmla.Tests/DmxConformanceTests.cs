@@ -316,6 +316,29 @@ public sealed class DmxConformanceTests
         Assert.That(quoted.Rows, Has.Count.EqualTo(Trained.ClusterCount), "a quoted number compares as the number");
     }
 
+    // SELECT FROM <structure>.CASES (DMX): the structure's cases; every one a training case (no holdout)
+    [Test]
+    public async Task SelectFromStructureCases()
+    {
+        var training = await Query("SELECT [Account Id], [Industry], [Region] FROM [market-segments Structure].CASES WHERE IsTrainingCase()");
+        Assert.That(Names(training), Is.EqualTo(new[] { "Account Id", "Industry", "Region" }));
+        Assert.That(training.Rows, Has.Count.EqualTo(Trained.Cases));
+        Assert.That((await Query("SELECT [Account Id] FROM [market-segments Structure].CASES WHERE IsTestCase()")).Rows, Is.Empty);
+        var software = await Query("SELECT [Account Id] FROM [market-segments Structure].CASES WHERE [Industry] = 'Software'");
+        Assert.That(software.Rows.Count, Is.EqualTo(training.Rows.Count(r => r.String("Industry") == "Software")).And.GreaterThan(0));
+    }
+
+    // SELECT DISTINCT FROM <model> (DMX): the states of a discrete column
+    [Test]
+    public async Task SelectDistinct_ReturnsTheStatesOfAColumn()
+    {
+        var states = await Query("SELECT DISTINCT [Industry] FROM [market-segments]");
+        Assert.That(Names(states), Is.EqualTo(new[] { "Industry" }));
+        var cases = await Query("SELECT [Industry] FROM [market-segments Structure].CASES");
+        Assert.That(states.Rows.Select(r => r.String("Industry")).Where(v => v is not null),
+            Is.EquivalentTo(cases.Rows.Select(r => r.String("Industry")).Where(v => v is not null).Distinct()));
+    }
+
     // Prediction Queries (Data Mining): a singleton query of several cases (UNION) bound with ON
     [Test]
     public async Task SingletonCases_UnionAndOn()

@@ -114,7 +114,7 @@ public sealed partial class XmlaService
             return await ExecuteAsync(new XElement(Ns.Xmla + "Command", command), context);
         }
 
-        return Unmatched(text, context);
+        return await UnmatchedAsync(text, context);
     }
 
     private static XElement ProcessCommand(XElement database, XElement structure, string type) =>

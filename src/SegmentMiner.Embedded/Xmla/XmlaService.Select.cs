@@ -12,12 +12,12 @@ namespace SegmentMiner.Embedded.Xmla;
 /// </summary>
 public sealed partial class XmlaService
 {
-    private XElement Select(string text, Context context)
+    private async Task<XElement> SelectAsync(string text, Context context)
     {
         try
         {
             var select = DmxParser.ParseSelect(text);
-            var (rows, functions) = Source(select, context);
+            var (rows, functions) = await SourceAsync(select, context);
             var (columns, values) = new DmxQuery(select, rows, functions).Run();
             return RowsetWriter.Write(columns, values);
         }
@@ -31,10 +31,14 @@ public sealed partial class XmlaService
         }
     }
 
-    private (DmxRows Rows, IDmxFunctions Functions) Source(DmxSelect select, Context context)
+    private async Task<(DmxRows Rows, IDmxFunctions Functions)> SourceAsync(DmxSelect select, Context context)
     {
         switch (select.From)
         {
+            case DmxTableSource t when t.Suffix("CASES") is not null && IsStructure(t.Parts[^2], context):
+                return (await StructureCasesAsync(t.Parts[^2], context), CaseFunctions.Instance);
+            case DmxTableSource t when select.Distinct && t.Parts.Count == 1:
+                return (DistinctStates(select, t.Parts[0], context), NoFunctions.Instance);
             case DmxTableSource t when t.Parts.Count == 2 && string.Equals(t.Parts[0], "$system", StringComparison.OrdinalIgnoreCase):
                 return (SystemRows(t.Parts[1], context), NoFunctions.Instance);
             case DmxTableSource t when t.Suffix("CONTENT") is not null:
@@ -58,6 +62,55 @@ public sealed partial class XmlaService
             default:
                 throw DmxSyntaxException.Unsupported(select.From?.At ?? select.At, $"SELECT FROM {string.Join(".", (select.From as DmxTableSource)?.Parts ?? [])}");
         }
+    }
+
+    private bool IsStructure(string name, Context context) =>
+        EndpointCatalog.Same(EndpointCatalog.Name(FindModel(name, context).Structure), name);
+
+    /// <summary>
+    /// [structure].CASES: the structure's cases, read from its case view (structures keep every case for training;
+    /// there is no holdout), with the structure's column names.
+    /// </summary>
+    private async Task<DmxRows> StructureCasesAsync(string name, Context context)
+    {
+        var (_, _, model) = FindModel(name, context);
+        var source = await _engine.CaseSourceAsync(model, context.Cancellation);
+        var scalar = model.Columns.Where(c => c.Content != ContentType.Table).ToList();
+        var index = scalar.Select(c => source.Columns.ToList().FindIndex(s => string.Equals(s, c.SourceColumn, StringComparison.OrdinalIgnoreCase))).ToArray();
+        var columns = scalar.Select(c => new RowsetColumn(c.Name, c.Type switch
+        {
+            MiningDataType.Long => "xsd:long",
+            MiningDataType.Double => "xsd:double",
+            MiningDataType.Boolean => "xsd:boolean",
+            MiningDataType.Date => "xsd:dateTime",
+            _ => "xsd:string",
+        })).ToList();
+        var rows = source.Read().Select(r => new DmxRow(index.Select(i => i >= 0 ? r[i] : null).ToArray()));
+        return new DmxRows(columns, [name], rows);
+    }
+
+    /// <summary>
+    /// SELECT DISTINCT [column] FROM [model]: the states the model knows for a discrete column (from the root node's
+    /// distribution, Missing last), or the mean for a continuous one.
+    /// </summary>
+    private DmxRows DistinctStates(DmxSelect select, string modelName, Context context)
+    {
+        var (_, _, model) = FindModel(modelName, context);
+        var names = select.Items.Select(i => i.Expression).OfType<DmxName>().Select(n => n.Last).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (names.Count != 1 || select.Items.Count != 1)
+        {
+            throw DmxSyntaxException.Unsupported(select.At, "SELECT DISTINCT of anything but one column of the model");
+        }
+
+        var column = model.Columns.FirstOrDefault(c => EndpointCatalog.Same(c.Name, names[0]) && c.Content != ContentType.Table)
+            ?? throw new DmxSyntaxException($"The mining model '{model.Name}' has no column '{names[0]}'.", select.Items[0].Expression.At.Line, select.Items[0].Expression.At.Column);
+        var root = TrainedOrFault(model.Name).Content()[0];
+        var states = root.NodeDistribution.Where(d => EndpointCatalog.Same(d.AttributeName, column.Name))
+            .OrderBy(d => d.ValueType == MiningValueType.Missing ? 1 : 0)
+            .Select(d => new DmxRow([d.ValueType == MiningValueType.Missing ? null : DistributionValue(d)]))
+            .DistinctBy(r => r.Values[0])
+            .ToList();
+        return new DmxRows([new RowsetColumn(column.Name, null)], [model.Name], states);
     }
 
     /// <summary>A schema rowset as a table: the Discover answer with no restrictions, filtered by the query's WHERE.</summary>
@@ -153,13 +206,13 @@ public sealed partial class XmlaService
     /// A statement none of the fixed forms matched: a SELECT goes to the parser; a DMX statement this server does not
     /// run is named as such; anything else is a syntax error at its first token.
     /// </summary>
-    private XElement Unmatched(string text, Context context)
+    private async Task<XElement> UnmatchedAsync(string text, Context context)
     {
         var tokens = Tokens(text);
         var first = tokens[0];
         if (first.Is("SELECT"))
         {
-            return Select(text, context);
+            return await SelectAsync(text, context);
         }
 
         var known = new[] { "CREATE", "ALTER", "EXPORT", "IMPORT", "UPDATE", "INSERT", "DELETE", "DROP", "CALL" };
