@@ -34,7 +34,13 @@ public sealed class DmxConformanceTests
             Name = "market-kmeans",
             Model = _market.Model with { Parameters = new Dictionary<string, double>(_market.Model.Parameters) { ["CLUSTERING_METHOD"] = 4 } },
         };
-        foreach (var m in new[] { _market, ModelCatalog.Shipped().Select("buyer-clusters")[0], kmeans })
+        var buyer = ModelCatalog.Shipped().Select("buyer-clusters")[0];
+        var predictOnly = buyer with
+        {
+            Name = "buyer-clusters-predictonly",
+            Model = buyer.Model with { Usage = new Dictionary<string, ColumnUsage>(buyer.Model.Usage) { ["Attrited"] = ColumnUsage.PredictOnly } },
+        };
+        foreach (var m in new[] { _market, buyer, kmeans, predictOnly })
         {
             await server.DeployAsync(m);
             await server.ProcessAsync(m, ProcessType.Full);
@@ -246,6 +252,56 @@ public sealed class DmxConformanceTests
         Assert.That(histogram.Rows, Has.Count.EqualTo(1), "K-means: one row, as the documentation says");
     }
 
+    // Clustering Model Query Examples, Sample Query 8: Predicting Outcomes from a Clustering Model (a Predict column);
+    // Predict (DMX); PredictProbability (DMX); PredictSupport (DMX)
+    [Test]
+    public async Task ClusteringExamples_8_PredictingAColumn()
+    {
+        var r = await Query("""
+            SELECT
+              [market-segments].[Region], PredictProbability([Region], 'Europe'), Predict([Region]), PredictProbability([Region]), PredictSupport([Region])
+            FROM
+              [market-segments]
+            NATURAL PREDICTION JOIN
+            (SELECT 'Software' AS [Industry],
+              '11-50' AS [Employee Band]) AS t
+            """);
+        Assert.That(Names(r), Is.EqualTo(new[] { "Region", "Expression", "Region 1", "Expression 1", "Expression 2" }));
+        var row = r.Rows.Single();
+
+        // The expected prediction: each state's probability in each cluster, weighted by the case's membership.
+        var p = Trained.Predict(new Dictionary<string, object?> { ["Industry"] = "Software", ["Employee Band"] = "11-50" });
+        var states = Trained.Content().Where(n => n.NodeType == 5)
+            .SelectMany(n => n.NodeDistribution.Where(d => d.AttributeName == "Region" && d.ValueType != MiningValueType.Missing)
+                .Select(d => (d.AttributeValue, P: p.Histogram.Single(h => h.Cluster == n.NodeCaption).Probability * d.Probability)))
+            .GroupBy(x => x.AttributeValue).ToDictionary(g => g.Key, g => g.Sum(x => x.P));
+        var best = states.MaxBy(x => x.Value);
+        Assert.That(row.String("Region"), Is.EqualTo(best.Key));
+        Assert.That(row.String("Region 1"), Is.EqualTo(best.Key));
+        Assert.That(row.Double("Expression 1"), Is.EqualTo(best.Value).Within(1e-9));
+        Assert.That(row.Double("Expression"), Is.EqualTo(states.GetValueOrDefault("Europe")).Within(1e-9));
+        Assert.That(states.Values.Sum(), Is.EqualTo(1).Within(1e-4), "the known states' probabilities add up (the Missing state keeps a sliver)");
+        Assert.That(row.Double("Expression 2"), Is.GreaterThan(0));
+
+        var notPredictable = Refused($"SELECT Predict([Industry]) FROM [market-segments] NATURAL PREDICTION JOIN {Firmographics}");
+        Assert.That(notPredictable.Message, Does.Contain("'Industry' is not predictable"));
+    }
+
+    // Clustering Model Query Examples, Sample Query 8 with the column PredictOnly (a copy of buyer-clusters)
+    [Test]
+    public async Task ClusteringExamples_8_PredictOnlyColumn()
+    {
+        var r = await Query("""
+            SELECT [buyer-clusters-predictonly].[Attrited], PredictProbability([Attrited])
+            FROM [buyer-clusters-predictonly]
+            NATURAL PREDICTION JOIN
+            (SELECT 400 AS [Recency Days], 0 AS [Invoices 12m], 0 AS [Mrr]) AS t
+            """);
+        var row = r.Rows.Single();
+        Assert.That(row.String("Attrited"), Is.Not.Null);
+        Assert.That(row.Double("Expression"), Is.InRange(0.5, 1.0), "the most likely of two states");
+    }
+
     // Cluster (DMX); ClusterProbability (DMX); ClusterDistance (DMX), examples 1 and 2
     [Test]
     public async Task ClusterFunctions_OfANamedCluster()
@@ -411,6 +467,25 @@ public sealed class DmxConformanceTests
             """;
         var response = await _service.HandleAsync(System.Xml.Linq.XDocument.Parse(xml), default);
         return response.Root!;
+    }
+
+    // SELECT FROM <model> PREDICTION JOIN (DMX): OPENQUERY over the case view, ON bindings, then WHERE and ORDER BY on the result
+    [Test]
+    public async Task PredictionJoin_OpenQuery_WithWhereAndOrderByAfterOn()
+    {
+        var r = await Query("""
+            SELECT t.[AccountId], t.[Industry], Cluster(), ClusterProbability() AS [p]
+            FROM [market-segments]
+            PREDICTION JOIN OPENQUERY([Warehouse], 'SELECT [AccountId], [Industry], [Region] FROM [mining].[vMarketSegmentsCase]') AS t
+            ON [market-segments].[Industry] = t.[Industry] AND [market-segments].[Region] = t.[Region]
+            WHERE t.[Industry] = 'Software' AND ClusterProbability() > 0.2
+            ORDER BY ClusterProbability() DESC
+            """);
+        Assert.That(r.Rows, Is.Not.Empty);
+        Assert.That(r.Rows.Select(x => x.String("Industry")), Has.All.EqualTo("Software"));
+        Assert.That(r.Rows.Select(x => x.Double("p")), Is.Ordered.Descending.And.All.GreaterThan(0.2));
+        var software = await Query("SELECT [Account Id] FROM [market-segments Structure].CASES WHERE [Industry] = 'Software'");
+        Assert.That(r.Rows.Count, Is.LessThanOrEqualTo(software.Rows.Count));
     }
 
     // Errors as Analysis Services reports them: the position and the token

@@ -7,9 +7,11 @@ namespace SegmentMiner.Embedded.Xmla;
 
 /// <summary>
 /// The prediction functions of a clustering model in a prediction join: Cluster, ClusterProbability,
-/// ClusterDistance, PredictCaseLikelihood, PredictHistogram(Cluster()) and TopCount over it. A cluster is named by
-/// its caption ('Cluster 2') or its node name ('002'); a cluster the case is not assigned to (K-means assigns one)
-/// has probability 0 and distance 1.
+/// ClusterDistance, PredictCaseLikelihood, PredictHistogram(Cluster()) and TopCount over it, and Predict,
+/// PredictProbability and PredictSupport of a predictable column (Predict or PredictOnly usage). A cluster is named
+/// by its caption ('Cluster 2') or its node name ('002'); a cluster the case is not assigned to (K-means assigns one)
+/// has probability 0 and distance 1. A column is predicted from the clusters: each state's probability is the
+/// clusters' probabilities of it weighted by the case's membership (a continuous column: the weighted means).
 /// </summary>
 internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringModel trained, IReadOnlyDictionary<string, string> bindings, IReadOnlyList<string> inputs) : IDmxFunctions
 {
@@ -25,6 +27,8 @@ internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringM
         "CLUSTER" => new RowsetColumn("$CLUSTER", "xsd:string"),
         "CLUSTERPROBABILITY" or "CLUSTERDISTANCE" or "PREDICTCASELIKELIHOOD" => new RowsetColumn("Expression", "xsd:double"),
         "PREDICTHISTOGRAM" or "TOPCOUNT" => new RowsetColumn("Expression", null, HistogramColumns),
+        "PREDICT" => new RowsetColumn(Predictable(call).Name, null),
+        "PREDICTPROBABILITY" or "PREDICTSUPPORT" => new RowsetColumn("Expression", "xsd:double"),
         _ => throw DmxSyntaxException.Unsupported(call.At, $"The function '{call.Function}' on a clustering model"),
     };
 
@@ -53,6 +57,11 @@ internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringM
                 return Histogram(p).ToList();
             case "TOPCOUNT":
                 return TopCount(call, row);
+            case "PREDICT":
+                Arguments(call, 1, 1);
+                return Prediction(Predictable(call), p).Value;
+            case "PREDICTPROBABILITY" or "PREDICTSUPPORT":
+                return StateMeasure(call, p);
             default:
                 throw DmxSyntaxException.Unsupported(call.At, $"The function '{call.Function}' on a clustering model");
         }
@@ -73,7 +82,63 @@ internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringM
             return (new RowsetColumn(column.Name, null), r => r.Values[index]); // an input column returns the value it was given
         }
 
-        throw DmxSyntaxException.Unsupported(name.At, $"Predicting the column '{column.Name}' (only cluster membership is predicted)");
+        if (model.UsageOf(column) is ColumnUsage.Predict or ColumnUsage.PredictOnly)
+        {
+            return (new RowsetColumn(column.Name, null), r => Prediction(column, ((Lazy<ClusterPrediction>)r.Context!).Value).Value);
+        }
+
+        throw new DmxSyntaxException($"The column '{column.Name}' of the mining model '{model.Name}' is neither bound to the input nor predictable.", name.At.Line, name.At.Column);
+    }
+
+    /// <summary>The predictable column a Predict-family call names first ([column] or [model].[column]).</summary>
+    private StructureColumn Predictable(DmxCall call)
+    {
+        if (call.Arguments.Count == 0 || call.Arguments[0] is not DmxName n)
+        {
+            throw new DmxSyntaxException($"{call.Function} takes a column of the model first.", call.At.Line, call.At.Column);
+        }
+
+        var column = model.Columns.FirstOrDefault(c => EndpointCatalog.Same(c.Name, n.Last))
+            ?? throw new DmxSyntaxException($"The mining model '{model.Name}' has no column '{n.Last}'.", n.At.Line, n.At.Column);
+        return model.UsageOf(column) is ColumnUsage.Predict or ColumnUsage.PredictOnly
+            ? column
+            : throw new DmxSyntaxException($"The column '{column.Name}' is not predictable in the mining model '{model.Name}' (its usage is {model.UsageOf(column)}).", n.At.Line, n.At.Column);
+    }
+
+    /// <summary>The states of a column for this case, most likely first (probability, support), or its mean.</summary>
+    private (object? Value, List<(object? State, double Probability, double Support)> States) Prediction(StructureColumn column, ClusterPrediction p)
+    {
+        var weights = p.Histogram.ToDictionary(h => h.Cluster, h => h.Probability, StringComparer.Ordinal);
+        var rows = trained.Content().Where(n => n.NodeType == 5)
+            .SelectMany(n => n.NodeDistribution.Where(d => EndpointCatalog.Same(d.AttributeName, column.Name) && d.ValueType != MiningValueType.Missing)
+                .Select(d => (Weight: weights.GetValueOrDefault(n.NodeCaption), Row: d)))
+            .ToList();
+        if (rows.Count > 0 && rows[0].Row.ValueType == MiningValueType.Continuous)
+        {
+            var mean = rows.Sum(r => r.Weight * double.Parse(r.Row.AttributeValue, System.Globalization.CultureInfo.InvariantCulture));
+            return (mean, [(mean, 1, rows.Sum(r => r.Weight * r.Row.Support))]);
+        }
+
+        var states = rows.GroupBy(r => r.Row.AttributeValue, StringComparer.Ordinal)
+            .Select(g => ((object?)g.Key, g.Sum(r => r.Weight * r.Row.Probability), g.Sum(r => r.Weight * r.Row.Support)))
+            .OrderByDescending(s => s.Item2).ThenBy(s => (string)s.Item1!, StringComparer.Ordinal)
+            .ToList();
+        return (states.Count == 0 ? null : states[0].Item1, states);
+    }
+
+    /// <summary>PredictProbability / PredictSupport([column] [, state]): of the predicted state, or of the state named.</summary>
+    private object? StateMeasure(DmxCall call, ClusterPrediction p)
+    {
+        Arguments(call, 1, 2);
+        var (_, states) = Prediction(Predictable(call), p);
+        var wanted = call.Arguments.Count == 2 ? new DmxEvaluator(_ => null, _ => null).Evaluate(call.Arguments[1]) : null;
+        var state = call.Arguments.Count == 2 ? states.FirstOrDefault(s => DmxEvaluator.Compare(s.State, wanted) == 0) : states.FirstOrDefault();
+        if (state.State is null)
+        {
+            return 0.0;
+        }
+
+        return call.Function.Equals("PredictSupport", StringComparison.OrdinalIgnoreCase) ? state.Support : state.Probability;
     }
 
     /// <summary>Every cluster, most likely first: $CLUSTER, $DISTANCE, $PROBABILITY.</summary>

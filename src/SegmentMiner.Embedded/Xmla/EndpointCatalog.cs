@@ -65,10 +65,14 @@ public sealed class EndpointCatalog
         Children(database, collection, item).FirstOrDefault(e => Same(Id(e), id));
 
     /// <summary>Picks up the catalog another process saved since this one read it (a file stamp check when nothing changed).</summary>
-    public void Refresh()
+    /// <remarks>
+    /// Two saves within the file system's time resolution can leave the same stamp, so a file written in the last
+    /// two seconds is read again whatever its stamp says; <see cref="BeginChange"/> always reads it.
+    /// </remarks>
+    public void Refresh(bool always = false)
     {
         var stamp = Stamp(_file);
-        if (_file is null || stamp is null || stamp == _loaded)
+        if (_file is null || stamp is null || (!always && stamp == _loaded && DateTime.UtcNow - stamp.Value.Written > TimeSpan.FromSeconds(2)))
         {
             return;
         }
@@ -95,7 +99,7 @@ public sealed class EndpointCatalog
             try
             {
                 var handle = new FileStream(_file + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                Refresh();
+                Refresh(always: true);
                 return handle;
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
@@ -110,7 +114,7 @@ public sealed class EndpointCatalog
         }
     }
 
-    private static (DateTime, long)? Stamp(string? file)
+    private static (DateTime Written, long Length)? Stamp(string? file)
     {
         var info = file is null ? null : new FileInfo(file);
         return info is { Exists: true } ? (info.LastWriteTimeUtc, info.Length) : null;

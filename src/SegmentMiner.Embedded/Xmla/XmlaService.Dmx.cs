@@ -23,8 +23,6 @@ public sealed partial class XmlaService
     [GeneratedRegex(@"^CALL\s+(?:System\s*\.\s*(?:Microsoft\.AnalysisServices\.System\.DataMining\.Clustering\s*\.\s*)?)?(?<p>\w+)\s*\((?<a>.*)\)\s*;?\s*$", Dmx)]
     private static partial Regex Call();
 
-    [GeneratedRegex(@"^SELECT\s+(?<flat>FLATTENED\s+)?(?<list>.+?)\s+FROM\s+\[(?<m>[^\]]+)\]\s+(?<natural>NATURAL\s+)?PREDICTION\s+JOIN\s+OPENQUERY\s*\(\s*\[(?<ds>[^\]]+)\]\s*,\s*'(?<q>(?:[^']|'')*)'\s*\)\s+AS\s+(?<t>\w+)(?:\s+ON\s+(?<on>.+?))?\s*;?\s*$", Dmx)]
-    private static partial Regex PredictionJoin();
 
     [GeneratedRegex(@"^SELECT\s+(?<flat>FLATTENED\s+)?(?<list>.+?)\s+FROM\s+\[(?<m>[^\]]+)\]\s+(?<natural>NATURAL\s+)?PREDICTION\s+JOIN\s+SHAPE\s*\{\s*OPENQUERY\s*\(\s*\[(?<ds>[^\]]+)\]\s*,\s*'(?<q>(?:[^']|'')*)'\s*\)\s*\}\s*APPEND\s*(?<nested>\(.+\)\s+AS\s+\[[^\]]+\])\s+AS\s+(?<t>\w+)(?:\s+ON\s+(?<on>.+?))?\s*;?\s*$", Dmx)]
     private static partial Regex ShapedPredictionJoin();
@@ -68,11 +66,6 @@ public sealed partial class XmlaService
         if ((m = Call().Match(text)).Success)
         {
             return CallProcedure(m.Groups["p"].Value, Arguments(m.Groups["a"].Value), context);
-        }
-
-        if ((m = PredictionJoin().Match(text)).Success)
-        {
-            return Predict(m, [], context);
         }
 
         if ((m = ShapedPredictionJoin().Match(text)).Success)

@@ -57,6 +57,8 @@ public sealed partial class XmlaService
 
             case DmxPredictionJoin j when j.Input is DmxSingletonInput singleton:
                 return SingletonPrediction(j, singleton, context);
+            case DmxPredictionJoin j when j.Input is DmxOpenQueryInput query:
+                return OpenQueryPrediction(j, query, context);
             case DmxPredictionJoin j:
                 throw DmxSyntaxException.Unsupported(j.Input.At, "This PREDICTION JOIN input in a statement of this form");
             default:
@@ -154,6 +156,24 @@ public sealed partial class XmlaService
         var qualifiers = join.Alias is null ? new List<string>() : [join.Alias];
         var columns = names.Select(n => new RowsetColumn(n, MaybeType(rows, names.IndexOf(n)))).ToList();
         return (new DmxRows(columns, qualifiers, rows), new ClusterFunctions(model, trained, bindings, names));
+    }
+
+    /// <summary>
+    /// A prediction join on OPENQUERY: the cases are the rows of a case view of a deployed structure, read through a
+    /// data source of the model's database, streamed; bound by NATURAL or ON as singleton cases are.
+    /// </summary>
+    private (DmxRows, IDmxFunctions) OpenQueryPrediction(DmxPredictionJoin join, DmxOpenQueryInput input, Context context)
+    {
+        var (database, _, model) = FindModel(join.Model[^1], context);
+        RequireDataSource(database, input.DataSource);
+        var (schema, view, columns) = ParseSourceQuery(input.Query);
+        var trained = TrainedOrFault(model.Name);
+        var bindings = Bindings(join, model, columns);
+        var positions = bindings.ToDictionary(b => b.Key, b => columns.FindIndex(c => string.Equals(c, b.Value, StringComparison.OrdinalIgnoreCase)), StringComparer.OrdinalIgnoreCase);
+        var rows = _engine.ReadRows(schema, view, columns, context.Cancellation).Select(values =>
+            new DmxRow(values, new Lazy<ClusterPrediction>(() => trained.Predict(positions.ToDictionary(p => p.Key, p => values[p.Value], StringComparer.OrdinalIgnoreCase)))));
+        var qualifiers = join.Alias is null ? new List<string>() : [join.Alias];
+        return (new DmxRows(columns.Select(c => new RowsetColumn(c, null)).ToList(), qualifiers, rows), new ClusterFunctions(model, trained, bindings, columns));
     }
 
     private static string MaybeType(List<DmxRow> rows, int i) => DmxQuery.TypeOf(rows.Select(r => r.Values[i]).FirstOrDefault(v => v is not null));
