@@ -41,6 +41,11 @@ public sealed class MiningAttribute
     /// </summary>
     public double Resolution { get; init; }
 
+    /// <summary>Continuous and discretized: the smallest and largest training value (NaN when none was seen).</summary>
+    public double Minimum { get; init; } = double.NaN;
+
+    public double Maximum { get; init; } = double.NaN;
+
     public bool IsContinuous => Content == ContentType.Continuous && !ExistenceOnly;
 
     public MiningValueType StateValueType(int state) =>

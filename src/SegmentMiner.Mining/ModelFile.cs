@@ -24,7 +24,7 @@ public static class ModelFile
         var m = model.Mixture;
         var dto = new ModelDto(
             FormatVersion, model.Definition.Name, model.Definition.Columns.ToList(), model.Definition.Parameters, model.SourceColumns.ToList(),
-            set.Attributes.Select(a => new AttributeDto(a.Name, a.Content, a.DataType, a.IsInput, a.ExistenceOnly, a.States, a.Cuts, a.Mean, a.StdDev, a.Normalized, a.NestedKey, a.Resolution)).ToList(),
+            set.Attributes.Select(a => new AttributeDto(a.Name, a.Content, a.DataType, a.IsInput, a.ExistenceOnly, a.States, a.Cuts, a.Mean, a.StdDev, a.Normalized, a.NestedKey, a.Resolution, a.Minimum, a.Maximum)).ToList(),
             set.Ordinals, set.KeyOrdinal, set.Cases, set.RootStateCounts, set.RootExisting, set.RootSum, set.RootSumSquares,
             m.K, m.Weight, m.StateProb, m.Mean, m.Var, m.PMissing,
             model.RawSupport.ToArray(),
@@ -53,6 +53,7 @@ public static class ModelFile
         {
             Name = a.Name, Content = a.Content, DataType = a.DataType, IsInput = a.IsInput, ExistenceOnly = a.ExistenceOnly,
             States = a.States, Cuts = a.Cuts, Mean = a.Mean, StdDev = a.StdDev, Normalized = a.Normalized, NestedKey = a.NestedKey, Resolution = a.Resolution,
+            Minimum = a.Minimum ?? double.NaN, Maximum = a.Maximum ?? double.NaN,
         }).ToList();
         var lookups = attributes.Select(a =>
         {
@@ -93,7 +94,7 @@ public static class ModelFile
         return Load(f, Path.GetFileName(path));
     }
 
-    private sealed record AttributeDto(string Name, ContentType Content, MiningDataType DataType, bool IsInput, bool ExistenceOnly, string[] States, double[] Cuts, double Mean, double StdDev, bool Normalized, string? NestedKey, double Resolution = 0);
+    private sealed record AttributeDto(string Name, ContentType Content, MiningDataType DataType, bool IsInput, bool ExistenceOnly, string[] States, double[] Cuts, double Mean, double StdDev, bool Normalized, string? NestedKey, double Resolution = 0, double? Minimum = null, double? Maximum = null);
 
     private sealed record ModelDto(
         int FormatVersion, string Name, List<MiningColumn> Columns, ClusteringParameters Parameters, List<string> SourceColumns,

@@ -18,6 +18,8 @@ internal static class StructureBuilder
         var sumSq = new double[modelled.Count];
         var fractional = new bool[modelled.Count];
         var existing = new double[modelled.Count];
+        var minimum = modelled.Select(_ => double.NaN).ToArray();
+        var maximum = modelled.Select(_ => double.NaN).ToArray();
         // A sample of values is needed to discretize, and for continuous inputs only when feature selection may run.
         var selecting = p.MaximumInputAttributes > 0 && modelled.Count(c => c.IsInput) > p.MaximumInputAttributes
             || modelled.Any(c => c.Content == ContentType.Table);
@@ -63,6 +65,8 @@ internal static class StructureBuilder
                     sum[i] += x;
                     sumSq[i] += x * x;
                     fractional[i] |= x != Math.Floor(x);
+                    minimum[i] = double.IsNaN(minimum[i]) ? x : Math.Min(minimum[i], x);
+                    maximum[i] = double.IsNaN(maximum[i]) ? x : Math.Max(maximum[i], x);
                     if (reservoirs[i] is not { } r)
                     {
                         continue;
@@ -135,7 +139,7 @@ internal static class StructureBuilder
                 {
                     Name = c.Name, Content = c.Content, DataType = c.DataType, IsInput = c.IsInput,
                     Mean = mean, StdDev = sd > 1e-12 ? sd : 1, Normalized = p.Normalization == 1,
-                    Resolution = fractional[i] || existing[i] == 0 ? 0 : 1,
+                    Resolution = fractional[i] || existing[i] == 0 ? 0 : 1, Minimum = minimum[i], Maximum = maximum[i],
                 });
             }
             else if (c.Content == ContentType.Discretized && c.DataType != MiningDataType.Text)
@@ -143,7 +147,7 @@ internal static class StructureBuilder
                 var cuts = Discretizer.Cuts(reservoirs[i]!, c.BucketCount, c.Discretization, p.ClusterSeed);
                 attributes.Add(new MiningAttribute
                 {
-                    Name = c.Name, Content = c.Content, DataType = c.DataType, IsInput = c.IsInput, Cuts = cuts,
+                    Name = c.Name, Content = c.Content, DataType = c.DataType, IsInput = c.IsInput, Cuts = cuts, Minimum = minimum[i], Maximum = maximum[i],
                     States = ["Missing", .. Discretizer.Labels(cuts, c.DataType)],
                 });
             }

@@ -191,7 +191,7 @@ public static class Assl
                 E("AlgorithmParameter", E("Name", p.Key),
                     E("Value", new XAttribute(Ns.Xsi + "type", p.Value == Math.Floor(p.Value) && Math.Abs(p.Value) < int.MaxValue ? "xsd:int" : "xsd:double"),
                         p.Value.ToString(CultureInfo.InvariantCulture))))),
-            E("AllowDrillThrough", "false"),
+            E("AllowDrillThrough", m.Model.Drillthrough ? "true" : "false"),
             E("Columns", m.Columns.Where(c => m.UsageOf(c) != ColumnUsage.Ignore).Select(c =>
                 E("Column", E("ID", c.Name), E("Name", c.Name), E("SourceColumnID", c.Name), E("Usage", m.UsageOf(c).ToString()),
                     c.Content == ContentType.Table
@@ -271,7 +271,11 @@ public static class Assl
             DataSource = V(dataSourceView, "DataSourceID"),
             CaseView = caseView ?? throw new AsslException($"MiningStructure '{V(structure, "ID")}' has no key column"),
             Columns = columns,
-            Model = new ModelSpec { Algorithm = "Microsoft_Clustering", Parameters = parameters, Usage = usage },
+            Model = new ModelSpec
+            {
+                Algorithm = "Microsoft_Clustering", Parameters = parameters, Usage = usage,
+                Drillthrough = string.Equals(model.Element(Ns.Engine + "AllowDrillThrough")?.Value, "true", StringComparison.OrdinalIgnoreCase),
+            },
         };
         var json = System.Text.Json.JsonSerializer.Serialize(definition, ModelDefinitionJson.Options);
         return ModelDefinitionJson.Parse(V(model, "Name"), json, $"MiningStructure '{V(structure, "ID")}'");

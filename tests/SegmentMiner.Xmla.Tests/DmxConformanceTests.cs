@@ -11,7 +11,7 @@ namespace SegmentMiner.Xmla.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class DmxConformanceTests
+public sealed partial class DmxConformanceTests
 {
     private const string Firmographics = "(SELECT 'Software' AS [Industry], 'Europe' AS [Region], 'Germany' AS [Country], '11-50' AS [Employee Band]) AS t";
     private DemoWarehouse _warehouse = null!;
@@ -40,7 +40,14 @@ public sealed class DmxConformanceTests
             Name = "buyer-clusters-predictonly",
             Model = buyer.Model with { Usage = new Dictionary<string, ColumnUsage>(buyer.Model.Usage) { ["Attrited"] = ColumnUsage.PredictOnly } },
         };
-        foreach (var m in new[] { _market, buyer, kmeans, predictOnly })
+        // Drillthrough on (the model CASES pages), and a structure whose [Billed 12m] is discretized (SELECT DISTINCT)
+        var drillthrough = _market with { Name = "market-drillthrough", Model = _market.Model with { Drillthrough = true } };
+        var discretized = buyer with
+        {
+            Name = "buyer-discretized",
+            Columns = buyer.Columns.Select(c => c.Name == "Billed 12m" ? c with { Content = ContentType.Discretized, Buckets = 5 } : c).ToList(),
+        };
+        foreach (var m in new[] { _market, buyer, kmeans, predictOnly, drillthrough, discretized })
         {
             await server.DeployAsync(m);
             await server.ProcessAsync(m, ProcessType.Full);

@@ -119,6 +119,12 @@ public sealed record ModelSpec
     /// <summary>Column usages other than Input (<c>PredictOnly</c>, <c>Predict</c>, <c>Ignore</c>).</summary>
     public IReadOnlyDictionary<string, ColumnUsage> Usage { get; init; } = new Dictionary<string, ColumnUsage>();
 
+    /// <summary>
+    /// Whether the model's training cases may be read back (<c>SELECT FROM [model].CASES</c>, <c>StructureColumn</c>,
+    /// <c>IsInNode</c>): off by default, as in Analysis Services, since cases carry customer data.
+    /// </summary>
+    public bool Drillthrough { get; init; }
+
     /// <summary>The parameters as <c>NAME=value</c> pairs, in a stable order.</summary>
     [JsonIgnore]
     public IEnumerable<KeyValuePair<string, string>> ParameterPairs =>

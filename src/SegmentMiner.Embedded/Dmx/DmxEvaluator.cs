@@ -13,11 +13,39 @@ public sealed class DmxEvaluator(Func<DmxName, object?> name, Func<DmxCall, obje
     {
         DmxLiteral l => l.Value,
         DmxName n => name(n),
+        DmxCall c when IsScalar(c) => Scalar(c),
         DmxCall c => call(c),
         DmxUnary u => Unary(u),
         DmxBinary b => Binary(b),
         _ => throw DmxSyntaxException.Unsupported(e.At, "This expression"),
     };
+
+    /// <summary>The VBA string and number functions DMX takes in any expression (the Content Queries page uses LEN and RIGHT).</summary>
+    public static bool IsScalar(DmxCall c) => c.Function.ToUpperInvariant() is "LEN" or "LEFT" or "RIGHT" or "MID" or "UCASE" or "LCASE" or "TRIM" or "ABS" or "ROUND";
+
+    private object? Scalar(DmxCall c)
+    {
+        var args = c.Arguments.Select(Evaluate).ToList();
+        int Count(int i) => AsNumber(args.ElementAtOrDefault(i)) is { } d && d >= 0 ? (int)d : throw new DmxSyntaxException($"{c.Function} takes a count of characters as its argument {i + 1}.", c.At.Line, c.At.Column);
+        var text = args.Count > 0 && args[0] is not null ? Text(args[0]!) : null;
+        if (args.Count == 0 || (text is null && c.Function.ToUpperInvariant() is not ("ABS" or "ROUND")))
+        {
+            return null;
+        }
+
+        return c.Function.ToUpperInvariant() switch
+        {
+            "LEN" => (long)text!.Length,
+            "LEFT" => text![..Math.Min(Count(1), text!.Length)],
+            "RIGHT" => text![^Math.Min(Count(1), text!.Length)..],
+            "MID" => text!.Length < Count(1) ? "" : text.Substring(Math.Max(Count(1) - 1, 0), args.Count > 2 ? Math.Min(Count(2), text.Length - Math.Max(Count(1) - 1, 0)) : text.Length - Math.Max(Count(1) - 1, 0)),
+            "UCASE" => text!.ToUpperInvariant(),
+            "LCASE" => text!.ToLowerInvariant(),
+            "TRIM" => text!.Trim(),
+            "ABS" => AsNumber(args[0]) is { } a ? Math.Abs(a) : null,
+            _ => AsNumber(args[0]) is { } r ? Math.Round(r, args.Count > 1 ? Count(1) : 0, MidpointRounding.AwayFromZero) : null,
+        };
+    }
 
     /// <summary>Whether a value counts as true in WHERE: true, a non-zero number; NULL and anything else false.</summary>
     public static bool Truth(object? v) => v switch
@@ -111,7 +139,7 @@ public sealed class DmxEvaluator(Func<DmxName, object?> name, Func<DmxCall, obje
         decimal m => (double)m,
         uint u => u,
         ulong u => u,
-        bool => null,
+        bool b => b ? 1 : 0, // TRUE = 1, as a Boolean column compares with 1 and 0 in the documentation's examples
         string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
         _ => null,
     };

@@ -27,7 +27,13 @@ public sealed class DmxParser
     private readonly List<DmxToken> _tokens;
     private int _i;
 
-    private DmxParser(string text) => _tokens = DmxLexer.Tokenize(text);
+    // A ; inside a statement is dropped (the Singleton Prediction template leaves one after the model's name); only
+    // the last one ends the statement, and a second statement after it is still an error at its first token.
+    private DmxParser(string text) => _tokens = Inner(DmxLexer.Tokenize(text));
+
+    private static List<DmxToken> Inner(List<DmxToken> tokens) =>
+        tokens.Where((t, i) => !(t.Kind == DmxTokenKind.Symbol && t.Text == ";" && i + 1 < tokens.Count && tokens[i + 1].Kind != DmxTokenKind.End
+            && !tokens[i + 1].Is("SELECT"))).ToList();
 
     private DmxToken Current => _tokens[_i];
 
@@ -59,9 +65,9 @@ public sealed class DmxParser
         var distinct = Accept("DISTINCT");
         DmxExpression? top = Accept("TOP") ? Unary() : null;
         var items = new List<DmxSelectItem> { Item() };
-        while (Accept(","))
+        while (Accept(",") && !Current.Is("FROM"))
         {
-            items.Add(Item());
+            items.Add(Item()); // a comma before FROM is forgiven, as the PredictCaseLikelihood page's example has one
         }
 
         DmxSource? from = null;

@@ -62,8 +62,9 @@ public sealed class DmxQuery(DmxSelect select, DmxRows source, IDmxFunctions fun
         {
             switch (item.Expression)
             {
-                case DmxStar:
+                case DmxStar star:
                     outputs.AddRange(source.Columns.Select((c, i) => new Output(c, r => r.Values[i])));
+                    outputs.AddRange(star.Qualifier is null ? functions.Star(star).Select(x => new Output(x.Column, x.Value)) : []);
                     break;
                 case DmxName n when source.IndexOf(n) is var i and >= 0:
                     outputs.Add(new Output(source.Columns[i] with { Name = item.Alias ?? source.Columns[i].Name }, r => r.Values[i]));
@@ -75,7 +76,7 @@ public sealed class DmxQuery(DmxSelect select, DmxRows source, IDmxFunctions fun
                 case DmxSubSelect s:
                     outputs.Add(SubSelect(s, item.Alias));
                     break;
-                case DmxCall c:
+                case DmxCall c when !DmxEvaluator.IsScalar(c):
                     outputs.Add(new Output(functions.Describe(c) with { Name = item.Alias ?? functions.Describe(c).Name }, r => functions.Call(c, r)));
                     break;
                 default:

@@ -13,4 +13,7 @@ public interface IDmxFunctions
 
     /// <summary>A name that is not a column of the source (a model column in a prediction join); throws when unknown.</summary>
     (RowsetColumn Column, Func<DmxRow, object?> Value) Name(DmxName name);
+
+    /// <summary>What an unqualified * adds after the source's columns (a prediction join's predictable columns).</summary>
+    IEnumerable<(RowsetColumn Column, Func<DmxRow, object?> Value)> Star(DmxStar star) => [];
 }

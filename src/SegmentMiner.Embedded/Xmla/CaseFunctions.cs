@@ -10,14 +10,14 @@ internal sealed class CaseFunctions : IDmxFunctions
 
     public RowsetColumn Describe(DmxCall call) => call.Function.ToUpperInvariant() switch
     {
-        "ISTRAININGCASE" or "ISTESTCASE" => new RowsetColumn("Expression", "xsd:boolean"),
+        "ISTRAININGCASE" or "ISTESTCASE" or "ISTESTINGCASE" => new RowsetColumn("Expression", "xsd:boolean"),
         _ => NoFunctions.Instance.Describe(call),
     };
 
     public object? Call(DmxCall call, DmxRow row) => call.Function.ToUpperInvariant() switch
     {
         "ISTRAININGCASE" => true,
-        "ISTESTCASE" => false,
+        "ISTESTCASE" or "ISTESTINGCASE" => false, // IsTestingCase: the Content Queries page's spelling
         _ => NoFunctions.Instance.Call(call, row),
     };
 

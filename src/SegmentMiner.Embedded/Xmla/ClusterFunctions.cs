@@ -26,9 +26,11 @@ internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringM
     {
         "CLUSTER" => new RowsetColumn("$CLUSTER", "xsd:string"),
         "CLUSTERPROBABILITY" or "CLUSTERDISTANCE" or "PREDICTCASELIKELIHOOD" => new RowsetColumn("Expression", "xsd:double"),
-        "PREDICTHISTOGRAM" or "TOPCOUNT" => new RowsetColumn("Expression", null, HistogramColumns),
+        "PREDICTHISTOGRAM" => new RowsetColumn("Expression", null, HistogramOf(call)),
+        "TOPCOUNT" when call.Arguments is [DmxCall table, ..] => new RowsetColumn("Expression", null, HistogramOf(table)),
         "PREDICT" => new RowsetColumn(Predictable(call).Name, null),
         "PREDICTPROBABILITY" or "PREDICTSUPPORT" => new RowsetColumn("Expression", "xsd:double"),
+        "PREDICTNODEID" => new RowsetColumn("$NODEID", "xsd:string"),
         _ => throw DmxSyntaxException.Unsupported(call.At, $"The function '{call.Function}' on a clustering model"),
     };
 
@@ -53,8 +55,7 @@ internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringM
                     : p.CaseLikelihood;
             case "PREDICTHISTOGRAM":
                 Arguments(call, 1, 1);
-                RequireClusterCall(call.Arguments[0]);
-                return Histogram(p).ToList();
+                return call.Arguments[0] is DmxName ? StateHistogram(Predictable(call), p) : Histogram(p).ToList();
             case "TOPCOUNT":
                 return TopCount(call, row);
             case "PREDICT":
@@ -62,6 +63,10 @@ internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringM
                 return Prediction(Predictable(call), p).Value;
             case "PREDICTPROBABILITY" or "PREDICTSUPPORT":
                 return StateMeasure(call, p);
+            case "PREDICTNODEID":
+                Arguments(call, 1, 1);
+                Predictable(call);
+                return NodeName(p.Cluster); // a clustering model predicts from the case's cluster: that node
             default:
                 throw DmxSyntaxException.Unsupported(call.At, $"The function '{call.Function}' on a clustering model");
         }
@@ -89,6 +94,11 @@ internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringM
 
         throw new DmxSyntaxException($"The column '{column.Name}' of the mining model '{model.Name}' is neither bound to the input nor predictable.", name.At.Line, name.At.Column);
     }
+
+    /// <summary>SELECT * of a prediction join: after the input's columns, the model's predictable columns not bound to it.</summary>
+    public IEnumerable<(RowsetColumn Column, Func<DmxRow, object?> Value)> Star(DmxStar star) =>
+        model.Columns.Where(c => model.UsageOf(c) is ColumnUsage.Predict or ColumnUsage.PredictOnly && !bindings.ContainsKey(c.Name))
+            .Select(c => Name(new DmxName([c.Name], star.At)));
 
     /// <summary>The predictable column a Predict-family call names first ([column] or [model].[column]).</summary>
     private StructureColumn Predictable(DmxCall call)
@@ -120,11 +130,20 @@ internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringM
         }
 
         var states = rows.GroupBy(r => r.Row.AttributeValue, StringComparer.Ordinal)
-            .Select(g => ((object?)g.Key, g.Sum(r => r.Weight * r.Row.Probability), g.Sum(r => r.Weight * r.Row.Support)))
-            .OrderByDescending(s => s.Item2).ThenBy(s => (string)s.Item1!, StringComparer.Ordinal)
+            .Select(g => (State(column, g.Key), g.Sum(r => r.Weight * r.Row.Probability), g.Sum(r => r.Weight * r.Row.Support)))
+            .OrderByDescending(s => s.Item2).ThenBy(s => Convert.ToString(s.Item1, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal)
             .ToList();
         return (states.Count == 0 ? null : states[0].Item1, states);
     }
+
+    /// <summary>A state as a value of the column's type: a Boolean column's "True" is true, a Long column's "3" is 3.</summary>
+    private static object? State(StructureColumn column, string key) => column.Type switch
+    {
+        MiningDataType.Boolean when bool.TryParse(key, out var b) => b,
+        MiningDataType.Long when long.TryParse(key, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var l) => l,
+        MiningDataType.Double when double.TryParse(key, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) => d,
+        _ => key,
+    };
 
     /// <summary>PredictProbability / PredictSupport([column] [, state]): of the predicted state, or of the state named.</summary>
     private object? StateMeasure(DmxCall call, ClusterPrediction p)
@@ -141,6 +160,32 @@ internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringM
         return call.Function.Equals("PredictSupport", StringComparison.OrdinalIgnoreCase) ? state.Support : state.Probability;
     }
 
+    /// <summary>The columns of PredictHistogram(Cluster()) or PredictHistogram([column]), as the PredictHistogram page lists them.</summary>
+    private List<RowsetColumn> HistogramOf(DmxCall histogram)
+    {
+        Arguments(histogram, 1, 1);
+        if (histogram.Arguments[0] is not DmxName)
+        {
+            RequireClusterCall(histogram.Arguments[0]);
+            return [.. HistogramColumns];
+        }
+
+        var column = Predictable(histogram);
+        return
+        [
+            new(column.Name, null), new("$SUPPORT", "xsd:double"), new("$PROBABILITY", "xsd:double"), new("$PROBABILITYVARIANCE", "xsd:double"),
+            new("$PROBABILITYSTDEV", "xsd:double"), new("$ADJUSTEDPROBABILITY", "xsd:double"),
+        ];
+    }
+
+    /// <summary>
+    /// PredictHistogram([column]): each state, most likely first, with its support and probability for this case;
+    /// the variance and standard deviation columns are 0, as the page says they are for Microsoft algorithms, and
+    /// $ADJUSTEDPROBABILITY is the probability (the clustering algorithm's adjustment is not documented).
+    /// </summary>
+    private List<object?[]> StateHistogram(StructureColumn column, ClusterPrediction p) =>
+        Prediction(column, p).States.Select(s => new object?[] { s.State, s.Support, s.Probability, 0.0, 0.0, s.Probability }).ToList();
+
     /// <summary>Every cluster, most likely first: $CLUSTER, $DISTANCE, $PROBABILITY.</summary>
     private static IEnumerable<object?[]> Histogram(ClusterPrediction p) =>
         p.Histogram.OrderByDescending(h => h.Probability).Select(h => new object?[] { h.Cluster, h.Distance, h.Probability });
@@ -151,14 +196,15 @@ internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringM
         Arguments(call, 3, 3);
         if (call.Arguments[0] is not DmxCall table || Upper(table) != "PREDICTHISTOGRAM" || call.Arguments[1] is not DmxName rank)
         {
-            throw DmxSyntaxException.Unsupported(call.At, "TopCount over anything but PredictHistogram(Cluster()) ranked by one of its columns");
+            throw DmxSyntaxException.Unsupported(call.At, "TopCount over anything but PredictHistogram(...) ranked by one of its columns");
         }
 
-        var index = Array.FindIndex(HistogramColumns, c => string.Equals(c.Name, rank.Last, StringComparison.OrdinalIgnoreCase));
+        var columns = HistogramOf(table);
+        var index = columns.FindIndex(c => string.Equals(c.Name, rank.Last, StringComparison.OrdinalIgnoreCase));
         var n = DmxEvaluator.AsNumber(new DmxEvaluator(_ => null, _ => null).Evaluate(call.Arguments[2]));
         if (index < 0 || n is not { } count || count < 0)
         {
-            throw new DmxSyntaxException("TopCount ranks by $CLUSTER, $DISTANCE or $PROBABILITY and takes a whole number of rows.", call.At.Line, call.At.Column);
+            throw new DmxSyntaxException($"TopCount ranks by one of {string.Join(", ", columns.Select(c => c.Name))} and takes a whole number of rows.", call.At.Line, call.At.Column);
         }
 
         var rows = (List<object?[]>)Call(table, row)!;
@@ -176,6 +222,9 @@ internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringM
 
         return p.Histogram.FirstOrDefault(h => h.Cluster == caption) ?? new ClusterScore(caption, 1, 0);
     }
+
+    private string NodeName(string caption) =>
+        trained.Content().First(n => n.NodeType == 5 && n.NodeCaption == caption).NodeUniqueName;
 
     private static void RequireClusterCall(DmxExpression e)
     {

@@ -17,7 +17,7 @@ public sealed partial class XmlaService
         "DISCOVER_PROPERTIES", "DISCOVER_SCHEMA_ROWSETS", "DBSCHEMA_CATALOGS", "DISCOVER_XML_METADATA",
         "DMSCHEMA_MINING_SERVICES", "DMSCHEMA_MINING_SERVICE_PARAMETERS", "DMSCHEMA_MINING_STRUCTURES", "DMSCHEMA_MINING_STRUCTURE_COLUMNS",
         "DMSCHEMA_MINING_MODELS", "DMSCHEMA_MINING_COLUMNS", "DMSCHEMA_MINING_MODEL_CONTENT",
-        "DISCOVER_DATASOURCES", "DISCOVER_ENUMERATORS", "DISCOVER_KEYWORDS", "DISCOVER_LITERALS",
+        "DISCOVER_DATASOURCES", "DISCOVER_ENUMERATORS", "DISCOVER_KEYWORDS", "DISCOVER_LITERALS", "DBSCHEMA_TABLES",
     ];
 
     private static RowsetColumn S(string name) => new(name, "xsd:string");
@@ -117,8 +117,14 @@ public sealed partial class XmlaService
                 return RowsetWriter.Write(cols, Filter(cols, rows, "STRUCTURE_NAME"));
             }
 
-            case "DMSCHEMA_MINING_STRUCTURE_COLUMNS":
             case "DMSCHEMA_MINING_COLUMNS":
+            {
+                var cols = MiningColumns;
+                var rows = Structures(context, restrictions, "MODEL_CATALOG").SelectMany(x => MiningColumnRows(x.Database, x.Model));
+                return RowsetWriter.Write(cols, Filter(cols, rows, "MODEL_NAME", "COLUMN_NAME"));
+            }
+
+            case "DMSCHEMA_MINING_STRUCTURE_COLUMNS":
             {
                 var model = requestType.Contains("STRUCTURE", StringComparison.OrdinalIgnoreCase) ? "STRUCTURE" : "MODEL";
                 RowsetColumn[] cols = [S(model + "_CATALOG"), S(model + "_SCHEMA"), S(model + "_NAME"), S("COLUMN_NAME"), I("ORDINAL_POSITION"), S("CONTENT_TYPE"), S("MODELING_FLAG"), B("IS_INPUT"), B("IS_PREDICTABLE"), S("SOURCE_COLUMN")];
@@ -142,7 +148,7 @@ public sealed partial class XmlaService
                     {
                         EndpointCatalog.Name(x.Database), null, x.Model.Name, "Microsoft_Clustering", null, x.Model.Description ?? "",
                         Modified(x.Structure), Modified(x.Structure), 2, "Microsoft_Clustering", null, processed, processed ? state!.ProcessedAt : null,
-                        PredictionEntity(x.Model), string.Join(",", x.Model.Model.ParameterPairs.Select(p => $"{p.Key}={p.Value}")), x.Model.StructureName, false,
+                        PredictionEntity(x.Model), string.Join(",", x.Model.Model.ParameterPairs.Select(p => $"{p.Key}={p.Value}")), x.Model.StructureName, x.Model.Model.Drillthrough,
                         processed ? (int?)Math.Min(state!.Cases, int.MaxValue) : null,
                     };
                 });
@@ -164,6 +170,16 @@ public sealed partial class XmlaService
 
             case "DISCOVER_XML_METADATA":
                 return XmlMetadata(restrictions);
+
+            case "DBSCHEMA_TABLES":
+            {
+                // The tables DMX can query: the schema rowsets as $system tables, and each model's CONTENT, CASES and PMML.
+                RowsetColumn[] cols = [S("TABLE_CATALOG"), S("TABLE_SCHEMA"), S("TABLE_NAME"), S("TABLE_TYPE"), S("TABLE_GUID"), S("DESCRIPTION"), I("TABLE_PROPID"), T("DATE_CREATED"), T("DATE_MODIFIED")];
+                var system = Rowsets.Select(r => new object?[] { context.Catalog, "$system", r, "SYSTEM TABLE", null, r, null, null, null });
+                var models = Structures(context, new Dictionary<string, List<string>>(), "TABLE_CATALOG").SelectMany(x => new[] { "CONTENT", "CASES", "PMML" }.Select(t =>
+                    new object?[] { EndpointCatalog.Name(x.Database), null, $"{x.Model.Name}.{t}", "TABLE", null, $"The {t} of the mining model {x.Model.Name}", null, Modified(x.Structure), Modified(x.Structure) }));
+                return RowsetWriter.Write(cols, Filter(cols, system.Concat(models), "TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE"));
+            }
 
             case "DISCOVER_DATASOURCES" or "DISCOVER_ENUMERATORS" or "DISCOVER_KEYWORDS" or "DISCOVER_LITERALS":
                 return ProtocolRowset(requestType.ToUpperInvariant(), restrictions);
@@ -193,6 +209,7 @@ public sealed partial class XmlaService
         "DISCOVER_ENUMERATORS" => ["EnumName"],
         "DISCOVER_KEYWORDS" => ["Keyword"],
         "DISCOVER_LITERALS" => ["LiteralName"],
+        "DBSCHEMA_TABLES" => ["TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE"],
         "DMSCHEMA_MINING_MODEL_CONTENT" => ["MODEL_CATALOG", "MODEL_SCHEMA", "MODEL_NAME", "ATTRIBUTE_NAME", "NODE_NAME", "NODE_UNIQUE_NAME", "NODE_TYPE", "NODE_GUID", "NODE_CAPTION", "TREE_OPERATION"],
         _ => [],
     };

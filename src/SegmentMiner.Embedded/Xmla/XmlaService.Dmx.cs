@@ -233,6 +233,16 @@ public sealed partial class XmlaService
                     return RowsetWriter.Write([S("NodeUniqueName"), S("NodeCaption"), S("Attributes"), S("Values"), D("Probability"), D("Support"), D("Mean"), D("StdDev")], rows);
                 }
 
+                case "GETMODELATTRIBUTES":
+                {
+                    // System.GetModelAttributes: the attributes the trained model uses (SegmentMiner's columns; README).
+                    var rows = trained.Attributes.Attributes.Select(a => new object?[]
+                    {
+                        a.Name, a.IsInput ? "Input" : "Predict", a.ExistenceOnly ? "EXISTENCE" : a.IsContinuous ? "CONTINUOUS" : a.Cuts.Length > 0 ? "DISCRETIZED" : "DISCRETE", Math.Max(a.States.Length - 1, 0),
+                    });
+                    return RowsetWriter.Write([S("ATTRIBUTE_NAME"), S("USAGE"), S("CONTENT_TYPE"), I("STATES")], rows);
+                }
+
                 case "GETCLUSTERS":
                 {
                     var rows = trained.Content().Where(n => n.NodeType == 5).Select(n => new object?[] { n.NodeUniqueName, n.NodeCaption, n.NodeSupport, n.NodeProbability, n.NodeDescription });
@@ -240,7 +250,7 @@ public sealed partial class XmlaService
                 }
 
                 default:
-                    throw new XmlaFault(XmlaFault.Query, $"The '{procedure}' procedure does not exist; this server offers GetClusterCharacteristics, GetClusterDiscrimination, GetClusterProfiles and GetClusters.");
+                    throw new XmlaFault(XmlaFault.Query, $"The '{procedure}' procedure does not exist; this server offers GetClusterCharacteristics, GetClusterDiscrimination, GetClusterProfiles, GetClusters and GetModelAttributes.");
             }
         }
         catch (SegmentMinerException e)

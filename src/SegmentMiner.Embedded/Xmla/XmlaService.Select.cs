@@ -38,22 +38,24 @@ public sealed partial class XmlaService
             case DmxTableSource t when t.Suffix("CASES") is not null && IsStructure(t.Parts[^2], context):
                 return (await StructureCasesAsync(t.Parts[^2], context), CaseFunctions.Instance);
             case DmxTableSource t when select.Distinct && t.Parts.Count == 1:
-                return (DistinctStates(select, t.Parts[0], context), NoFunctions.Instance);
+            {
+                var rows = DistinctStates(select, t.Parts[0], context);
+                return (rows, new RangeFunctions((string)rows.Rows.First().Context!, rows.Columns));
+            }
+
             case DmxTableSource t when t.Parts.Count == 2 && string.Equals(t.Parts[0], "$system", StringComparison.OrdinalIgnoreCase):
                 return (SystemRows(t.Parts[1], context), NoFunctions.Instance);
             case DmxTableSource t when t.Suffix("CONTENT") is not null:
-            {
-                var (database, _, model) = FindModel(t.Parts[^2], context);
-                var rows = ContentRows(EndpointCatalog.Name(database), model.Name, flattened: false).Select(v => new DmxRow(v)).ToList();
-                var columns = ContentColumns(false);
-                return (new DmxRows(columns, [model.Name], rows), new ContentFunctions(columns, rows));
-            }
+                return ContentSource(t.Parts[^2], context);
 
             case DmxTableSource t when t.Suffix("CASES") is not null:
-            {
-                var (_, structure, model) = FindModel(t.Parts[^2], context);
-                throw new XmlaFault(XmlaFault.Query, $"Drillthrough is not enabled on the '{t.Parts[^2]}' mining {(EndpointCatalog.Same(EndpointCatalog.Name(structure), t.Parts[^2]) ? "structure" : "model")} (model '{model.Name}'); this server keeps drillthrough off.");
-            }
+                return await ModelCasesAsync(t.Parts[^2], context);
+            case DmxTableSource t when t.Suffix("DIMENSIONCONTENT") is not null:
+                return ContentSource(t.Parts[^2], context); // a clustering model's mining dimension is its node tree
+            case DmxTableSource t when t.Suffix("PMML") is not null:
+                return (PmmlRows(t.Parts[^2], context), NoFunctions.Instance);
+            case DmxTableSource t when t.Parts.Count == 1:
+                return MarginalPrediction(t.Parts[0], context);
 
             case DmxPredictionJoin j when j.Input is DmxSingletonInput singleton:
                 return SingletonPrediction(j, singleton, context);
@@ -66,54 +68,16 @@ public sealed partial class XmlaService
         }
     }
 
+    private (DmxRows, IDmxFunctions) ContentSource(string name, Context context)
+    {
+        var (database, _, model) = FindModel(name, context);
+        var rows = ContentRows(EndpointCatalog.Name(database), model.Name, flattened: false).Select(v => new DmxRow(v)).ToList();
+        var columns = ContentColumns(false);
+        return (new DmxRows(columns, [model.Name], rows), new ContentFunctions(columns, rows));
+    }
+
     private bool IsStructure(string name, Context context) =>
         EndpointCatalog.Same(EndpointCatalog.Name(FindModel(name, context).Structure), name);
-
-    /// <summary>
-    /// [structure].CASES: the structure's cases, read from its case view (structures keep every case for training;
-    /// there is no holdout), with the structure's column names.
-    /// </summary>
-    private async Task<DmxRows> StructureCasesAsync(string name, Context context)
-    {
-        var (_, _, model) = FindModel(name, context);
-        var source = await _engine.CaseSourceAsync(model, context.Cancellation);
-        var scalar = model.Columns.Where(c => c.Content != ContentType.Table).ToList();
-        var index = scalar.Select(c => source.Columns.ToList().FindIndex(s => string.Equals(s, c.SourceColumn, StringComparison.OrdinalIgnoreCase))).ToArray();
-        var columns = scalar.Select(c => new RowsetColumn(c.Name, c.Type switch
-        {
-            MiningDataType.Long => "xsd:long",
-            MiningDataType.Double => "xsd:double",
-            MiningDataType.Boolean => "xsd:boolean",
-            MiningDataType.Date => "xsd:dateTime",
-            _ => "xsd:string",
-        })).ToList();
-        var rows = source.Read().Select(r => new DmxRow(index.Select(i => i >= 0 ? r[i] : null).ToArray()));
-        return new DmxRows(columns, [name], rows);
-    }
-
-    /// <summary>
-    /// SELECT DISTINCT [column] FROM [model]: the states the model knows for a discrete column (from the root node's
-    /// distribution, Missing last), or the mean for a continuous one.
-    /// </summary>
-    private DmxRows DistinctStates(DmxSelect select, string modelName, Context context)
-    {
-        var (_, _, model) = FindModel(modelName, context);
-        var names = select.Items.Select(i => i.Expression).OfType<DmxName>().Select(n => n.Last).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (names.Count != 1 || select.Items.Count != 1)
-        {
-            throw DmxSyntaxException.Unsupported(select.At, "SELECT DISTINCT of anything but one column of the model");
-        }
-
-        var column = model.Columns.FirstOrDefault(c => EndpointCatalog.Same(c.Name, names[0]) && c.Content != ContentType.Table)
-            ?? throw new DmxSyntaxException($"The mining model '{model.Name}' has no column '{names[0]}'.", select.Items[0].Expression.At.Line, select.Items[0].Expression.At.Column);
-        var root = TrainedOrFault(model.Name).Content()[0];
-        var states = root.NodeDistribution.Where(d => EndpointCatalog.Same(d.AttributeName, column.Name))
-            .OrderBy(d => d.ValueType == MiningValueType.Missing ? 1 : 0)
-            .Select(d => new DmxRow([d.ValueType == MiningValueType.Missing ? null : DistributionValue(d)]))
-            .DistinctBy(r => r.Values[0])
-            .ToList();
-        return new DmxRows([new RowsetColumn(column.Name, null)], [model.Name], states);
-    }
 
     /// <summary>A schema rowset as a table: the Discover answer with no restrictions, filtered by the query's WHERE.</summary>
     private DmxRows SystemRows(string rowset, Context context)
@@ -156,6 +120,20 @@ public sealed partial class XmlaService
         var qualifiers = join.Alias is null ? new List<string>() : [join.Alias];
         var columns = names.Select(n => new RowsetColumn(n, MaybeType(rows, names.IndexOf(n)))).ToList();
         return (new DmxRows(columns, qualifiers, rows), new ClusterFunctions(model, trained, bindings, names));
+    }
+
+    /// <summary>
+    /// SELECT ... FROM [model] with no PREDICTION JOIN: one prediction on a case with no values, the marginal
+    /// prediction the Prediction Queries page describes.
+    /// </summary>
+    private (DmxRows, IDmxFunctions) MarginalPrediction(string name, Context context)
+    {
+        var (_, _, model) = FindModel(name, context);
+        var trained = TrainedOrFault(model.Name);
+        var empty = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        var rows = new List<DmxRow> { new([], new Lazy<ClusterPrediction>(() => trained.Predict(empty))) };
+        var bindings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        return (new DmxRows([], [], rows), new ClusterFunctions(model, trained, bindings, []));
     }
 
     /// <summary>
