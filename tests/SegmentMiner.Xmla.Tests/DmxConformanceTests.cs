@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 using SegmentMiner.Core.Mining;
 using SegmentMiner.Core.Models;
 using SegmentMiner.Embedded.Xmla;
@@ -14,6 +15,21 @@ namespace SegmentMiner.Xmla.Tests;
 public sealed partial class DmxConformanceTests
 {
     private const string Firmographics = "(SELECT 'Software' AS [Industry], 'Europe' AS [Region], 'Germany' AS [Country], '11-50' AS [Employee Band]) AS t";
+    private const string ProductBaskets = """
+        {
+          "description": "Accounts by the products they subscribe to: the association examples' nested table.",
+          "caseView": "mining.vBuyerClustersCase",
+          "columns": [
+            { "name": "Account Id", "source": "AccountId", "type": "Text", "content": "Key" },
+            { "name": "Tenure Months", "type": "Long", "content": "Continuous", "flags": [ "NOT NULL" ] },
+            { "name": "Mrr", "type": "Double", "content": "Continuous" },
+            { "name": "Products", "type": "Text", "content": "Table", "view": "mining.vTestProducts", "foreignKey": "AccountId",
+              "columns": [ { "name": "Product", "type": "Text", "content": "Key" } ] }
+          ],
+          "model": { "parameters": { "CLUSTER_COUNT": 4, "CLUSTER_SEED": 3 }, "usage": { "Products": "Predict" } }
+        }
+        """;
+
     private DemoWarehouse _warehouse = null!;
     private XmlaService _service = null!;
     private XmlaEndpoint _endpoint = null!;
@@ -47,7 +63,17 @@ public sealed partial class DmxConformanceTests
             Name = "buyer-discretized",
             Columns = buyer.Columns.Select(c => c.Name == "Billed 12m" ? c with { Content = ContentType.Discretized, Buckets = 5 } : c).ToList(),
         };
-        foreach (var m in new[] { _market, buyer, kmeans, predictOnly, drillthrough, discretized })
+        // The association examples' nested table: the products each account subscribes to, predictable
+        await using (var db = new DuckDBConnection($"Data Source={_warehouse.Warehouse.FilePath}"))
+        {
+            await db.OpenAsync();
+            using var command = db.CreateCommand();
+            command.CommandText = "CREATE VIEW mining.vTestProducts AS SELECT DISTINCT AccountId, Product FROM dw.FactSubscription";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var baskets = ModelDefinitionJson.Parse("product-baskets", ProductBaskets, "product-baskets.json");
+        foreach (var m in new[] { _market, buyer, kmeans, predictOnly, drillthrough, discretized, baskets })
         {
             await server.DeployAsync(m);
             await server.ProcessAsync(m, ProcessType.Full);

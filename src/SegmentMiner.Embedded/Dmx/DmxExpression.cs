@@ -23,8 +23,15 @@ public sealed record DmxBinary(string Operator, DmxExpression Left, DmxExpressio
 /// <summary>NOT or unary minus; IS NULL and IS NOT NULL as operators "IS NULL" / "IS NOT NULL".</summary>
 public sealed record DmxUnary(string Operator, DmxExpression Operand, DmxToken At) : DmxExpression(At);
 
-/// <summary>A sub-select in a select list, over a nested table column: (SELECT ... FROM NODE_DISTRIBUTION WHERE ...).</summary>
-public sealed record DmxSubSelect(DmxSelect Select, DmxToken At) : DmxExpression(At);
+/// <summary>
+/// A sub-select in a select list: over a nested table column, (SELECT ... FROM NODE_DISTRIBUTION WHERE ...), or in a
+/// singleton query, the rows of a nested table, (SELECT 'Basic' AS [Product] UNION SELECT 'Pro' AS [Product]).
+/// </summary>
+public sealed record DmxSubSelect(DmxSelect Select, DmxToken At) : DmxExpression(At)
+{
+    /// <summary>The selects joined to <see cref="Select"/> by UNION.</summary>
+    public IReadOnlyList<DmxSelect> Union { get; init; } = [];
+}
 
 /// <summary>* in a select list (or t.* / NODE_DISTRIBUTION.*: the qualifier).</summary>
 public sealed record DmxStar(string? Qualifier, DmxToken At) : DmxExpression(At);

@@ -296,7 +296,7 @@ public sealed class DmxParser
                 return new DmxLiteral(t.Text, t);
             case DmxTokenKind.Symbol when t.Text == "(":
                 _i++;
-                DmxExpression inner = Current.Is("SELECT") ? new DmxSubSelect(Select(requireFrom: true), t) : Expression();
+                DmxExpression inner = Current.Is("SELECT") ? SubSelect(t) : Expression();
                 Symbol(")");
                 return inner;
             case DmxTokenKind.Name when t.Is("TRUE") || t.Is("FALSE"):
@@ -330,6 +330,18 @@ public sealed class DmxParser
 
         Symbol(")");
         return new DmxCall(string.Join(".", parts), args, t);
+    }
+
+    private DmxSubSelect SubSelect(DmxToken at)
+    {
+        var first = Select(requireFrom: false);
+        var union = new List<DmxSelect>();
+        while (Accept("UNION"))
+        {
+            union.Add(Select(requireFrom: false));
+        }
+
+        return new DmxSubSelect(first, at) { Union = union };
     }
 
     private List<string> DottedName()

@@ -13,7 +13,7 @@ namespace SegmentMiner.Embedded.Xmla;
 /// has probability 0 and distance 1. A column is predicted from the clusters: each state's probability is the
 /// clusters' probabilities of it weighted by the case's membership (a continuous column: the weighted means).
 /// </summary>
-internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringModel trained, IReadOnlyDictionary<string, string> bindings, IReadOnlyList<string> inputs) : IDmxFunctions
+internal sealed partial class ClusterFunctions(ModelDefinition model, Mining.ClusteringModel trained, IReadOnlyDictionary<string, string> bindings, IReadOnlyList<string> inputs) : IDmxFunctions
 {
     private static readonly RowsetColumn[] HistogramColumns = [new("$CLUSTER", "xsd:string"), new("$DISTANCE", "xsd:double"), new("$PROBABILITY", "xsd:double")];
 
@@ -27,7 +27,8 @@ internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringM
         "CLUSTER" => new RowsetColumn("$CLUSTER", "xsd:string"),
         "CLUSTERPROBABILITY" or "CLUSTERDISTANCE" or "PREDICTCASELIKELIHOOD" => new RowsetColumn("Expression", "xsd:double"),
         "PREDICTHISTOGRAM" => new RowsetColumn("Expression", null, HistogramOf(call)),
-        "TOPCOUNT" when call.Arguments is [DmxCall table, ..] => new RowsetColumn("Expression", null, HistogramOf(table)),
+        "TOPCOUNT" when call.Arguments is [DmxCall table, ..] => new RowsetColumn("Expression", null, Describe(table).Nested),
+        "PREDICT" when Predictable(call).Content == ContentType.Table => new RowsetColumn("Expression", null, TableColumns(call)),
         "PREDICT" => new RowsetColumn(Predictable(call).Name, null),
         "PREDICTPROBABILITY" or "PREDICTSUPPORT" => new RowsetColumn("Expression", "xsd:double"),
         "PREDICTNODEID" => new RowsetColumn("$NODEID", "xsd:string"),
@@ -58,6 +59,8 @@ internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringM
                 return call.Arguments[0] is DmxName ? StateHistogram(Predictable(call), p) : Histogram(p).ToList();
             case "TOPCOUNT":
                 return TopCount(call, row);
+            case "PREDICT" when Predictable(call).Content == ContentType.Table:
+                return TablePrediction(call, p, row);
             case "PREDICT":
                 Arguments(call, 1, 1);
                 return Prediction(Predictable(call), p).Value;
@@ -194,12 +197,12 @@ internal sealed class ClusterFunctions(ModelDefinition model, Mining.ClusteringM
     private object? TopCount(DmxCall call, DmxRow row)
     {
         Arguments(call, 3, 3);
-        if (call.Arguments[0] is not DmxCall table || Upper(table) != "PREDICTHISTOGRAM" || call.Arguments[1] is not DmxName rank)
+        if (call.Arguments[0] is not DmxCall table || Upper(table) is not ("PREDICTHISTOGRAM" or "PREDICT") || call.Arguments[1] is not DmxName rank)
         {
-            throw DmxSyntaxException.Unsupported(call.At, "TopCount over anything but PredictHistogram(...) ranked by one of its columns");
+            throw DmxSyntaxException.Unsupported(call.At, "TopCount over anything but PredictHistogram(...) or Predict(table column, ...) ranked by one of its columns");
         }
 
-        var columns = HistogramOf(table);
+        var columns = Describe(table).Nested?.ToList() ?? throw DmxSyntaxException.Unsupported(table.At, "TopCount over a scalar prediction");
         var index = columns.FindIndex(c => string.Equals(c.Name, rank.Last, StringComparison.OrdinalIgnoreCase));
         var n = DmxEvaluator.AsNumber(new DmxEvaluator(_ => null, _ => null).Evaluate(call.Arguments[2]));
         if (index < 0 || n is not { } count || count < 0)

@@ -108,7 +108,7 @@ public sealed partial class XmlaService
                 names.Add(name);
             }
 
-            return (Name: name, Value: constants.Evaluate(i.Expression));
+            return (Name: name, Value: i.Expression is DmxSubSelect nested ? NestedRows(nested, constants) : constants.Evaluate(i.Expression));
         }).ToList()).ToList();
         var bindings = Bindings(join, model, names);
         var rows = cases.Select(c =>
@@ -154,6 +154,14 @@ public sealed partial class XmlaService
         return (new DmxRows(columns.Select(c => new RowsetColumn(c, null)).ToList(), qualifiers, rows), new ClusterFunctions(model, trained, bindings, columns));
     }
 
+    /// <summary>A nested table of a singleton case: each SELECT of the sub-select (and its UNIONs) is a row, its first value the key.</summary>
+    private static List<object?> NestedRows(DmxSubSelect nested, DmxEvaluator constants) =>
+        new[] { nested.Select }.Concat(nested.Union)
+            .Select(row => row.From is null && row.Items.Count > 0
+                ? constants.Evaluate(row.Items[0].Expression)
+                : throw DmxSyntaxException.Unsupported(row.At, "A nested table of a singleton query reading FROM a table"))
+            .ToList();
+
     private static string MaybeType(List<DmxRow> rows, int i) => DmxQuery.TypeOf(rows.Select(r => r.Values[i]).FirstOrDefault(v => v is not null));
 
     /// <summary>Model column to input column, from NATURAL (same names) or ON (equalities joined by AND).</summary>
@@ -163,9 +171,13 @@ public sealed partial class XmlaService
         var bindings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (join.Natural)
         {
-            foreach (var c in scalar.Where(c => inputs.Contains(c.Name, StringComparer.OrdinalIgnoreCase)))
+            foreach (var c in model.Columns)
             {
-                bindings[c.Name] = c.Name;
+                // Names match ignoring case and outer spaces ("[v Assoc Seq Line Items ]" on the PREDICTION JOIN page).
+                if (inputs.FirstOrDefault(i => EndpointCatalog.Same(i.Trim(), c.Name)) is { } input)
+                {
+                    bindings[c.Name] = input;
+                }
             }
         }
 
