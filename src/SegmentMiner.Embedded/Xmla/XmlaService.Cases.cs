@@ -62,17 +62,10 @@ public sealed partial class XmlaService
         return (columns, source.Read().Select(r => new DmxRow(index.Select(i => i >= 0 && r[i] is not DBNull ? r[i] : null).ToArray())));
     }
 
-    /// <summary>[model].PMML: one row, the model as a PMML 4.1 document (the columns of DMSCHEMA_MINING_MODEL_XML).</summary>
+    /// <summary>[model].PMML: one row, the model as a PMML 4.1 document (the columns of DMSCHEMA_MINING_MODEL_CONTENT_PMML).</summary>
     private DmxRows PmmlRows(string name, Context context)
     {
         var (database, _, model) = FindModel(name, context);
-        var pmml = PmmlWriter.Write(model, TrainedOrFault(model.Name)).ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
-        List<RowsetColumn> columns =
-        [
-            new("MODEL_CATALOG", "xsd:string"), new("MODEL_SCHEMA", "xsd:string"), new("MODEL_NAME", "xsd:string"), new("MODEL_TYPE", "xsd:string"),
-            new("MODEL_GUID", "xsd:string"), new("MODEL_PMML", "xsd:string"), new("SIZE", "xsd:unsignedInt"), new("LOCATION", "xsd:string"),
-        ];
-        object?[] row = [EndpointCatalog.Name(database), null, model.Name, model.Model.Algorithm, null, pmml, (uint)pmml.Length, null];
-        return new DmxRows(columns, [model.Name], [new DmxRow(row)]);
+        return new DmxRows(PmmlColumns, [model.Name], [new DmxRow(PmmlRow(database, model))]);
     }
 }

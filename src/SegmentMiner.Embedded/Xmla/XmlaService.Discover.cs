@@ -15,8 +15,9 @@ public sealed partial class XmlaService
     private static readonly string[] Rowsets =
     [
         "DISCOVER_PROPERTIES", "DISCOVER_SCHEMA_ROWSETS", "DBSCHEMA_CATALOGS", "DISCOVER_XML_METADATA",
-        "DMSCHEMA_MINING_SERVICES", "DMSCHEMA_MINING_SERVICE_PARAMETERS", "DMSCHEMA_MINING_STRUCTURES", "DMSCHEMA_MINING_STRUCTURE_COLUMNS",
-        "DMSCHEMA_MINING_MODELS", "DMSCHEMA_MINING_COLUMNS", "DMSCHEMA_MINING_MODEL_CONTENT",
+        "DMSCHEMA_MINING_SERVICES", "DMSCHEMA_MINING_SERVICE_PARAMETERS", "DMSCHEMA_MINING_FUNCTIONS", "DMSCHEMA_MINING_STRUCTURES",
+        "DMSCHEMA_MINING_STRUCTURE_COLUMNS", "DMSCHEMA_MINING_MODELS", "DMSCHEMA_MINING_COLUMNS", "DMSCHEMA_MINING_MODEL_CONTENT",
+        "DMSCHEMA_MINING_MODEL_CONTENT_PMML", "DMSCHEMA_MINING_MODEL_XML",
         "DISCOVER_DATASOURCES", "DISCOVER_ENUMERATORS", "DISCOVER_KEYWORDS", "DISCOVER_LITERALS", "DBSCHEMA_TABLES",
     ];
 
@@ -74,98 +75,13 @@ public sealed partial class XmlaService
                 return RowsetWriter.Write(cols, Filter(cols, rows, "CATALOG_NAME"));
             }
 
-            case "DMSCHEMA_MINING_SERVICES":
+            case "DMSCHEMA_MINING_SERVICES" or "DMSCHEMA_MINING_SERVICE_PARAMETERS" or "DMSCHEMA_MINING_FUNCTIONS" or "DMSCHEMA_MINING_STRUCTURES"
+                or "DMSCHEMA_MINING_STRUCTURE_COLUMNS" or "DMSCHEMA_MINING_COLUMNS" or "DMSCHEMA_MINING_MODELS" or "DMSCHEMA_MINING_MODEL_CONTENT"
+                or "DMSCHEMA_MINING_MODEL_CONTENT_PMML" or "DMSCHEMA_MINING_MODEL_XML":
             {
-                RowsetColumn[] cols = [S("SERVICE_NAME"), I("SERVICE_TYPE_ID"), S("SERVICE_DISPLAY_NAME"), S("SERVICE_GUID"), S("DESCRIPTION"), S("SUPPORTED_INPUT_CONTENT_TYPES"), S("SUPPORTED_MODELING_FLAGS"), B("ALLOW_DUPLICATE_KEY"), S("VIEWER_TYPE")];
-                object?[][] rows =
-                [
-                    ["Microsoft_Clustering", 2, "Microsoft Clustering", null, "SegmentMiner's Microsoft Clustering engine (EM and K-means)", "CONTINUOUS,DISCRETE,DISCRETIZED,KEY,TABLE", "MODEL_EXISTENCE_ONLY,NOT NULL", false, "Microsoft_Cluster_Viewer"],
-                ];
-                return RowsetWriter.Write(cols, Filter(cols, rows, "SERVICE_NAME", "SERVICE_TYPE_ID"));
-            }
-
-            case "DMSCHEMA_MINING_SERVICE_PARAMETERS":
-            {
-                RowsetColumn[] cols = [S("SERVICE_NAME"), S("PARAMETER_NAME"), S("PARAMETER_TYPE"), B("IS_REQUIRED"), S("DEFAULT_VALUE"), S("VALUE_ENUMERATION"), S("DESCRIPTION")];
-                object?[][] rows =
-                [
-                    ["Microsoft_Clustering", "CLUSTERING_METHOD", "DBTYPE_I4", false, "1", "1,2,3,4", "1 scalable EM, 2 EM, 3 scalable K-means, 4 K-means"],
-                    ["Microsoft_Clustering", "CLUSTER_COUNT", "DBTYPE_I4", false, "10", "[0,...)", "0 chooses the count from the data"],
-                    ["Microsoft_Clustering", "CLUSTER_SEED", "DBTYPE_I4", false, "0", "[0,...)", "Seed of the starting clusters"],
-                    ["Microsoft_Clustering", "MINIMUM_SUPPORT", "DBTYPE_R8", false, "1", "[0,...)", "Cases a cluster needs"],
-                    ["Microsoft_Clustering", "MODELLING_CARDINALITY", "DBTYPE_I4", false, "10", "[1,50]", "Candidate models"],
-                    ["Microsoft_Clustering", "SAMPLE_SIZE", "DBTYPE_I4", false, "50000", "0 or [100,...)", "Cases per buffer; 0 all"],
-                    ["Microsoft_Clustering", "STOPPING_TOLERANCE", "DBTYPE_R8", false, "10", "(0,...)", "Convergence threshold"],
-                    ["Microsoft_Clustering", "MAXIMUM_INPUT_ATTRIBUTES", "DBTYPE_I4", false, "255", "[0,65535]", "Inputs before feature selection"],
-                    ["Microsoft_Clustering", "MAXIMUM_STATES", "DBTYPE_I4", false, "100", "0 or [2,65535]", "States per attribute"],
-                ];
-                return RowsetWriter.Write(cols, Filter(cols, rows, "SERVICE_NAME", "PARAMETER_NAME"));
-            }
-
-            case "DMSCHEMA_MINING_STRUCTURES":
-            {
-                RowsetColumn[] cols = [S("STRUCTURE_CATALOG"), S("STRUCTURE_SCHEMA"), S("STRUCTURE_NAME"), S("STRUCTURE_GUID"), S("DESCRIPTION"), T("DATE_CREATED"), T("DATE_MODIFIED"), T("LAST_PROCESSED"), B("IS_POPULATED")];
-                var rows = Structures(context, restrictions, "STRUCTURE_CATALOG").Select(x =>
-                {
-                    var state = _engine.Store.ReadState(x.Model.Name);
-                    return new object?[]
-                    {
-                        EndpointCatalog.Name(x.Database), null, EndpointCatalog.Name(x.Structure), null, x.Structure.Element(Ns.Engine + "Description")?.Value ?? "",
-                        Modified(x.Structure), Modified(x.Structure), state?.ProcessedAt, state is not null,
-                    };
-                });
-                return RowsetWriter.Write(cols, Filter(cols, rows, "STRUCTURE_NAME"));
-            }
-
-            case "DMSCHEMA_MINING_COLUMNS":
-            {
-                var cols = MiningColumns;
-                var rows = Structures(context, restrictions, "MODEL_CATALOG").SelectMany(x => MiningColumnRows(x.Database, x.Model));
-                return RowsetWriter.Write(cols, Filter(cols, rows, "MODEL_NAME", "COLUMN_NAME"));
-            }
-
-            case "DMSCHEMA_MINING_STRUCTURE_COLUMNS":
-            {
-                var model = requestType.Contains("STRUCTURE", StringComparison.OrdinalIgnoreCase) ? "STRUCTURE" : "MODEL";
-                RowsetColumn[] cols = [S(model + "_CATALOG"), S(model + "_SCHEMA"), S(model + "_NAME"), S("COLUMN_NAME"), I("ORDINAL_POSITION"), S("CONTENT_TYPE"), S("MODELING_FLAG"), B("IS_INPUT"), B("IS_PREDICTABLE"), S("SOURCE_COLUMN")];
-                var rows = Structures(context, restrictions, model + "_CATALOG").SelectMany(x => x.Model.Columns.Select((c, i) => new object?[]
-                {
-                    EndpointCatalog.Name(x.Database), null, model == "MODEL" ? x.Model.Name : x.Model.StructureName, c.Name, i + 1,
-                    c.Content.ToString().ToUpperInvariant(), string.Join(",", c.Flags),
-                    x.Model.UsageOf(c) is ColumnUsage.Input or ColumnUsage.Predict, x.Model.UsageOf(c) is ColumnUsage.Predict or ColumnUsage.PredictOnly, c.SourceColumn,
-                }));
-                return RowsetWriter.Write(cols, Filter(cols, rows, model + "_NAME", "COLUMN_NAME"));
-            }
-
-            case "DMSCHEMA_MINING_MODELS":
-            {
-                RowsetColumn[] cols = [S("MODEL_CATALOG"), S("MODEL_SCHEMA"), S("MODEL_NAME"), S("MODEL_TYPE"), S("MODEL_GUID"), S("DESCRIPTION"), T("DATE_CREATED"), T("DATE_MODIFIED"), I("SERVICE_TYPE_ID"), S("SERVICE_NAME"), S("CREATION_STATEMENT"), B("IS_POPULATED"), T("LAST_PROCESSED"), S("PREDICTION_ENTITY"), S("MINING_PARAMETERS"), S("MINING_STRUCTURE"), B("MSOLAP_IS_DRILLTHROUGH_ENABLED"), I("TRAINING_SET_SIZE")];
-                var rows = Structures(context, restrictions, "MODEL_CATALOG").Select(x =>
-                {
-                    var state = _engine.Store.ReadState(x.Model.Name);
-                    var processed = state is not null && _engine.Store.ReadDefinition(x.Model.Name)?.Hash == state.DefinitionHash;
-                    return new object?[]
-                    {
-                        EndpointCatalog.Name(x.Database), null, x.Model.Name, "Microsoft_Clustering", null, x.Model.Description ?? "",
-                        Modified(x.Structure), Modified(x.Structure), 2, "Microsoft_Clustering", null, processed, processed ? state!.ProcessedAt : null,
-                        PredictionEntity(x.Model), string.Join(",", x.Model.Model.ParameterPairs.Select(p => $"{p.Key}={p.Value}")), x.Model.StructureName, x.Model.Model.Drillthrough,
-                        processed ? (int?)Math.Min(state!.Cases, int.MaxValue) : null,
-                    };
-                });
-                return RowsetWriter.Write(cols, Filter(cols, rows, "MODEL_NAME", "MINING_STRUCTURE"));
-            }
-
-            case "DMSCHEMA_MINING_MODEL_CONTENT":
-            {
-                var models = Structures(context, restrictions, "MODEL_CATALOG")
-                    .Where(x => Match("MODEL_NAME", x.Model.Name)).ToList();
-                if (restrictions.TryGetValue("MODEL_NAME", out var names) && names.Count > 0 && models.Count == 0)
-                {
-                    throw new XmlaFault(XmlaFault.Query, $"Either the user does not have permission to access the '{names[0]}' mining model, or it does not exist.");
-                }
-
-                var rows = models.SelectMany(x => ContentRows(EndpointCatalog.Name(x.Database), x.Model.Name, flattened: false));
-                return RowsetWriter.Write(ContentColumns(false), Filter(ContentColumns(false), rows, "NODE_TYPE", "NODE_UNIQUE_NAME", "NODE_CAPTION"));
+                var (cols, rows) = MiningRowset(requestType.ToUpperInvariant(), restrictions, context);
+                return RowsetWriter.Write(cols, Filter(cols, rows, RestrictionsOf(requestType.ToUpperInvariant()).Where(r => r != "TREE_OPERATION" && !r.EndsWith("_CATALOG", StringComparison.Ordinal)
+                    && !(r == "NODE_UNIQUE_NAME" && restrictions.ContainsKey("TREE_OPERATION"))).ToArray()));
             }
 
             case "DISCOVER_XML_METADATA":
@@ -174,11 +90,11 @@ public sealed partial class XmlaService
             case "DBSCHEMA_TABLES":
             {
                 // The tables DMX can query: the schema rowsets as $system tables, and each model's CONTENT, CASES and PMML.
-                RowsetColumn[] cols = [S("TABLE_CATALOG"), S("TABLE_SCHEMA"), S("TABLE_NAME"), S("TABLE_TYPE"), S("TABLE_GUID"), S("DESCRIPTION"), I("TABLE_PROPID"), T("DATE_CREATED"), T("DATE_MODIFIED")];
-                var system = Rowsets.Select(r => new object?[] { context.Catalog, "$system", r, "SYSTEM TABLE", null, r, null, null, null });
+                RowsetColumn[] cols = [S("TABLE_CATALOG"), S("TABLE_SCHEMA"), S("TABLE_NAME"), S("TABLE_TYPE"), S("TABLE_GUID"), S("DESCRIPTION"), I("TABLE_PROPID"), T("DATE_CREATED"), T("DATE_MODIFIED"), S("TABLE_OLAP_TYPE")];
+                var system = Rowsets.Select(r => new object?[] { context.Catalog, "$system", r, "SYSTEM TABLE", null, r, null, null, null, null });
                 var models = Structures(context, new Dictionary<string, List<string>>(), "TABLE_CATALOG").SelectMany(x => new[] { "CONTENT", "CASES", "PMML" }.Select(t =>
-                    new object?[] { EndpointCatalog.Name(x.Database), null, $"{x.Model.Name}.{t}", "TABLE", null, $"The {t} of the mining model {x.Model.Name}", null, Modified(x.Structure), Modified(x.Structure) }));
-                return RowsetWriter.Write(cols, Filter(cols, system.Concat(models), "TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE"));
+                    new object?[] { EndpointCatalog.Name(x.Database), null, $"{x.Model.Name}.{t}", "TABLE", null, $"The {t} of the mining model {x.Model.Name}", null, Modified(x.Structure), Modified(x.Structure), null }));
+                return RowsetWriter.Write(cols, Filter(cols, system.Concat(models), "TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE", "TABLE_OLAP_TYPE"));
             }
 
             case "DISCOVER_DATASOURCES" or "DISCOVER_ENUMERATORS" or "DISCOVER_KEYWORDS" or "DISCOVER_LITERALS":
@@ -201,6 +117,8 @@ public sealed partial class XmlaService
         "DISCOVER_XML_METADATA" => ["DatabaseID", "DataSourceID", "DataSourceViewID", "MiningStructureID", "MiningModelID", "ObjectExpansion"],
         "DMSCHEMA_MINING_SERVICES" => ["SERVICE_NAME", "SERVICE_TYPE_ID"],
         "DMSCHEMA_MINING_SERVICE_PARAMETERS" => ["SERVICE_NAME", "PARAMETER_NAME"],
+        "DMSCHEMA_MINING_FUNCTIONS" => ["SERVICE_NAME", "FUNCTION_NAME"],
+        "DMSCHEMA_MINING_MODEL_CONTENT_PMML" or "DMSCHEMA_MINING_MODEL_XML" => ["MODEL_CATALOG", "MODEL_SCHEMA", "MODEL_NAME", "MODEL_TYPE"],
         "DMSCHEMA_MINING_STRUCTURES" => ["STRUCTURE_CATALOG", "STRUCTURE_SCHEMA", "STRUCTURE_NAME"],
         "DMSCHEMA_MINING_STRUCTURE_COLUMNS" => ["STRUCTURE_CATALOG", "STRUCTURE_SCHEMA", "STRUCTURE_NAME", "COLUMN_NAME"],
         "DMSCHEMA_MINING_MODELS" => ["MODEL_CATALOG", "MODEL_SCHEMA", "MODEL_NAME", "MODEL_TYPE", "SERVICE_NAME", "SERVICE_TYPE_ID", "MINING_STRUCTURE"],
@@ -209,7 +127,7 @@ public sealed partial class XmlaService
         "DISCOVER_ENUMERATORS" => ["EnumName"],
         "DISCOVER_KEYWORDS" => ["Keyword"],
         "DISCOVER_LITERALS" => ["LiteralName"],
-        "DBSCHEMA_TABLES" => ["TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE"],
+        "DBSCHEMA_TABLES" => ["TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE", "TABLE_OLAP_TYPE"],
         "DMSCHEMA_MINING_MODEL_CONTENT" => ["MODEL_CATALOG", "MODEL_SCHEMA", "MODEL_NAME", "ATTRIBUTE_NAME", "NODE_NAME", "NODE_UNIQUE_NAME", "NODE_TYPE", "NODE_GUID", "NODE_CAPTION", "TREE_OPERATION"],
         _ => [],
     };
