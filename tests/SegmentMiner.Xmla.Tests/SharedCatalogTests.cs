@@ -47,6 +47,22 @@ public sealed class SharedCatalogTests
         Assert.That(rows.Select(r => byCustomer[r[0]]), Is.EqualTo(rows.Select(r => r[1])), "Cluster() of a customer's values is the cluster publish put the customer in");
     }
 
+    /// <summary>A second serve on a port another endpoint holds: a clear error naming the setting, exit 1, not 70.</summary>
+    [Test]
+    public async Task ASecondServeOnABusyPort_SaysSo()
+    {
+        var root = DemoWarehouse.NewRoot();
+        using var w = DemoWarehouse.Open(root);
+        var service = new XmlaService(w.Engine("models"), EndpointCatalog.Load(Path.Combine(root, "xmla", "catalog.xml")), TimeSpan.FromMinutes(5));
+        await using var endpoint = await XmlaEndpoint.StartAsync(service, new XmlaEndpointOptions { Urls = "http://127.0.0.1:0" });
+        using var cli = new CliRun();
+        var url = endpoint.Url.GetLeftPart(UriPartial.Authority);
+        var second = await cli.RunAsync("xmla", "serve", "--urls", url, "--data-dir", root);
+        Assert.That(second.Code, Is.EqualTo(1), second.Err);
+        Assert.That(second.Err, Does.Contain($"cannot listen on {url} (--urls or Mining:Endpoint:Urls)").And.Contain("address already in use"));
+        Assert.That(second.Err, Does.Not.Contain("   at "), "no stack trace");
+    }
+
     /// <summary>
     /// Two endpoints on one data folder (each with its own copy of the catalog in memory, as two processes have) and
     /// the CLI deploying beside them: 100 database creations alternating between the endpoints, all at once, and 10
