@@ -468,8 +468,13 @@ public sealed partial class DmxConformanceTests
     {
         foreach (var type in new[] { "MDSCHEMA_CUBES", "MDSCHEMA_DIMENSIONS", "MDSCHEMA_MEASURES" })
         {
-            Assert.That((await _client.DiscoverAsync(type)).Rows, Is.Empty, type);
+            var r = await _client.DiscoverAsync(type);
+            Assert.That(r.Rows, Is.Empty, type);
+            Assert.That(r.HadSchema, type + ": an empty rowset still carries its inline schema");
         }
+
+        var none = await Query("SELECT [Account Id] FROM [market-segments Structure].CASES WHERE IsTestCase()");
+        Assert.That((none.Rows.Count, none.HadSchema, Names(none).Single()), Is.EqualTo((0, true, "Account Id")), "an empty DMX answer too");
     }
 
     // XML for Analysis, the Content property: Schema answers the schema alone; None executes nothing

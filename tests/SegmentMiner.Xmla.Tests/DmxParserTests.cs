@@ -72,13 +72,31 @@ public sealed class DmxParserTests
         Assert.That(((DmxCall)s.Items[2].Expression).Arguments.Single(), Is.TypeOf<DmxCall>());
     }
 
+    [Test]
+    public void Shape_ParsesTheCasesAndEveryAppendedTable()
+    {
+        var s = DmxParser.ParseSelect("""
+            SELECT FLATTENED t.[AccountId], Cluster() FROM [m] PREDICTION JOIN
+            SHAPE { OPENQUERY([Warehouse], 'SELECT [AccountId] FROM [mining].[v] ORDER BY [AccountId]') }
+            APPEND ({ OPENQUERY([Warehouse], 'SELECT [AccountId], [Product] FROM [mining].[p]') } RELATE [AccountId] TO [AccountId]) AS [Products],
+                   ({ OPENQUERY([Warehouse], 'SELECT [AccountId], [Role] FROM [mining].[r]') } RELATE AccountId TO AccountId) AS [Roles] AS t
+            ON [m].[Products].[Product] = t.[Products].[Product]
+            """);
+        var join = (DmxPredictionJoin)s.From!;
+        var shape = (DmxShapeInput)join.Input;
+        Assert.That(shape.Cases.Query, Does.EndWith("ORDER BY [AccountId]"));
+        Assert.That(shape.Appended.Select(a => (a.Name, a.CaseColumn, a.NestedColumn)), Is.EqualTo(new[] { ("Products", "AccountId", "AccountId"), ("Roles", "AccountId", "AccountId") }));
+        Assert.That(join.Alias, Is.EqualTo("t"));
+        Assert.That(((DmxName)((DmxBinary)join.On!).Left).Parts, Is.EqualTo(new[] { "m", "Products", "Product" }));
+    }
+
     [TestCase("SELECT FROM [m].CONTENT", 1, 8, "The syntax for 'FROM' is incorrect.")]
     [TestCase("SELECT NODE_NAME", 1, 17, "The syntax for 'end of statement' is incorrect. Expected FROM.")]
     [TestCase("SELECT a FROM [m", 1, 15, "a [name] is not closed.")]
     [TestCase("SELECT a\nFROM [m].CONTENT WHERE NODE_TYPE = = 5", 2, 36, "The syntax for '=' is incorrect.")]
     [TestCase("SELECT a FROM [m] NATURAL JOIN (SELECT 1 AS [x])", 1, 27, "The syntax for 'JOIN' is incorrect. Expected PREDICTION JOIN.")]
     [TestCase("SELECT a FROM [m].CONTENT ORDER NODE_SUPPORT", 1, 33, "The syntax for 'NODE_SUPPORT' is incorrect. Expected BY.")]
-    [TestCase("SELECT a FROM [m] PREDICTION JOIN SHAPE { OPENQUERY([w], 'x') } APPEND (x) AS y", 1, 35, "SHAPE in this form of PREDICTION JOIN is not supported by this server.")]
+    [TestCase("SELECT a FROM [m] PREDICTION JOIN SHAPE { OPENQUERY([w], 'x') } APPEND (x) AS y", 1, 73, "The syntax for 'x' is incorrect. Expected '{'.")]
     public void Errors_NameTheirPositionAndToken(string dmx, int line, int column, string message)
     {
         var e = Assert.Throws<DmxSyntaxException>(() => DmxParser.ParseSelect(dmx))!;

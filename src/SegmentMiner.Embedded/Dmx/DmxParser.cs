@@ -8,11 +8,12 @@ namespace SegmentMiner.Embedded.Dmx;
 /// select     := SELECT [FLATTENED] [DISTINCT] [TOP expr] item {, item} [FROM source] [WHERE expr] [ORDER BY order {, order}]
 /// item       := * | name.* | expr [[AS] alias]
 /// source     := name {. name} [[NATURAL] PREDICTION JOIN input [[AS] alias] [ON expr]]
-/// input      := ( select {UNION select} ) | OPENQUERY ( name , string )
+/// input      := ( select {UNION select} ) | openquery | SHAPE { openquery } APPEND append {, append}
+/// openquery  := OPENQUERY ( name , string );  append := ( { openquery } RELATE name TO name ) AS name
 /// expr       := and {OR and};  and := not {AND not};  not := NOT not | compare
 /// compare    := sum [(= | &lt;&gt; | != | &lt; | &lt;= | &gt; | &gt;=) sum | IS [NOT] NULL]
 /// sum        := product {(+ | -) product};  product := unary {(* | /) unary};  unary := - unary | primary
-/// primary    := number | string | TRUE | FALSE | NULL | ( select ) | ( expr ) | name {. name} [( [expr {, expr}] )]
+/// primary    := number | string | TRUE | FALSE | NULL | ( select {UNION select} ) | ( expr ) | name {. name} [( [expr {, expr}] )]
 /// </code>
 /// Errors carry the line and column of the token, as Analysis Services reports them.
 /// </summary>
@@ -164,20 +165,14 @@ public sealed class DmxParser
     private DmxInput Input()
     {
         var at = Current;
-        if (Accept("OPENQUERY"))
+        if (Current.Is("OPENQUERY"))
         {
-            Symbol("(");
-            var dataSource = NamePart();
-            Symbol(",");
-            var query = Current.Kind == DmxTokenKind.String ? Current.Text : throw DmxSyntaxException.At(Current, "the query as a string");
-            _i++;
-            Symbol(")");
-            return new DmxOpenQueryInput(dataSource, query, at);
+            return OpenQuery();
         }
 
-        if (Current.Is("SHAPE"))
+        if (Accept("SHAPE"))
         {
-            throw DmxSyntaxException.Unsupported(Current, "SHAPE in this form of PREDICTION JOIN");
+            return Shape(at);
         }
 
         Symbol("(");
@@ -194,6 +189,44 @@ public sealed class DmxParser
         }
 
         return new DmxSingletonInput(cases, at);
+    }
+
+    private DmxOpenQueryInput OpenQuery()
+    {
+        var at = Keyword("OPENQUERY");
+        Symbol("(");
+        var dataSource = NamePart();
+        Symbol(",");
+        var query = Current.Kind == DmxTokenKind.String ? Current.Text : throw DmxSyntaxException.At(Current, "the query as a string");
+        _i++;
+        Symbol(")");
+        return new DmxOpenQueryInput(dataSource, query, at);
+    }
+
+    /// <summary>SHAPE { OPENQUERY(...) } APPEND ({ OPENQUERY(...) } RELATE a TO b) AS [table] {, (...) AS [table]}.</summary>
+    private DmxShapeInput Shape(DmxToken at)
+    {
+        Symbol("{");
+        var cases = OpenQuery();
+        Symbol("}");
+        Keyword("APPEND");
+        var appended = new List<DmxAppend>();
+        do
+        {
+            Symbol("(");
+            Symbol("{");
+            var nested = OpenQuery();
+            Symbol("}");
+            Keyword("RELATE");
+            var caseColumn = NamePart();
+            Keyword("TO");
+            var nestedColumn = NamePart();
+            Symbol(")");
+            Keyword("AS");
+            appended.Add(new DmxAppend(nested, caseColumn, nestedColumn, AliasName()));
+        }
+        while (Current.Is(",") && Peek(1).Is("(") && Accept(","));
+        return new DmxShapeInput(cases, appended, at);
     }
 
     internal DmxExpression Expression()

@@ -36,3 +36,12 @@ public sealed record DmxSingletonInput(IReadOnlyList<DmxSelect> Cases, DmxToken 
 
 /// <summary>OPENQUERY([data source], 'query').</summary>
 public sealed record DmxOpenQueryInput(string DataSource, string Query, DmxToken At) : DmxInput(At);
+
+/// <summary>
+/// SHAPE { OPENQUERY(...) } APPEND ({ OPENQUERY(...) } RELATE caseColumn TO nestedColumn) AS [table], ...: the cases
+/// of the first query, each with the rows of every appended query whose nested column equals its case column.
+/// </summary>
+public sealed record DmxShapeInput(DmxOpenQueryInput Cases, IReadOnlyList<DmxAppend> Appended, DmxToken At) : DmxInput(At);
+
+/// <summary>One appended rowset of SHAPE: its query, the columns it relates on, and the nested table's name.</summary>
+public sealed record DmxAppend(DmxOpenQueryInput Query, string CaseColumn, string NestedColumn, string Name);

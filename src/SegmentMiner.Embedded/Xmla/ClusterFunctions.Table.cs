@@ -15,6 +15,9 @@ namespace SegmentMiner.Embedded.Xmla;
 /// </summary>
 internal sealed partial class ClusterFunctions
 {
+    /// <summary>For a nested table read with SHAPE: the column of its rows that holds the item.</summary>
+    public IReadOnlyDictionary<string, int> NestedItems { get; init; } = new Dictionary<string, int>();
+
     private List<RowsetColumn> TableColumns(DmxCall call)
     {
         var table = Predictable(call);
@@ -54,8 +57,9 @@ internal sealed partial class ClusterFunctions
         if (bindings.TryGetValue(table.Name, out var input) && inputs.ToList().FindIndex(n => string.Equals(n, input, StringComparison.OrdinalIgnoreCase)) is var i and >= 0
             && row.Values[i] is System.Collections.IEnumerable items and not string)
         {
-            foreach (var item in items)
+            foreach (var entry in items)
             {
+                var item = entry is object?[] nested ? nested[NestedItems.GetValueOrDefault(table.Name)] : entry;
                 if (item is not null)
                 {
                     set.Add(Convert.ToString(item, System.Globalization.CultureInfo.InvariantCulture)!);

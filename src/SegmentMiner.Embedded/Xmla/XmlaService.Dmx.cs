@@ -24,14 +24,8 @@ public sealed partial class XmlaService
     private static partial Regex Call();
 
 
-    [GeneratedRegex(@"^SELECT\s+(?<flat>FLATTENED\s+)?(?<list>.+?)\s+FROM\s+\[(?<m>[^\]]+)\]\s+(?<natural>NATURAL\s+)?PREDICTION\s+JOIN\s+SHAPE\s*\{\s*OPENQUERY\s*\(\s*\[(?<ds>[^\]]+)\]\s*,\s*'(?<q>(?:[^']|'')*)'\s*\)\s*\}\s*APPEND\s*(?<nested>\(.+\)\s+AS\s+\[[^\]]+\])\s+AS\s+(?<t>\w+)(?:\s+ON\s+(?<on>.+?))?\s*;?\s*$", Dmx)]
-    private static partial Regex ShapedPredictionJoin();
 
-    [GeneratedRegex(@"\G\s*,?\s*\(\s*\{\s*OPENQUERY\s*\(\s*\[(?<ds>[^\]]+)\]\s*,\s*'(?<q>(?:[^']|'')*)'\s*\)\s*\}\s*RELATE\s+(?:\[(?<pk>[^\]]+)\]|(?<pk>\w+))\s+TO\s+(?:\[(?<fk>[^\]]+)\]|(?<fk>\w+))\s*\)\s+AS\s+\[(?<name>[^\]]+)\]", Dmx)]
-    private static partial Regex AppendedTable();
 
-    [GeneratedRegex(@"^(?:\[(?<m>[^\]]+)\]\s*\.\s*)?\[(?<n>[^\]]+)\]\s*\.\s*\[(?<c>[^\]]+)\]\s*=\s*(?<t>\w+)\s*\.\s*(?:\[(?<tn>[^\]]+)\]|(?<tn>\w+))\s*\.\s*(?:\[(?<s>[^\]]+)\]|(?<s>\w+))$", Dmx)]
-    private static partial Regex NestedBinding();
 
     [GeneratedRegex(@"^INSERT\s+INTO\s+(?:MINING\s+STRUCTURE\s+)?\[(?<s>[^\]]+)\]\s*(?:\((?<cols>[^)]*)\))?\s*OPENQUERY\s*\(\s*\[(?<ds>[^\]]+)\]\s*,\s*'(?<q>(?:[^']|'')*)'\s*\)\s*;?\s*$", Dmx)]
     private static partial Regex InsertInto();
@@ -42,17 +36,9 @@ public sealed partial class XmlaService
     [GeneratedRegex(@"^SELECT\s+(?<cols>.+?)\s+FROM\s+(?<schema>\[[^\]]+\]|""[^""]+""|\w+)\s*\.\s*(?<view>\[[^\]]+\]|""[^""]+""|\w+)(?:\s+ORDER\s+BY\s+(?<order>\[[^\]]+\]|""[^""]+""|\w+))?\s*;?\s*$", Dmx)]
     private static partial Regex SourceQuery();
 
-    [GeneratedRegex(@"^(?:\[(?<m>[^\]]+)\]\s*\.\s*)?\[(?<c>[^\]]+)\]\s*=\s*(?<t>\w+)\s*\.\s*(?:\[(?<s>[^\]]+)\]|(?<s>\w+))$", Dmx)]
-    private static partial Regex Binding();
 
-    [GeneratedRegex(@"^(?<e>.+?)(?:\s+AS\s+(?:\[(?<a>[^\]]+)\]|(?<a>\w+)))?$", Dmx)]
-    private static partial Regex Aliased();
 
-    [GeneratedRegex(@"^(?<t>\w+)\s*\.\s*(?:\[(?<c>[^\]]+)\]|(?<c>\w+))$", Dmx)]
-    private static partial Regex SourceColumn();
 
-    [GeneratedRegex(@"^(?<f>Cluster|ClusterProbability|ClusterDistance|PredictCaseLikelihood)\s*\(\s*(?<a>[^)]*)\)$", Dmx)]
-    private static partial Regex Function();
 
     private async Task<XElement> StatementAsync(string statement, Context context)
     {
@@ -66,22 +52,6 @@ public sealed partial class XmlaService
         if ((m = Call().Match(text)).Success)
         {
             return CallProcedure(m.Groups["p"].Value, Arguments(m.Groups["a"].Value), context);
-        }
-
-        if ((m = ShapedPredictionJoin().Match(text)).Success)
-        {
-            var appended = new List<Match>();
-            var nested = m.Groups["nested"].Value;
-            for (var a = AppendedTable().Match(nested); a.Success; a = AppendedTable().Match(nested, a.Index + a.Length))
-            {
-                appended.Add(a);
-                if (a.Index + a.Length == nested.Length)
-                {
-                    return Predict(m, appended, context);
-                }
-            }
-
-            throw new XmlaFault(XmlaFault.Query, "Query: SHAPE { OPENQUERY(...) } APPEND must be followed by ({ OPENQUERY(...) } RELATE key TO foreign key) AS [table], ... only.");
         }
 
         if ((m = InsertInto().Match(text)).Success)
@@ -284,218 +254,5 @@ public sealed partial class XmlaService
         }
 
         return (schema, view, columns);
-    }
-
-    /// <summary>
-    /// A prediction join: the cases of OPENQUERY (or of SHAPE's first rowset, with each appended rowset grouped by
-    /// its RELATE key into a nested table per case), bound to the model's columns by ON (or NATURAL by name).
-    /// </summary>
-    private XElement Predict(Match m, List<Match> appended, Context context)
-    {
-        var (database, _, model) = FindModel(m.Groups["m"].Value, context);
-        RequireDataSource(database, m.Groups["ds"].Value);
-        var (schema, view, sourceColumns) = ParseSourceQuery(m.Groups["q"].Value.Replace("''", "'", StringComparison.Ordinal));
-        var alias = m.Groups["t"].Value;
-        var trained = TrainedOrFault(model.Name);
-
-        // Nested tables: name -> (the case column it relates on, the rows of its query by key text, its columns).
-        var tables = new Dictionary<string, (int CaseColumn, Dictionary<string, List<object?[]>> Rows, List<string> Columns)>(StringComparer.OrdinalIgnoreCase);
-        foreach (var a in appended)
-        {
-            RequireDataSource(database, a.Groups["ds"].Value);
-            var name = a.Groups["name"].Value;
-            var table = model.Columns.FirstOrDefault(c => c.Content == ContentType.Table && EndpointCatalog.Same(c.Name, name))
-                ?? throw new XmlaFault(XmlaFault.Query, $"Query: the mining model '{model.Name}' has no nested table '{name}'.");
-            var (nestedSchema, nestedView, nestedColumns) = ParseSourceQuery(a.Groups["q"].Value.Replace("''", "'", StringComparison.Ordinal));
-            var caseColumn = sourceColumns.FindIndex(c => EndpointCatalog.Same(c, a.Groups["pk"].Value));
-            var foreignKey = nestedColumns.FindIndex(c => EndpointCatalog.Same(c, a.Groups["fk"].Value));
-            if (caseColumn < 0 || foreignKey < 0)
-            {
-                throw new XmlaFault(XmlaFault.Query, $"Query: RELATE {a.Groups["pk"].Value} TO {a.Groups["fk"].Value}: the first must be a column of the case query, the second of the nested query of [{name}].");
-            }
-
-            var byKey = new Dictionary<string, List<object?[]>>(StringComparer.Ordinal);
-            foreach (var row in _engine.ReadRows(nestedSchema, nestedView, nestedColumns, context.Cancellation))
-            {
-                var key = EmbeddedMiningServer.KeyText(row[foreignKey]);
-                if (!byKey.TryGetValue(key, out var list))
-                {
-                    byKey[key] = list = [];
-                }
-
-                list.Add(row);
-            }
-
-            tables[table.Name] = (caseColumn, byKey, nestedColumns);
-        }
-
-        // Bindings: model column <- source column, and nested table -> its item's column in the nested query.
-        var bindings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var nestedBindings = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        if (m.Groups["natural"].Success)
-        {
-            foreach (var c in model.Columns.Where(c => c.Content != ContentType.Table && sourceColumns.Contains(c.Name, StringComparer.OrdinalIgnoreCase)))
-            {
-                bindings[c.Name] = c.Name;
-            }
-
-            foreach (var (name, t) in tables)
-            {
-                var item = model.Columns.First(c => EndpointCatalog.Same(c.Name, name)).Columns[0];
-                var index = t.Columns.FindIndex(c => EndpointCatalog.Same(c, item.Name));
-                if (index >= 0)
-                {
-                    nestedBindings[name] = index;
-                }
-            }
-        }
-        else if (m.Groups["on"].Success)
-        {
-            foreach (var term in Regex.Split(m.Groups["on"].Value, @"\s+AND\s+", Dmx))
-            {
-                var b = Binding().Match(term.Trim());
-                if (b.Success && EndpointCatalog.Same(b.Groups["t"].Value, alias))
-                {
-                    bindings[b.Groups["c"].Value] = b.Groups["s"].Value;
-                    continue;
-                }
-
-                var n = NestedBinding().Match(term.Trim());
-                if (!n.Success || !EndpointCatalog.Same(n.Groups["t"].Value, alias) || !EndpointCatalog.Same(n.Groups["n"].Value, n.Groups["tn"].Value))
-                {
-                    throw new XmlaFault(XmlaFault.Query, $"Query: the ON term '{term.Trim()}' must bind [model].[column] = {alias}.[column] or [model].[table].[column] = {alias}.[table].[column].");
-                }
-
-                var name = n.Groups["n"].Value;
-                var table = model.Columns.FirstOrDefault(c => c.Content == ContentType.Table && EndpointCatalog.Same(c.Name, name));
-                if (table is null || !EndpointCatalog.Same(table.Columns[0].Name, n.Groups["c"].Value))
-                {
-                    throw new XmlaFault(XmlaFault.Query, $"Query: the mining model '{model.Name}' has no nested column '{name}.{n.Groups["c"].Value}'.");
-                }
-
-                if (!tables.TryGetValue(table.Name, out var t))
-                {
-                    throw new XmlaFault(XmlaFault.Query, $"Query: the nested table '{name}' is bound but not appended to the source with SHAPE ... APPEND.");
-                }
-
-                var index = t.Columns.FindIndex(c => EndpointCatalog.Same(c, n.Groups["s"].Value));
-                if (index < 0)
-                {
-                    throw new XmlaFault(XmlaFault.Query, $"Query: the nested query of '{name}' has no column '{n.Groups["s"].Value}'.");
-                }
-
-                nestedBindings[table.Name] = index;
-            }
-        }
-
-        foreach (var (column, source) in bindings)
-        {
-            if (!model.Columns.Any(c => c.Content != ContentType.Table && EndpointCatalog.Same(c.Name, column)))
-            {
-                throw new XmlaFault(XmlaFault.Query, $"Query: the mining model '{model.Name}' has no column '{column}'.");
-            }
-
-            if (!sourceColumns.Contains(source, StringComparer.OrdinalIgnoreCase))
-            {
-                throw new XmlaFault(XmlaFault.Query, $"Query: the source query has no column '{source}'.");
-            }
-        }
-
-        var outputs = SplitTopLevel(m.Groups["list"].Value).Select(item => Output(item, alias, sourceColumns)).ToList();
-        // Unnamed expressions share a name; later ones get a number, so every column has its own element.
-        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < outputs.Count; i++)
-        {
-            var name = outputs[i].Column.Name;
-            for (var n = 1; !taken.Add(name); n++)
-            {
-                name = $"{outputs[i].Column.Name} {n}";
-            }
-
-            outputs[i] = outputs[i] with { Column = outputs[i].Column with { Name = name } };
-        }
-
-        var rows = _engine.ReadRows(schema, view, sourceColumns, context.Cancellation).Select(row =>
-        {
-            var values = bindings.ToDictionary(b => b.Key, b => row[sourceColumns.FindIndex(s => EndpointCatalog.Same(s, b.Value))], StringComparer.OrdinalIgnoreCase);
-            foreach (var (name, index) in nestedBindings)
-            {
-                var t = tables[name];
-                values[name] = t.Rows.TryGetValue(EmbeddedMiningServer.KeyText(row[t.CaseColumn]), out var items)
-                    ? items.Select(r => r[index]).Where(v => v is not null).ToList()
-                    : new List<object?>();
-            }
-
-            var p = trained.Predict(values);
-            return outputs.Select(o => o.Value(row, p)).ToArray();
-        });
-        return RowsetWriter.Write(outputs.Select(o => o.Column).ToList(), rows.ToList());
-    }
-
-    private sealed record OutputColumn(RowsetColumn Column, Func<object?[], Core.Mining.ClusterPrediction, object?> Value);
-
-    private static OutputColumn Output(string item, string alias, List<string> sourceColumns)
-    {
-        var a = Aliased().Match(item.Trim());
-        var expression = a.Groups["e"].Value.Trim();
-        var name = a.Groups["a"].Success ? a.Groups["a"].Value : null;
-        var s = SourceColumn().Match(expression);
-        if (s.Success && EndpointCatalog.Same(s.Groups["t"].Value, alias))
-        {
-            var index = sourceColumns.FindIndex(c => EndpointCatalog.Same(c, s.Groups["c"].Value));
-            if (index < 0)
-            {
-                throw new XmlaFault(XmlaFault.Query, $"Query: the source query has no column '{s.Groups["c"].Value}'.");
-            }
-
-            return new OutputColumn(new RowsetColumn(name ?? s.Groups["c"].Value, null), (row, _) => row[index]);
-        }
-
-        var f = Function().Match(expression);
-        if (!f.Success)
-        {
-            throw new XmlaFault(XmlaFault.Query, $"Query: '{expression}' is not supported here; use {alias}.[column], Cluster(), ClusterProbability(), ClusterDistance() or PredictCaseLikelihood().");
-        }
-
-        var arg = f.Groups["a"].Value.Trim().Trim('\'');
-        return f.Groups["f"].Value.ToUpperInvariant() switch
-        {
-            "CLUSTER" => new OutputColumn(S(name ?? "$CLUSTER"), (_, p) => p.Cluster),
-            "CLUSTERPROBABILITY" => new OutputColumn(D(name ?? "Expression"), (_, p) => arg.Length == 0 ? p.Probability : p.ProbabilityOf(arg)),
-            "CLUSTERDISTANCE" => new OutputColumn(D(name ?? "Expression"), (_, p) => arg.Length == 0 ? p.Distance : p.DistanceOf(arg)),
-            _ => new OutputColumn(D(name ?? "Expression"), (_, p) => arg.Equals("NONNORMALIZED", StringComparison.OrdinalIgnoreCase) ? p.CaseLikelihoodNonNormalized : p.CaseLikelihood),
-        };
-    }
-
-    private static List<string> SplitTopLevel(string list)
-    {
-        var items = new List<string>();
-        var depth = 0;
-        var quoted = false;
-        var start = 0;
-        for (var i = 0; i < list.Length; i++)
-        {
-            var c = list[i];
-            if (c == '\'')
-            {
-                quoted = !quoted;
-            }
-            else if (!quoted && c == '(')
-            {
-                depth++;
-            }
-            else if (!quoted && c == ')')
-            {
-                depth--;
-            }
-            else if (!quoted && depth == 0 && c == ',')
-            {
-                items.Add(list[start..i]);
-                start = i + 1;
-            }
-        }
-
-        items.Add(list[start..]);
-        return items.Where(x => x.Trim().Length > 0).ToList();
     }
 }

@@ -61,6 +61,8 @@ public sealed partial class XmlaService
                 return SingletonPrediction(j, singleton, context);
             case DmxPredictionJoin j when j.Input is DmxOpenQueryInput query:
                 return OpenQueryPrediction(j, query, context);
+            case DmxPredictionJoin j when j.Input is DmxShapeInput shape:
+                return ShapePrediction(j, shape, context);
             case DmxPredictionJoin j:
                 throw DmxSyntaxException.Unsupported(j.Input.At, "This PREDICTION JOIN input in a statement of this form");
             default:
@@ -181,7 +183,7 @@ public sealed partial class XmlaService
             }
         }
 
-        foreach (var term in Terms(join.On))
+        foreach (var term in Terms(join.On).Where(t => !(t is DmxBinary { Left: DmxName l, Right: DmxName r } && (IsNestedName(l, model) || IsNestedName(r, model)))))
         {
             if (term is not DmxBinary { Operator: "=", Left: DmxName l, Right: DmxName r })
             {
