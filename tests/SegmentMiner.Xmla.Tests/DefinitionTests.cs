@@ -222,13 +222,7 @@ public sealed class DefinitionTests
     public async Task NestedTable_ProcessesOnTheEngine_AndThroughXmla_WithTheSameContent()
     {
         using var w = await DemoWarehouse.CreateAsync(500);
-        await using (var db = new DuckDBConnection($"Data Source={w.Warehouse.FilePath}"))
-        {
-            await db.OpenAsync();
-            using var command = db.CreateCommand();
-            command.CommandText = "CREATE VIEW mining.vTestProducts AS SELECT DISTINCT AccountId, Product FROM dw.FactSubscription";
-            await command.ExecuteNonQueryAsync();
-        }
+        await w.CreateProductsViewAsync();
 
         var m = ModelDefinitionJson.Parse("buyer-products", NestedModel, "buyer-products.json");
         await using var direct = w.Engine("direct");

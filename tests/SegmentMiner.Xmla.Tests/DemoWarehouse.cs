@@ -57,6 +57,16 @@ internal sealed class DemoWarehouse : IDisposable
         return (await Dapper.SqlMapper.QueryAsync<T>(db, sql)).ToList();
     }
 
+    /// <summary>mining.vTestProducts: each account's subscribed products, the nested table of the test models.</summary>
+    public async Task CreateProductsViewAsync()
+    {
+        await using var db = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Warehouse.FilePath}");
+        await db.OpenAsync();
+        using var command = db.CreateCommand();
+        command.CommandText = "CREATE VIEW mining.vTestProducts AS SELECT DISTINCT AccountId, Product FROM dw.FactSubscription";
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>An embedded server over this warehouse with its own model folder.</summary>
     public EmbeddedMiningServer Engine(string store) => new(new SegmentMiner.Warehouse.Reading.DuckDbReader(Warehouse), new ModelStore(Path.Combine(Root, store)));
 

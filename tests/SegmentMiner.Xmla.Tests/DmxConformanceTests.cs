@@ -1,4 +1,3 @@
-using DuckDB.NET.Data;
 using SegmentMiner.Core.Mining;
 using SegmentMiner.Core.Models;
 using SegmentMiner.Embedded.Xmla;
@@ -64,13 +63,7 @@ public sealed partial class DmxConformanceTests
             Columns = buyer.Columns.Select(c => c.Name == "Billed 12m" ? c with { Content = ContentType.Discretized, Buckets = 5 } : c).ToList(),
         };
         // The association examples' nested table: the products each account subscribes to, predictable
-        await using (var db = new DuckDBConnection($"Data Source={_warehouse.Warehouse.FilePath}"))
-        {
-            await db.OpenAsync();
-            using var command = db.CreateCommand();
-            command.CommandText = "CREATE VIEW mining.vTestProducts AS SELECT DISTINCT AccountId, Product FROM dw.FactSubscription";
-            await command.ExecuteNonQueryAsync();
-        }
+        await _warehouse.CreateProductsViewAsync();
 
         var baskets = ModelDefinitionJson.Parse("product-baskets", ProductBaskets, "product-baskets.json");
         foreach (var m in new[] { _market, buyer, kmeans, predictOnly, drillthrough, discretized, baskets })

@@ -13,6 +13,15 @@ namespace SegmentMiner.Embedded.Xmla;
 /// </summary>
 public sealed partial class XmlaService
 {
+    // Declared first: the column lists below take it in (static fields start in the order a file declares them).
+    private static readonly RowsetColumn[] ColumnFacets =
+    [
+        I("CHARACTER_MAXIMUM_LENGTH"), I("CHARACTER_OCTET_LENGTH"), I("NUMERIC_PRECISION"), I("NUMERIC_SCALE"), I("DATETIME_PRECISION"),
+        S("CHARACTER_SET_CATALOG"), S("CHARACTER_SET_SCHEMA"), S("CHARACTER_SET_NAME"), S("COLLATION_CATALOG"), S("COLLATION_SCHEMA"), S("COLLATION_NAME"),
+        S("DOMAIN_CATALOG"), S("DOMAIN_SCHEMA"), S("DOMAIN_NAME"), S("DESCRIPTION"), S("DISTRIBUTION_FLAG"), S("CONTENT_TYPE"), S("MODELING_FLAG"),
+        B("IS_RELATED_TO_KEY"), S("RELATED_ATTRIBUTE"),
+    ];
+
     private (IReadOnlyList<RowsetColumn> Columns, IEnumerable<object?[]> Rows) MiningRowset(string rowset, Dictionary<string, List<string>> restrictions, Context context) => rowset switch
     {
         "DMSCHEMA_MINING_SERVICES" => (ServiceColumns, [ServiceRow]),
@@ -114,10 +123,7 @@ public sealed partial class XmlaService
     [
         S("STRUCTURE_CATALOG"), S("STRUCTURE_SCHEMA"), S("STRUCTURE_NAME"), S("COLUMN_NAME"), S("COLUMN_GUID"), I("COLUMN_PROPID"), I("ORDINAL_POSITION"),
         B("COLUMN_HASDEFAULT"), S("COLUMN_DEFAULT"), I("COLUMN_FLAGS"), B("IS_NULLABLE"), I("DATA_TYPE"), S("TYPE_GUID"),
-        I("CHARACTER_MAXIMUM_LENGTH"), I("CHARACTER_OCTET_LENGTH"), I("NUMERIC_PRECISION"), I("NUMERIC_SCALE"), I("DATETIME_PRECISION"),
-        S("CHARACTER_SET_CATALOG"), S("CHARACTER_SET_SCHEMA"), S("CHARACTER_SET_NAME"), S("COLLATION_CATALOG"), S("COLLATION_SCHEMA"), S("COLLATION_NAME"),
-        S("DOMAIN_CATALOG"), S("DOMAIN_SCHEMA"), S("DOMAIN_NAME"), S("DESCRIPTION"), S("DISTRIBUTION_FLAG"), S("CONTENT_TYPE"), S("MODELING_FLAG"),
-        B("IS_RELATED_TO_KEY"), S("RELATED_ATTRIBUTE"), S("CONTAINING_COLUMN"), B("IS_POPULATED"),
+        .. ColumnFacets, S("CONTAINING_COLUMN"), B("IS_POPULATED"),
     ];
 
     private IEnumerable<object?[]> StructureColumnRows(XElement database, ModelDefinition model)
@@ -250,10 +256,7 @@ public sealed partial class XmlaService
     [
         S("MODEL_CATALOG"), S("MODEL_SCHEMA"), S("MODEL_NAME"), S("COLUMN_NAME"), S("COLUMN_GUID"), I("COLUMN_PROPID"), I("ORDINAL_POSITION"),
         B("COLUMN_HAS_DEFAULT"), S("COLUMN_DEFAULT"), I("COLUMN_FLAGS"), B("IS_NULLABLE"), I("DATA_TYPE"), S("TYPE_GUID"),
-        I("CHARACTER_MAXIMUM_LENGTH"), I("CHARACTER_OCTET_LENGTH"), I("NUMERIC_PRECISION"), I("NUMERIC_SCALE"), I("DATETIME_PRECISION"),
-        S("CHARACTER_SET_CATALOG"), S("CHARACTER_SET_SCHEMA"), S("CHARACTER_SET_NAME"), S("COLLATION_CATALOG"), S("COLLATION_SCHEMA"), S("COLLATION_NAME"),
-        S("DOMAIN_CATALOG"), S("DOMAIN_SCHEMA"), S("DOMAIN_NAME"), S("DESCRIPTION"), S("DISTRIBUTION_FLAG"), S("CONTENT_TYPE"), S("MODELING_FLAG"),
-        B("IS_RELATED_TO_KEY"), S("RELATED_ATTRIBUTE"), B("IS_INPUT"), B("IS_PREDICTABLE"), S("CONTAINING_COLUMN"),
+        .. ColumnFacets, B("IS_INPUT"), B("IS_PREDICTABLE"), S("CONTAINING_COLUMN"),
         S("PREDICTION_SCALAR_FUNCTIONS"), S("PREDICTION_TABLE_FUNCTIONS"), B("IS_POPULATED"), D("PREDICTION_SCORE"), S("SOURCE_COLUMN"),
     ];
 
