@@ -90,4 +90,5 @@ internal static class H
     public const string Invoices = "InvoiceId,AccountId,SubscriptionId,InvoiceDate,DueDate,PaidDate,Amount,Currency,Status,ModifiedAt,IsDeleted";
     public const string FxRates = "Currency,Date,Rate";
     public const string Responses = "ResponseId,AccountId,RespondedAt,Question,Answer,ModifiedAt,IsDeleted";
+    public const string OpportunityContacts = "OpportunityId,ContactId,Role,ModifiedAt,IsDeleted";
 }

@@ -22,13 +22,13 @@ internal static class DwSql
         new("Opportunity", "dw.FactOpportunity", "OpportunityId",
             ["OpportunityId", "AccountId", "Product", "Stage", "Amount", "OriginalAmount", "Currency", "CreatedAt", "CloseDate", "ModifiedAt", "BatchId"]),
         new("Activity", "dw.FactActivity", "ActivityId",
-            ["ActivityId", "AccountId", "Type", "OccurredAt", "ModifiedAt", "BatchId"]),
+            ["ActivityId", "AccountId", "Type", "OccurredAt", "ModifiedAt", "BatchId", "ContactId"]),
         new("Subscription", "dw.FactSubscription", "SubscriptionId",
             ["SubscriptionId", "AccountId", "Product", "Plan", "StartDate", "EndDate", "Mrr", "OriginalMrr", "Currency", "Status", "ModifiedAt", "BatchId"]),
         new("Invoice", "dw.FactInvoice", "InvoiceId",
             ["InvoiceId", "AccountId", "SubscriptionId", "InvoiceDate", "DueDate", "PaidDate", "Amount", "OriginalAmount", "Currency", "Status", "ModifiedAt", "BatchId"]),
         new("SurveyResponse", "dw.FactSurveyAnswer", "ResponseId",
-            ["ResponseId", "AccountId", "RespondedAt", "Question", "Answer", "AnswerNumeric", "ModifiedAt", "BatchId"],
+            ["ResponseId", "AccountId", "RespondedAt", "Question", "Answer", "AnswerNumeric", "ModifiedAt", "BatchId", "ContactId"],
             new() { ["AnswerNumeric"] = "try_cast(Answer AS DOUBLE)" }),
     ];
 

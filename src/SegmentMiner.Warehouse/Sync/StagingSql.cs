@@ -127,9 +127,11 @@ internal static class StagingSql
             sb.Append("\n    WHEN \"Rate\" <= 0 THEN 'Rate must be positive'");
         }
 
-        if (spec.RefersToAccount && warehouseChecks)
+        foreach (var r in warehouseChecks ? spec.References : [])
         {
-            sb.Append("\n    WHEN t.\"AccountId\" NOT IN (SELECT AccountId FROM stg.Account) THEN 'unknown account ' || t.\"AccountId\"");
+            var v = "t." + Identifiers.QuoteAnsi(r.Column);
+            sb.Append("\n    WHEN ").Append(v).Append(" IS NOT NULL AND ").Append(v).Append(" NOT IN (SELECT ").Append(r.Column).Append(" FROM stg.")
+              .Append(r.StagingTable).Append(") THEN 'unknown ").Append(r.Word).Append(" ' || ").Append(v);
         }
 
         if (joinFx)

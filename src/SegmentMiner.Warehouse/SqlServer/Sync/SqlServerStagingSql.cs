@@ -41,22 +41,23 @@ internal static class SqlServerStagingSql
     public static string DropChecked(EntitySpec spec) => $"DROP TABLE {CheckedTable(spec)}; DROP TABLE #malformed;";
 
     /// <summary>
-    /// The rules that read the warehouse, in one statement: the account must be staged (this batch's accounts
-    /// included), and an amount in another currency needs a rate on or before its date (@reporting is
+    /// The rules that read the warehouse, in one statement: every row a column refers to (the account, a contact, an
+    /// opportunity) must be staged (this batch's included), and an amount in another currency needs a rate on or before its date (@reporting is
     /// Sync:ReportingCurrency). A row already rejected keeps its first reason. Null for entities with neither rule.
     /// </summary>
     public static string? Validate(EntitySpec spec)
     {
         var currency = HasCurrency(spec);
-        if (!spec.RefersToAccount && !currency)
+        if (spec.References.Count == 0 && !currency)
         {
             return null;
         }
 
         var reasons = new StringBuilder();
-        if (spec.RefersToAccount)
+        foreach (var r in spec.References)
         {
-            reasons.Append("\n        WHEN NOT EXISTS (SELECT 1 FROM stg.Account AS a WHERE a.AccountId = c.AccountId) THEN N'unknown account ' + c.AccountId");
+            var v = "c." + Q(r.Column);
+            reasons.Append($"\n        WHEN {v} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stg.{r.StagingTable} AS a WHERE a.{Q(r.Column)} = {v}) THEN N'unknown {r.Word} ' + {v}");
         }
 
         var sb = new StringBuilder("UPDATE c SET\n");
@@ -112,7 +113,9 @@ internal static class SqlServerStagingSql
             return null;
         }
 
-        var key = Q(spec.Key[0]);
+        var keys = spec.Key.Select(Q).ToList();
+        string RowKey(string alias) => keys.Count == 1 ? $"{alias}.{keys[0]}" : "CONCAT(" + string.Join(", N'|', ", keys.Select(k => $"{alias}.{k}")) + ")";
+        var on = string.Join(" AND ", keys.Select(k => $"s.{k} = c.{k}"));
         var compared = Compared(spec);
         string Hash(string alias, Func<(string Staged, string New), string> pick) =>
             "LOWER(CONVERT(NVARCHAR(32), HASHBYTES('MD5', CONCAT(" +
@@ -123,14 +126,14 @@ internal static class SqlServerStagingSql
             SELECT COALESCE((SELECT MAX(x.CorrectionId) FROM ops.Correction AS x), 0) + ROW_NUMBER() OVER (ORDER BY q._line),
                    @batch, @file, @entity, @name, q._line, q._key, q.ModifiedAt, q._prev_batch, q._prev_hash, q._new_hash
             FROM (
-                SELECT c._line, c.{key} AS _key, c.ModifiedAt, s.BatchId AS _prev_batch,
+                SELECT c._line, {RowKey("c")} AS _key, c.ModifiedAt, s.BatchId AS _prev_batch,
                        {Hash("s", c => c.Staged)} AS _prev_hash, {Hash("c", c => c.New)} AS _new_hash,
-                       ROW_NUMBER() OVER (PARTITION BY c.{key}, c.ModifiedAt ORDER BY c._line DESC) AS _rn
-                FROM {CheckedTable(spec)} AS c JOIN stg.{spec.StagingTable} AS s ON s.{key} = c.{key} AND s.ModifiedAt = c.ModifiedAt
+                       ROW_NUMBER() OVER (PARTITION BY {string.Join(", ", keys.Select(k => "c." + k))}, c.ModifiedAt ORDER BY c._line DESC) AS _rn
+                FROM {CheckedTable(spec)} AS c JOIN stg.{spec.StagingTable} AS s ON {on} AND s.ModifiedAt = c.ModifiedAt
                 WHERE c._reason IS NULL) AS q
             WHERE q._rn = 1 AND q._prev_hash <> q._new_hash;
             DELETE s FROM stg.{spec.StagingTable} AS s
-            JOIN ops.Correction AS k ON k.BatchId = @batch AND k.SourceFileId = @file AND k.RowKey = s.{key} AND k.ModifiedAt = s.ModifiedAt;
+            JOIN ops.Correction AS k ON k.BatchId = @batch AND k.SourceFileId = @file AND k.RowKey = {RowKey("s")} AND k.ModifiedAt = s.ModifiedAt;
             SELECT COUNT_BIG(*) FROM ops.Correction AS k WHERE k.BatchId = @batch AND k.SourceFileId = @file;
             """;
     }

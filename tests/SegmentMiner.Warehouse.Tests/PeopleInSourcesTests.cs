@@ -1,0 +1,108 @@
+namespace SegmentMiner.Warehouse.Tests;
+
+/// <summary>
+/// The people of the source contract: the optional ContactId of activities and survey responses, and the optional
+/// opportunity_contacts entity (who took part in which deal, in what role), with the rules of every entity.
+/// </summary>
+[TestFixture]
+public sealed class PeopleInSourcesTests
+{
+    private TestWarehouse _w = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _w = new TestWarehouse();
+        _w.Options.Sync.MaxRejectedFraction = 0.5;
+        _w.Write("crm", "accounts.csv", H.Accounts,
+            "A1,One,Software,Germany,Europe,11-50,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0",
+            "A2,Two,Retail,France,Europe,51-200,,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0");
+        _w.Write("crm", "contacts.csv", H.Contacts,
+            "C1,A1,CIO,C-level,IT,1,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0",
+            "C2,A1,Engineer,Mid,IT,0,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0",
+            "C3,A2,Buyer,Senior,Procurement,1,2024-01-01T00:00:00Z,2024-01-01T00:00:00Z,0");
+        _w.Write("crm", "opportunities.csv", H.Opportunities,
+            "O1,A1,Analytics,Proposal,1000.00,USD,2025-01-01T00:00:00Z,2025-12-31,2025-01-01T00:00:00Z,0",
+            "O2,A2,Analytics,ClosedWon,500.00,USD,2025-01-01T00:00:00Z,2025-06-30,2025-01-01T00:00:00Z,0");
+    }
+
+    [TearDown]
+    public void TearDown() => _w.Dispose();
+
+    [Test]
+    public async Task OpportunityContacts_AreStaged_WithUnknownContactsAndOpportunitiesRejectedByLine()
+    {
+        var path = _w.Write("crm", "opportunity_contacts.csv", H.OpportunityContacts,
+            "O1,C1,DecisionMaker,2025-01-02T00:00:00Z,0",
+            "O1,C2,User,2025-01-02T00:00:00Z,0",
+            "O1,C9,Influencer,2025-01-02T00:00:00Z,0",
+            "O7,C1,Champion,2025-01-02T00:00:00Z,0",
+            "O2,C3,EconomicBuyer,2025-01-02T00:00:00Z,0",
+            "O1,C2,Champion,2025-03-01T00:00:00Z,0",
+            "O2,C3,EconomicBuyer,2025-04-01T00:00:00Z,1",
+            "O2,C1,,2025-01-02T00:00:00Z,0");
+
+        var result = await _w.SyncAsync();
+
+        var rejected = await _w.QueryAsync<(string FileName, long LineNumber, string Reason)>("SELECT FileName, LineNumber, Reason FROM ops.RejectedRow ORDER BY LineNumber");
+        Assert.That(rejected, Is.EqualTo(new[]
+        {
+            ("crm/opportunity_contacts.csv", 4L, "unknown contact C9"),
+            ("crm/opportunity_contacts.csv", 5L, "unknown opportunity O7"),
+            ("crm/opportunity_contacts.csv", 9L, "missing required value Role"),
+        }));
+        Assert.That(File.ReadAllLines(path)[3], Does.StartWith("O1,C9,"), "line 4 is the row with the unknown contact");
+        Assert.That(result.Entities.Single(e => e.Entity == "opportunity_contacts").Loaded, Is.EqualTo(5));
+
+        // The current roles: the newest version of each pair; a deleted newest version removes the pair.
+        var current = await _w.QueryAsync<(string OpportunityId, string ContactId, string Role)>(
+            "SELECT OpportunityId, ContactId, Role FROM dw.vOpportunityContact ORDER BY OpportunityId, ContactId");
+        Assert.That(current, Is.EqualTo(new[] { ("O1", "C1", "DecisionMaker"), ("O1", "C2", "Champion") }));
+        Assert.That(await _w.ScalarAsync<long>("SELECT count(*) FROM stg.OpportunityContact"), Is.EqualTo(5), "every version kept");
+    }
+
+    [Test]
+    public async Task OpportunityContacts_ReadAgain_NeverDuplicate_AndACorrectionIsRecordedByItsPair()
+    {
+        _w.Write("crm", "opportunity_contacts.csv", H.OpportunityContacts, "O1,C1,DecisionMaker,2025-01-02T00:00:00Z,0", "O1,C2,User,2025-01-02T00:00:00Z,0");
+        await _w.SyncAsync();
+        await _w.SyncAsync();
+        Assert.That(await _w.ScalarAsync<long>("SELECT count(*) FROM stg.OpportunityContact"), Is.EqualTo(2), "an unchanged file adds nothing");
+
+        File.SetLastWriteTimeUtc(_w.Write("crm", "opportunity_contacts.csv", H.OpportunityContacts,
+            "O1,C1,DecisionMaker,2025-01-02T00:00:00Z,0", "O1,C2,Influencer,2025-01-02T00:00:00Z,0"), DateTime.UtcNow.AddMinutes(1));
+        await _w.SyncAsync();
+        Assert.That(await _w.QueryAsync<string>("SELECT Role FROM dw.vOpportunityContact WHERE ContactId = 'C2'"), Is.EqualTo(new[] { "Influencer" }), "the later read wins");
+        Assert.That(await _w.QueryAsync<string>("SELECT RowKey FROM ops.Correction"), Is.EqualTo(new[] { "O1|C2" }), "the correction names its pair");
+    }
+
+    [Test]
+    public async Task ActivitiesAndResponses_MayNameTheirContact()
+    {
+        _w.Write("crm", "activities.csv", H.Activities + ",ContactId",
+            "T1,A1,Webinar,2025-02-01T00:00:00Z,2025-02-01T00:00:00Z,0,C1",
+            "T2,A1,Call,2025-02-02T00:00:00Z,2025-02-02T00:00:00Z,0,",
+            "T3,A1,Email,2025-02-03T00:00:00Z,2025-02-03T00:00:00Z,0,C404");
+        _w.Write("survey", "responses.csv", H.Responses + ",ContactId",
+            "R1,A1,2025-02-01T00:00:00Z,goal,Save time,2025-02-01T00:00:00Z,0,C2",
+            "R2,A1,2025-02-01T00:00:00Z,Priority,Cost,2025-02-01T00:00:00Z,0,");
+
+        await _w.SyncAsync();
+
+        Assert.That(await _w.QueryAsync<(string, string?)>("SELECT ActivityId, ContactId FROM dw.FactActivity ORDER BY ActivityId"),
+            Is.EqualTo(new[] { ("T1", (string?)"C1"), ("T2", null) }));
+        Assert.That(await _w.QueryAsync<string>("SELECT Reason FROM ops.RejectedRow"), Is.EqualTo(new[] { "unknown contact C404" }));
+        Assert.That(await _w.QueryAsync<(string, string?)>("SELECT ResponseId, ContactId FROM dw.FactSurveyAnswer ORDER BY ResponseId"),
+            Is.EqualTo(new[] { ("R1", (string?)"C2"), ("R2", null) }));
+    }
+
+    [Test]
+    public async Task ASourceWithoutThePeopleColumns_StillSyncs()
+    {
+        _w.Write("crm", "activities.csv", H.Activities, "T1,A1,Webinar,2025-02-01T00:00:00Z,2025-02-01T00:00:00Z,0");
+        var result = await _w.SyncAsync();
+        Assert.That(result.Entities.Single(e => e.Entity == "activities").Loaded, Is.EqualTo(1));
+        Assert.That(await _w.ScalarAsync<long>("SELECT count(*) FROM dw.FactActivity WHERE ContactId IS NULL"), Is.EqualTo(1));
+        Assert.That(await _w.ScalarAsync<long>("SELECT count(*) FROM dw.vOpportunityContact"), Is.Zero, "no opportunity_contacts: no deal roles");
+    }
+}
