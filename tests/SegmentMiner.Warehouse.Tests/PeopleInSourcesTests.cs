@@ -105,4 +105,34 @@ public sealed class PeopleInSourcesTests
         Assert.That(await _w.ScalarAsync<long>("SELECT count(*) FROM dw.FactActivity WHERE ContactId IS NULL"), Is.EqualTo(1));
         Assert.That(await _w.ScalarAsync<long>("SELECT count(*) FROM dw.vOpportunityContact"), Is.Zero, "no opportunity_contacts: no deal roles");
     }
+
+    [Test]
+    public async Task ContactHistory_IsType2_OnAccountRoleSeniorityDepartmentAndDecisionMaker()
+    {
+        // C1: promoted (a new period), touched without change (none), moved department (a new period), deleted (the
+        // period closes), back (a new period). A version that arrives in a later batch lands in its place.
+        _w.Write("crm", "contacts-2.csv", H.Contacts,
+            "C1,A1,CIO,VP,IT,0,2024-01-01T00:00:00Z,2024-06-01T00:00:00Z,0",
+            "C1,A1,CIO,VP,IT,0,2024-01-01T00:00:00Z,2024-07-01T00:00:00Z,0",
+            "C1,A1,CIO,VP,Digital,0,2024-01-01T00:00:00Z,2024-09-01T00:00:00Z,0",
+            "C1,A1,CIO,VP,Digital,0,2024-01-01T00:00:00Z,2024-10-01T00:00:00Z,1");
+        await _w.SyncAsync();
+        _w.Write("crm", "contacts-3.csv", H.Contacts,
+            "C1,A1,CIO,VP,Digital,1,2024-01-01T00:00:00Z,2024-12-01T00:00:00Z,0",
+            "C1,A1,CIO,Director,IT,0,2024-01-01T00:00:00Z,2024-03-01T00:00:00Z,0");
+        await _w.SyncAsync();
+
+        var periods = await _w.QueryAsync<(string Seniority, string Department, bool IsDecisionMaker, DateTime ValidFrom, DateTime? ValidTo, bool IsCurrent)>(
+            "SELECT Seniority, Department, IsDecisionMaker, ValidFrom, ValidTo, IsCurrent FROM dw.DimContactHistory WHERE ContactId = 'C1' ORDER BY ValidFrom");
+        Assert.That(periods, Is.EqualTo(new[]
+        {
+            ("C-level", "IT", true, new DateTime(2024, 1, 1), (DateTime?)new DateTime(2024, 3, 1), false),
+            ("Director", "IT", false, new DateTime(2024, 3, 1), (DateTime?)new DateTime(2024, 6, 1), false),
+            ("VP", "IT", false, new DateTime(2024, 6, 1), (DateTime?)new DateTime(2024, 9, 1), false),
+            ("VP", "Digital", false, new DateTime(2024, 9, 1), (DateTime?)new DateTime(2024, 10, 1), false),
+            ("VP", "Digital", true, new DateTime(2024, 12, 1), null, true),
+        }));
+        Assert.That(await _w.QueryAsync<string>("SELECT Seniority FROM dw.DimContact WHERE ContactId = 'C1'"), Is.EqualTo(new[] { "VP" }), "DimContact stays the current version");
+        Assert.That(await _w.ScalarAsync<long>("SELECT count(*) FROM dw.DimContactHistory WHERE IsCurrent"), Is.EqualTo(3), "one current period per current contact");
+    }
 }
