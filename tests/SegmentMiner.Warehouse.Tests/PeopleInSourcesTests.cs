@@ -135,4 +135,63 @@ public sealed class PeopleInSourcesTests
         Assert.That(await _w.QueryAsync<string>("SELECT Seniority FROM dw.DimContact WHERE ContactId = 'C1'"), Is.EqualTo(new[] { "VP" }), "DimContact stays the current version");
         Assert.That(await _w.ScalarAsync<long>("SELECT count(*) FROM dw.DimContactHistory WHERE IsCurrent"), Is.EqualTo(3), "one current period per current contact");
     }
+
+    [Test]
+    public async Task ContactFeatures_CountEachContactsYear_AndContactProduct_RelatesThemToTheirAccountsProducts()
+    {
+        // As of 2026-11-15 the window is 2025-11-01 to 2026-11-01 (the twelve whole months before November).
+        _w.Write("crm", "opportunities-2.csv", H.Opportunities,
+            "O3,A1,CRM,ClosedWon,800.00,USD,2026-02-01T00:00:00Z,2026-03-01,2026-03-01T00:00:00Z,0",
+            "O4,A1,Mail,Qualification,300.00,USD,2025-05-01T00:00:00Z,,2025-05-01T00:00:00Z,0");
+        _w.Write("crm", "opportunity_contacts.csv", H.OpportunityContacts,
+            "O3,C1,DecisionMaker,2026-02-01T00:00:00Z,0", "O3,C2,Champion,2026-02-01T00:00:00Z,0",
+            "O4,C1,Sponsor,2025-05-01T00:00:00Z,0", "O1,C2,User,2025-01-02T00:00:00Z,0");
+        _w.Write("crm", "activities.csv", H.Activities + ",ContactId",
+            "T1,A1,Webinar,2026-01-10T00:00:00Z,2026-01-10T00:00:00Z,0,C1",
+            "T2,A1,Webinar,2026-05-10T00:00:00Z,2026-05-10T00:00:00Z,0,C1",
+            "T3,A1,Email,2026-10-31T00:00:00Z,2026-10-31T00:00:00Z,0,C1",
+            "T4,A1,Call,2026-11-02T00:00:00Z,2026-11-02T00:00:00Z,0,C1",
+            "T5,A1,Meeting,2025-10-30T00:00:00Z,2025-10-30T00:00:00Z,0,C2",
+            "T6,A1,Call,2026-03-01T00:00:00Z,2026-03-01T00:00:00Z,0,");
+        _w.Write("survey", "responses.csv", H.Responses + ",ContactId",
+            "R1,A1,2026-01-01T00:00:00Z,goal,Save time,2026-01-01T00:00:00Z,0,C1",
+            "R2,A1,2026-06-01T00:00:00Z,goal,Grow revenue,2026-06-01T00:00:00Z,0,C1",
+            "R3,A1,2026-06-01T00:00:00Z,channel,Events,2026-06-01T00:00:00Z,0,C2");
+        _w.Write("billing", "subscriptions.csv", H.Subscriptions,
+            "S1,A1,CRM,Pro,2026-03-01,,100.00,USD,Active,2026-03-01T00:00:00Z,0",
+            "S2,A1,Mail,Basic,2024-01-01,2025-06-30,50.00,USD,Cancelled,2025-06-30T00:00:00Z,0",
+            "S3,A2,Analytics,Pro,2025-07-01,,70.00,USD,Active,2025-07-01T00:00:00Z,0");
+        await _w.SyncAsync();
+
+        var features = await _w.QueryAsync<(string ContactId, long Activities, long Webinars, long Emails, long Calls, long Meetings, long Opportunities, long DecisionMaker, long Champion, long User, long Other, string? Goal, string? Channel)>(
+            """
+            SELECT ContactId, Activities12m, Webinars12m, Emails12m, Calls12m, Meetings12m, Opportunities12m, DecisionMakerRoles12m,
+                   ChampionRoles12m, UserRoles12m, OtherRoles12m, Goal, Channel
+            FROM dw.ContactFeatures ORDER BY ContactId
+            """);
+        Assert.That(features, Is.EqualTo(new[]
+        {
+            ("C1", 3L, 2L, 1L, 0L, 0L, 1L, 1L, 0L, 0L, 0L, (string?)"Grow revenue", (string?)null),
+            ("C2", 0L, 0L, 0L, 0L, 0L, 1L, 0L, 1L, 0L, 0L, null, "Events"),
+            ("C3", 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, null, null),
+        }), "in the window only: T4 is after it, T5 and O1, O4 before it; an activity without a contact counts for none");
+        Assert.That(await _w.QueryAsync<string>("SELECT DISTINCT CAST(AsOfDate AS VARCHAR) FROM dw.ContactFeatures"), Is.EqualTo(new[] { "2026-11-15" }));
+
+        var products = await _w.QueryAsync<(string ContactId, string Product, string Relation)>("SELECT ContactId, Product, Relation FROM dw.ContactProduct ORDER BY ContactId, Product");
+        Assert.That(products, Is.EqualTo(new[]
+        {
+            ("C1", "Analytics", "Pursues"), ("C1", "CRM", "Holds"), ("C1", "Mail", "Pursues"),
+            ("C2", "Analytics", "Pursues"), ("C2", "CRM", "Holds"), ("C2", "Mail", "Pursues"),
+            ("C3", "Analytics", "Holds"),
+        }), "A1 holds CRM, pursues Analytics (O1) and Mail again (O4, open) after dropping it; A2 holds Analytics");
+    }
+
+    [Test]
+    public async Task ContactProduct_ADroppedProductNotPursued_IsDropped()
+    {
+        _w.Write("billing", "subscriptions.csv", H.Subscriptions, "S2,A2,Mail,Basic,2024-01-01,2025-06-30,50.00,USD,Cancelled,2025-06-30T00:00:00Z,0");
+        await _w.SyncAsync();
+        Assert.That(await _w.QueryAsync<(string, string, string)>("SELECT ContactId, Product, Relation FROM dw.ContactProduct WHERE Product = 'Mail'"),
+            Is.EqualTo(new[] { ("C3", "Mail", "Dropped") }));
+    }
 }
