@@ -104,6 +104,7 @@ public sealed class PeopleInSourcesTests
         Assert.That(result.Entities.Single(e => e.Entity == "activities").Loaded, Is.EqualTo(1));
         Assert.That(await _w.ScalarAsync<long>("SELECT count(*) FROM dw.FactActivity WHERE ContactId IS NULL"), Is.EqualTo(1));
         Assert.That(await _w.ScalarAsync<long>("SELECT count(*) FROM dw.vOpportunityContact"), Is.Zero, "no opportunity_contacts: no deal roles");
+        Assert.That(await _w.QueryAsync<int?>("SELECT RolesCovered FROM dw.BuyingUnitFeatures"), Has.All.Null, "no opportunity_contacts: roles covered unknown, not 0");
     }
 
     [Test]
@@ -184,6 +185,22 @@ public sealed class PeopleInSourcesTests
             ("C2", "Analytics", "Pursues"), ("C2", "CRM", "Holds"), ("C2", "Mail", "Pursues"),
             ("C3", "Analytics", "Holds"),
         }), "A1 holds CRM, pursues Analytics (O1) and Mail again (O4, open) after dropping it; A2 holds Analytics");
+
+        // The buying unit in the customer features: A1's contacts hold DecisionMaker, Champion, Sponsor and User;
+        // one of its two contacts is senior (C-level). A2's only contact is Senior (not Director or above), in no deal.
+        const string Unit = "SELECT AccountId, RolesCovered, SeniorShare FROM dw.BuyingUnitFeatures ORDER BY AccountId";
+        Assert.That(await _w.QueryAsync<(string, int?, double?)>(Unit), Is.EqualTo(new[] { ("A1", (int?)4, (double?)0.5), ("A2", 0, 0.0) }));
+
+        Assert.That(await _w.QueryAsync<(long, long)>("SELECT Contacts, DecisionMakers FROM dw.BuyingUnitFeatures ORDER BY AccountId"),
+            Is.EqualTo(await _w.QueryAsync<(long, long)>("SELECT Contacts, DecisionMakers FROM dw.CustomerFeatures ORDER BY AccountId")), "the same counts as the customer features");
+
+        // A new role arrives in a later batch: the incremental sync gives what a rebuild gives.
+        _w.Write("crm", "opportunity_contacts-2.csv", H.OpportunityContacts, "O4,C2,Influencer,2026-05-01T00:00:00Z,0");
+        await _w.SyncAsync();
+        var incremental = await _w.QueryAsync<(string, int?, double?)>(Unit);
+        Assert.That(incremental[0], Is.EqualTo(("A1", (int?)5, (double?)0.5)));
+        await _w.SyncAsync(rebuild: true);
+        Assert.That(await _w.QueryAsync<(string, int?, double?)>(Unit), Is.EqualTo(incremental));
     }
 
     [Test]
