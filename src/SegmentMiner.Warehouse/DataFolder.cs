@@ -22,6 +22,11 @@ public sealed class DataFolder
 
     public string TruthFile => Path.Combine(Root, "truth.csv");
 
+    /// <summary>The demo's planted people: ContactId,Product,Archetype (beside <see cref="TruthFile"/>).</summary>
+    public const string ContactTruthFileName = "truth-contacts.csv";
+
+    public string ContactTruthFile => Path.Combine(Root, ContactTruthFileName);
+
     /// <summary>Where DuckDB spills what does not fit in <c>Warehouse:MemoryLimit</c>.</summary>
     public string TempFolder => Path.Combine(Root, "tmp");
 

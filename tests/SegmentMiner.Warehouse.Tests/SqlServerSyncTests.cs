@@ -71,11 +71,10 @@ public sealed class SqlServerSyncTests
     [Test]
     public async Task DealRoles_AreCheckedAgainstTheirOpportunityAndContact_AndCorrectedByTheirPair()
     {
-        // opportunity_contacts on SQL Server: both references are the T-SQL's rules, and its two-column key is the
-        // correction's row key and join.
+        // opportunity_contacts (the demo writes them) on SQL Server: both references are the T-SQL's rules, and its
+        // two-column key is the correction's row key and join.
         using var w = new TestWarehouse();
         new DemoGenerator(new DemoRequest(20, 3, AsOf, Months: 3, BadRows: 0)).Write(w.Folder.Sources, w.Folder.TruthFile);
-        w.Write("crm", "opportunity_contacts.csv", H.OpportunityContacts, "O1,C1,DecisionMaker,2025-01-02T00:00:00Z,0");
         var (connection, log, bulk) = Recording(_ => null);
         await new SqlServerSyncBatch(connection, bulk, w.Options, w.Folder, NullLogger.Instance, "the recorded warehouse").RunAsync(AsOf, false, default);
 

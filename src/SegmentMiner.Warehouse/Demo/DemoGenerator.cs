@@ -23,6 +23,7 @@ public sealed class DemoGenerator
     private readonly Random _rng;
     private readonly List<DemoAccount> _accounts = [];
     private readonly DateOnly _historyStart;
+    private readonly DemoPeople _people;
     private int _nextSubscription = 1;
     private int _nextContact = 1;
     private int _nextOpportunity = 1;
@@ -42,6 +43,7 @@ public sealed class DemoGenerator
         _req = request;
         _rng = new Random(request.Seed);
         _historyStart = new DateOnly(request.AsOf.Year, request.AsOf.Month, 1).AddMonths(-request.Months);
+        _people = new DemoPeople(request.Seed, request.AsOf);
     }
 
     /// <summary>Writes the base sources (or the requested increment) into the crm, billing and survey folders of <paramref name="sourcesDir"/>, and the planted groups of every current customer to <paramref name="truthPath"/>.</summary>
@@ -72,6 +74,12 @@ public sealed class DemoGenerator
         AddBadRows(sink);
         var files = sink.Flush();
         WriteTruth(truthPath);
+        if (_req.Increment == 0)
+        {
+            // An increment does not replay the base's contacts, so the people's truth is the base's.
+            _people.WriteTruth(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(truthPath))!, DataFolder.ContactTruthFileName), _accounts);
+        }
+
         return new DemoResult(files, _accounts.Count(a => !a.Deleted), _req.BadRows);
     }
 
@@ -220,6 +228,7 @@ public sealed class DemoGenerator
         WriteOpportunities(a, sink, created, a.Group switch { 0 => _rng.Next(2, 6), 1 => _rng.Next(4, 9), 2 => _rng.Next(1, 3), 3 => _rng.Next(1, 3), _ => _rng.Next(1, 4) });
         WriteActivities(a, sink);
         WriteSurvey(a, sink);
+        _people.Answers(a, sink, ResponseHeader, _idPrefix);
     }
 
     private void WriteInvoices(DemoAccount a, DemoSink sink)
@@ -265,10 +274,13 @@ public sealed class DemoGenerator
         for (var i = 0; i < n; i++)
         {
             var created = at.AddDays(_rng.Next(0, 30));
+            var id = $"CON-{_idPrefix}{_nextContact++:D7}";
+            // The draws the accounts' stream always made for a contact, so that every later account-level draw is unchanged.
+            _ = (Pick(DemoLists.JobRoles), Pick(Core.SourceEntities.Seniorities), Pick(DemoLists.Departments), _rng.NextDouble());
+            var c = _people.NewContact(a, id);
             sink.Add("crm", "contacts", ContactHeader,
             [
-                $"CON-{_idPrefix}{_nextContact++:D7}", a.Id, Pick(DemoLists.JobRoles), Pick(Core.SourceEntities.Seniorities), Pick(DemoLists.Departments),
-                _rng.NextDouble() < 0.2 ? "1" : "0", Ts(created), Ts(created.AddHours(1)), "0",
+                id, a.Id, c.Archetype.JobRole, c.Seniority, c.Archetype.Department, c.IsDecisionMaker ? "1" : "0", Ts(created), Ts(created.AddHours(1)), "0",
             ]);
         }
     }
@@ -289,11 +301,19 @@ public sealed class DemoGenerator
             if (close > _req.AsOf) close = _req.AsOf;
             var usd = a.Group switch { 0 => Money(5000, 40000), 1 => Money(8000, 60000), 4 => Money(2000, 15000), _ => Money(1000, 8000) };
             var amount = Math.Round(usd / (decimal)Rate(a.Currency, DateOnly.FromDateTime(created)), 2);
+            var id = $"OPP-{_idPrefix}{_nextOpportunity++:D7}";
+            var product = Pick(DemoLists.Products);
             sink.Add("crm", "opportunities", OpportunityHeader,
             [
-                $"OPP-{_idPrefix}{_nextOpportunity++:D7}", a.Id, Pick(DemoLists.Products), stage, amount.ToString(CultureInfo.InvariantCulture), a.Currency,
+                id, a.Id, product, stage, amount.ToString(CultureInfo.InvariantCulture), a.Currency,
                 Ts(created), close is { } c ? D(c) : null, Ts(close?.ToDateTime(new TimeOnly(17, 0)) ?? created.AddDays(2)), "0",
             ]);
+            if (open)
+            {
+                a.OpenOpportunityProducts.Add(product);
+            }
+
+            _people.DealRoles(a, sink, id, created);
         }
     }
 
@@ -307,7 +327,9 @@ public sealed class DemoGenerator
             var to = a.Group == 3 ? Math.Max(from + 1, _req.AsOf.DayNumber - 365) : _req.AsOf.DayNumber;
             var dayNo = a.Group == 4 ? Math.Max(from, _req.AsOf.DayNumber - _rng.Next(0, 150)) : _rng.Next(Math.Min(from, to - 1), to);
             var at = DateOnly.FromDayNumber(dayNo).ToDateTime(new TimeOnly(_rng.Next(8, 19), _rng.Next(0, 60)));
-            sink.Add("crm", "activities", ActivityHeader, [$"ACT-{_idPrefix}{_nextActivity++:D8}", a.Id, Pick(DemoLists.ActivityTypes), Ts(at), Ts(at.AddMinutes(30)), "0"]);
+            var id = $"ACT-{_idPrefix}{_nextActivity++:D8}";
+            var (contact, type) = _people.Activity(a, Pick(DemoLists.ActivityTypes));
+            sink.Add("crm", "activities", ActivityHeader, [id, a.Id, type, Ts(at), Ts(at.AddMinutes(30)), "0", contact]);
         }
     }
 
@@ -340,7 +362,7 @@ public sealed class DemoGenerator
     }
 
     private void AddAnswer(DemoAccount a, DemoSink sink, DateTime at, string question, string answer) =>
-        sink.Add("survey", "responses", ResponseHeader, [$"RSP-{_idPrefix}{_nextResponse++:D8}", a.Id, Ts(at), question, answer, Ts(at.AddMinutes(1)), "0"]);
+        sink.Add("survey", "responses", ResponseHeader, [$"RSP-{_idPrefix}{_nextResponse++:D8}", a.Id, Ts(at), question, answer, Ts(at.AddMinutes(1)), "0", null]);
 
     /// <summary>One day of change after the base (or the previous increment): new customers, firmographic changes, that day's invoices, churn.</summary>
     private void Advance(int k, DemoSink sink)
@@ -401,8 +423,8 @@ public sealed class DemoGenerator
                 case 5: sink.Add("billing", "invoices", InvoiceHeader, [id, acct, null, "2026-02-30", D(_req.AsOf), null, "100.00", "USD", "Pending", created]); break;
                 case 6: sink.Add("billing", "subscriptions", SubscriptionHeader, [id, acct, "Analytics", "Starter", D(_req.AsOf), null, "99.00", "XYZ", "Active", created, "0"]); break;
                 case 7: sink.Add("crm", "opportunities", OpportunityHeader, [id, acct, "Analytics", "Won", "1000", "USD", created, null, created, "0"]); break;
-                case 8: sink.Add("crm", "activities", ActivityHeader, [id, acct, "Call", "yesterday", created, "0"]); break;
-                default: sink.Add("survey", "responses", ResponseHeader, [id, acct, created, "priority", null, created, "0"]); break;
+                case 8: sink.Add("crm", "activities", ActivityHeader, [id, acct, "Call", "yesterday", created, "0", null]); break;
+                default: sink.Add("survey", "responses", ResponseHeader, [id, acct, created, "priority", null, created, "0", null]); break;
             }
         }
     }
@@ -469,7 +491,7 @@ public sealed class DemoGenerator
 
     private static string D(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string Ts(DateTime t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    internal static string Ts(DateTime t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string[] SourceBands => Core.SourceEntities.EmployeeBands;
 
@@ -488,11 +510,11 @@ public sealed class DemoGenerator
     private const string AccountHeader = "AccountId,Name,Industry,Country,Region,EmployeeBand,AnnualRevenueBand,CreatedAt,ModifiedAt,IsDeleted";
     private const string ContactHeader = "ContactId,AccountId,JobRole,Seniority,Department,IsDecisionMaker,CreatedAt,ModifiedAt,IsDeleted";
     private const string OpportunityHeader = "OpportunityId,AccountId,Product,Stage,Amount,Currency,CreatedAt,CloseDate,ModifiedAt,IsDeleted";
-    private const string ActivityHeader = "ActivityId,AccountId,Type,OccurredAt,ModifiedAt,IsDeleted";
+    private const string ActivityHeader = "ActivityId,AccountId,Type,OccurredAt,ModifiedAt,IsDeleted,ContactId";
     private const string SubscriptionHeader = "SubscriptionId,AccountId,Product,Plan,StartDate,EndDate,Mrr,Currency,Status,ModifiedAt,IsDeleted";
     private const string InvoiceHeader = "InvoiceId,AccountId,SubscriptionId,InvoiceDate,DueDate,PaidDate,Amount,Currency,Status,ModifiedAt";
     private const string FxHeader = "Currency,Date,Rate";
-    private const string ResponseHeader = "ResponseId,AccountId,RespondedAt,Question,Answer,ModifiedAt,IsDeleted";
+    private const string ResponseHeader = "ResponseId,AccountId,RespondedAt,Question,Answer,ModifiedAt,IsDeleted,ContactId";
 }
 
 /// <summary>

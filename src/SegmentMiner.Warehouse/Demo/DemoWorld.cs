@@ -17,6 +17,12 @@ internal sealed class DemoAccount
     public required int BillingDay { get; init; }
     public bool Deleted { get; set; }
     public List<DemoSubscription> Subscriptions { get; } = [];
+
+    /// <summary>The planted contacts (base contacts are not replayed for an increment).</summary>
+    public List<DemoContact> Contacts { get; } = [];
+
+    /// <summary>The products of the account's open opportunities: the products it pursues.</summary>
+    public HashSet<string> OpenOpportunityProducts { get; } = new(StringComparer.Ordinal);
 }
 
 internal sealed class DemoSubscription
