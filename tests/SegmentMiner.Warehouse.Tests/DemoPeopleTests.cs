@@ -56,7 +56,8 @@ public sealed class DemoPeopleTests
         var archetypes = _truth.GroupBy(t => t.ContactId).ToDictionary(g => g.Key, g => DemoArchetype.All.Single(a => a.Name == g.First().Archetype));
         var planted = archetypes.Where(kv => features.ContainsKey(kv.Key)).ToList();
         Assert.That(planted, Has.Count.EqualTo(archetypes.Count), "every contact of the truth has its features");
-        Assert.That(planted.Select(kv => (features[kv.Key].Department, features[kv.Key].JobRole)), Is.EqualTo(planted.Select(kv => (kv.Value.Department, kv.Value.JobRole))));
+        var typical = planted.Count(kv => features[kv.Key].Department == kv.Value.Department && features[kv.Key].JobRole == kv.Value.JobRole);
+        Assert.That(typical, Is.InRange(planted.Count * 0.5, planted.Count * 0.8), "most, not all, have their archetype's title and department");
         var answered = planted.Where(kv => features[kv.Key].Goal is not null).ToList();
         Assert.That(answered.Count(kv => features[kv.Key].Goal == kv.Value.Goal), Is.GreaterThan(answered.Count * 0.75), "mostly their archetype's goal");
         var analysts = planted.Where(kv => kv.Value.Activity == "Webinar").Select(kv => features[kv.Key].Webinars).Average();

@@ -1,4 +1,7 @@
 namespace SegmentMiner.Warehouse.Demo;
 
-/// <summary>A planted contact: its id and the archetype its attributes, activities, deal roles and answers follow.</summary>
-internal sealed record DemoContact(string Id, DemoArchetype Archetype, string Seniority, bool IsDecisionMaker);
+/// <summary>
+/// A planted contact: its id, the archetype its activities, deal roles and answers follow, and its attributes
+/// (mostly the archetype's: people's titles and departments are not that tidy).
+/// </summary>
+internal sealed record DemoContact(string Id, DemoArchetype Archetype, string JobRole, string Seniority, string Department, bool IsDecisionMaker);

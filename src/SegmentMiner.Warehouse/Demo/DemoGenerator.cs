@@ -280,7 +280,7 @@ public sealed class DemoGenerator
             var c = _people.NewContact(a, id);
             sink.Add("crm", "contacts", ContactHeader,
             [
-                id, a.Id, c.Archetype.JobRole, c.Seniority, c.Archetype.Department, c.IsDecisionMaker ? "1" : "0", Ts(created), Ts(created.AddHours(1)), "0",
+                id, a.Id, c.JobRole, c.Seniority, c.Department, c.IsDecisionMaker ? "1" : "0", Ts(created), Ts(created.AddHours(1)), "0",
             ]);
         }
     }

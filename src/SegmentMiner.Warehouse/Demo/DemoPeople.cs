@@ -22,8 +22,11 @@ internal sealed class DemoPeople(int seed, DateOnly asOf)
         var products = a.Subscriptions.Select(s => s.Product).ToHashSet(StringComparer.Ordinal);
         var fitting = DemoArchetype.All.Where(t => t.Products.Any(products.Contains)).ToArray();
         var archetype = Pick(fitting.Length > 0 ? fitting : DemoArchetype.All);
+        // A quarter of titles and a fifth of departments are not the archetype's, one seniority in ten is any.
+        var role = _rng.NextDouble() < 0.75 ? archetype.JobRole : Pick(DemoLists.JobRoles);
+        var department = _rng.NextDouble() < 0.8 ? archetype.Department : Pick(DemoLists.Departments);
         var seniority = _rng.NextDouble() < 0.9 ? Pick(archetype.Seniorities) : Pick(Core.SourceEntities.Seniorities);
-        var contact = new DemoContact(id, archetype, seniority, _rng.NextDouble() < archetype.DecisionMakerShare);
+        var contact = new DemoContact(id, archetype, role, seniority, department, _rng.NextDouble() < archetype.DecisionMakerShare);
         a.Contacts.Add(contact);
         return contact;
     }
