@@ -34,7 +34,7 @@ public sealed class ProductPersonaRecoveryTests
             { "name": "Challenge", "type": "Text", "content": "Discrete" },
             { "name": "Channel", "type": "Text", "content": "Discrete" }
           ],
-          "model": { "parameters": { "CLUSTER_COUNT": 0, "CLUSTER_SEED": 0 } }
+          "model": { "parameters": { "CLUSTER_COUNT": 0, "CLUSTER_SEED": 0, "MODELLING_CARDINALITY": 50 } }
         }
         """;
 
@@ -64,11 +64,11 @@ public sealed class ProductPersonaRecoveryTests
 
         TestContext.Out.WriteLine(string.Join("\n", report));
 
-        // The data path carries the archetypes: the engine as it is finds them well in every product (0.77 to 0.98 on
-        // this demo; where it falls short it merges the two smallest archetypes and splits a large one). The
-        // product-persona model to come must reach 0.8 in every product (issue 15's acceptance).
+        // The archetypes are found in every product with the most candidate models Microsoft Clustering allows
+        // (MODELLING_CARDINALITY 50: 0.975 to 0.979 on this demo). With the default 10 the best candidate merged the
+        // two smallest archetypes and split a large one in two products (0.77 and 0.85): the product-persona model
+        // needs the 50.
         var scores = report.Select(r => double.Parse(r[(r.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Assert.That(scores, Has.All.GreaterThanOrEqualTo(0.7), string.Join("\n", report));
-        Assert.That(scores.Average(), Is.GreaterThanOrEqualTo(0.85), string.Join("\n", report));
+        Assert.That(scores, Has.All.GreaterThanOrEqualTo(0.8), string.Join("\n", report));
     }
 }
