@@ -10,9 +10,10 @@ internal sealed record DemoArchetype(
     string Activity, string DealRole, string Goal, string Challenge, string Channel, string[] Products)
 {
     /// <summary>
-    /// The planted archetypes. Those listed under several products are the golden personas a working model finds
-    /// again in each (IT decision makers in four products, operations users in three, data analysts and finance
-    /// approvers in two); marketing operations and sales leaders belong to one product each.
+    /// The planted archetypes: IT decision makers for four products, operations users for three, data analysts and
+    /// finance approvers for two, marketing operations and sales leaders for one each. A contact is drawn among the
+    /// archetypes of its account's products and relates to all of them, so an archetype also shows in the other
+    /// products of its accounts.
     /// </summary>
     public static readonly DemoArchetype[] All =
     [
