@@ -1,5 +1,7 @@
 using SegmentMiner.Core.Models;
 using SegmentMiner.Mining;
+using SegmentMiner.Pipeline.Personas;
+using SegmentMiner.Pipeline.Publishing;
 
 namespace SegmentMiner.Xmla.Tests;
 
@@ -48,6 +50,8 @@ public sealed class ProductPersonaRecoveryTests
         var truth = File.ReadLines(Path.Combine(w.Root, "truth-contacts.csv")).Skip(1).Select(l => l.Split(','))
             .ToDictionary(p => (p[0], p[1]), p => p[2]);
         var report = new List<string>();
+        var personas = new List<ProductPersona>();
+        var majority = new Dictionary<(string Product, string Node), string>();
         foreach (var product in truth.Keys.Select(k => k.Item2).Distinct().Order(StringComparer.Ordinal))
         {
             var rows = (await w.QueryAsync<dynamic>($"SELECT {string.Join(", ", columns)} FROM mining.vProductPersonasCase WHERE Product = '{product}' ORDER BY ContactId"))
@@ -57,6 +61,12 @@ public sealed class ProductPersonaRecoveryTests
             var predicted = model.PredictAll(source).ToList();
             var ari = PublishTests.AdjustedRand(predicted.Select(p => p.Cluster).ToList(), predicted.Select(p => truth[((string)p.Key!, product)]).ToList());
             report.Add($"{product}: {rows.Count} contacts, {model.ClusterCount} clusters, ARI {ari:0.000}");
+            var profiles = ClusterProfile.From(model.Profiles().Where(r => r.NodeUniqueName != "000"), r => r.NodeCaption); // the clusters, not the population
+            personas.AddRange(profiles.Select(p => new ProductPersona(product, p.Key, p.Value, predicted.Count(x => x.Cluster == p.Key))));
+            foreach (var g in predicted.GroupBy(x => x.Cluster))
+            {
+                majority[(product, g.Key)] = g.GroupBy(x => truth[((string)x.Key!, product)]).MaxBy(x => x.Count())!.Key;
+            }
             TestContext.Out.WriteLine(product + "\n" + string.Join("\n", predicted.GroupBy(p => truth[((string)p.Key!, product)]).OrderBy(g => g.Key)
                 .Select(g => g.Key.PadRight(22) + string.Join(" ", g.GroupBy(p => p.Cluster).OrderBy(x => x.Key).Select(x => $"{x.Key}:{x.Count()}")))));
             Assert.That(rows, Has.Count.EqualTo(truth.Keys.Count(k => k.Item2 == product)), product + ": every related contact is a case");
@@ -70,5 +80,13 @@ public sealed class ProductPersonaRecoveryTests
         // needs the 50.
         var scores = report.Select(r => double.Parse(r[(r.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.That(scores, Has.All.GreaterThanOrEqualTo(0.8), string.Join("\n", report));
+
+        // Golden personas: each archetype's persona in every product is matched into one, and no golden persona mixes
+        // archetypes (each product's contacts hold all six archetypes on this demo, so each spans every product).
+        var golden = GoldenPersonaMatcher.Match(personas);
+        var describe = string.Join("\n", golden.Select(g => string.Join(" + ", g.Members.Select(m => $"{m.Product}/{m.Key}={majority[(m.Product, m.Key)]}"))));
+        TestContext.Out.WriteLine(describe);
+        Assert.That(golden.Select(g => g.Members.Select(m => majority[(m.Product, m.Key)]).Distinct().Single()), Is.EquivalentTo(truth.Values.Distinct()), describe);
+        Assert.That(golden.Select(g => g.Products.Count), Has.All.EqualTo(truth.Keys.Select(k => k.Item2).Distinct().Count()), describe);
     }
 }
