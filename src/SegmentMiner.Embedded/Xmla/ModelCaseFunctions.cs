@@ -11,7 +11,7 @@ internal sealed class ModelCaseFunctions(IReadOnlyList<string> structure, Mining
 {
     public RowsetColumn Describe(DmxCall call) => call.Function.ToUpperInvariant() switch
     {
-        "STRUCTURECOLUMN" => new RowsetColumn(StructureIndex(call) is var i ? structure[i] : "", null),
+        "STRUCTURECOLUMN" => new RowsetColumn(structure[StructureIndex(call)], null),
         "ISINNODE" => new RowsetColumn("Expression", "xsd:boolean"),
         _ => CaseFunctions.Instance.Describe(call),
     };
