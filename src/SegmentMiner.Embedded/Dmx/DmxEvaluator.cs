@@ -9,6 +9,11 @@ namespace SegmentMiner.Embedded.Dmx;
 /// </summary>
 public sealed class DmxEvaluator(Func<DmxName, object?> name, Func<DmxCall, object?> call)
 {
+    private static readonly DmxEvaluator Constants = new(_ => null, _ => null);
+
+    /// <summary>The value of an expression that reads no row (a literal, arithmetic on literals): names and calls are NULL.</summary>
+    public static object? Constant(DmxExpression e) => Constants.Evaluate(e);
+
     public object? Evaluate(DmxExpression e) => e switch
     {
         DmxLiteral l => l.Value,

@@ -43,7 +43,7 @@ public sealed class DmxQuery(DmxSelect select, DmxRows source, IDmxFunctions fun
     }
 
     private int TopCount(DmxExpression top) =>
-        DmxEvaluator.AsNumber(new DmxEvaluator(_ => null, _ => null).Evaluate(top)) is { } n && n >= 0 && n == Math.Floor(n)
+        DmxEvaluator.AsNumber(DmxEvaluator.Constant(top)) is { } n && n >= 0 && n == Math.Floor(n)
             ? (int)n
             : throw new DmxSyntaxException("TOP takes a whole number of rows.", top.At.Line, top.At.Column);
 

@@ -153,7 +153,7 @@ internal sealed partial class ClusterFunctions(ModelDefinition model, Mining.Clu
     {
         Arguments(call, 1, 2);
         var (_, states) = Prediction(Predictable(call), p);
-        var wanted = call.Arguments.Count == 2 ? new DmxEvaluator(_ => null, _ => null).Evaluate(call.Arguments[1]) : null;
+        var wanted = call.Arguments.Count == 2 ? DmxEvaluator.Constant(call.Arguments[1]) : null;
         var state = call.Arguments.Count == 2 ? states.FirstOrDefault(s => DmxEvaluator.Compare(s.State, wanted) == 0) : states.FirstOrDefault();
         if (state.State is null)
         {
@@ -204,7 +204,7 @@ internal sealed partial class ClusterFunctions(ModelDefinition model, Mining.Clu
 
         var columns = Describe(table).Nested?.ToList() ?? throw DmxSyntaxException.Unsupported(table.At, "TopCount over a scalar prediction");
         var index = columns.FindIndex(c => string.Equals(c.Name, rank.Last, StringComparison.OrdinalIgnoreCase));
-        var n = DmxEvaluator.AsNumber(new DmxEvaluator(_ => null, _ => null).Evaluate(call.Arguments[2]));
+        var n = DmxEvaluator.AsNumber(DmxEvaluator.Constant(call.Arguments[2]));
         if (index < 0 || n is not { } count || count < 0)
         {
             throw new DmxSyntaxException($"TopCount ranks by one of {string.Join(", ", columns.Select(c => c.Name))} and takes a whole number of rows.", call.At.Line, call.At.Column);
@@ -216,7 +216,7 @@ internal sealed partial class ClusterFunctions(ModelDefinition model, Mining.Clu
 
     private ClusterScore Score(ClusterPrediction p, DmxCall call)
     {
-        var name = new DmxEvaluator(_ => null, _ => null).Evaluate(call.Arguments[0]) as string
+        var name = DmxEvaluator.Constant(call.Arguments[0]) as string
                    ?? throw new DmxSyntaxException($"{call.Function} takes a cluster's caption or node name as a string.", call.At.Line, call.At.Column);
         if (!_captions.TryGetValue(name, out var caption))
         {

@@ -23,7 +23,7 @@ internal sealed class ContentFunctions(IReadOnlyList<RowsetColumn> columns, IRea
             return NoFunctions.Instance.Call(call, row);
         }
 
-        if (call.Arguments.Count != 1 || new DmxEvaluator(_ => null, _ => null).Evaluate(call.Arguments[0]) is not string ancestor)
+        if (call.Arguments.Count != 1 || DmxEvaluator.Constant(call.Arguments[0]) is not string ancestor)
         {
             throw new DmxSyntaxException("IsDescendant takes a node's unique name as a string.", call.At.Line, call.At.Column);
         }

@@ -58,7 +58,7 @@ internal sealed class ModelCaseFunctions(IReadOnlyList<string> structure, Mining
     }
 
     private static string Argument(DmxCall call, string what) =>
-        call.Arguments.Count == 1 && new DmxEvaluator(_ => null, _ => null).Evaluate(call.Arguments[0]) is string s
+        call.Arguments.Count == 1 && DmxEvaluator.Constant(call.Arguments[0]) is string s
             ? s
             : throw new DmxSyntaxException($"{what}.", call.At.Line, call.At.Column);
 }

@@ -34,10 +34,12 @@ public sealed partial class XmlaService
         {
             var nested = tables.Select(t => (object?)t.Rows.GetValueOrDefault(EmbeddedMiningServer.KeyText(values[t.CaseColumn]), [])).ToArray();
             var inputs = positions.ToDictionary(p => p.Key, p => values[p.Value], StringComparer.OrdinalIgnoreCase);
-            foreach (var (table, item) in items)
+            for (var t = 0; t < tables.Count; t++)
             {
-                var t = tables.First(x => x.Table.Name == table);
-                inputs[table] = ((List<object?[]>)nested[tables.IndexOf(t)]!).Select(r => r[item]).Where(v => v is not null).ToList();
+                if (items.TryGetValue(tables[t].Table.Name, out var item))
+                {
+                    inputs[tables[t].Table.Name] = ((List<object?[]>)nested[t]!).Select(r => r[item]).Where(v => v is not null).ToList();
+                }
             }
 
             return new DmxRow([.. values, .. nested], new Lazy<ClusterPrediction>(() => trained.Predict(inputs)));
@@ -45,8 +47,7 @@ public sealed partial class XmlaService
         var output = columns.Select(c => new RowsetColumn(c, null))
             .Concat(tables.Select(t => new RowsetColumn(t.Name, null, t.Columns.Select(c => new RowsetColumn(c, null)).ToList()))).ToList();
         var qualifiers = join.Alias is null ? new List<string>() : [join.Alias];
-        var itemNames = items.ToDictionary(i => i.Key, i => i.Value, StringComparer.OrdinalIgnoreCase);
-        return (new DmxRows(output, qualifiers, rows), new ClusterFunctions(model, trained, bindings, names) { NestedItems = itemNames });
+        return (new DmxRows(output, qualifiers, rows), new ClusterFunctions(model, trained, bindings, names) { NestedItems = items });
     }
 
     /// <summary>An appended rowset, read once and grouped by its nested column.</summary>
