@@ -154,7 +154,7 @@ public sealed class EmbeddedMiningServer(IWarehouseReader warehouse, ModelStore 
 
         var scalar = model.Columns.Where(c => c.Content != ContentType.Table).ToList();
         var select = string.Join(", ", scalar.Select(c => $"{Identifiers.QuoteAnsi(c.SourceColumn)} AS {Identifiers.QuoteAnsi(c.Name)}"));
-        var sql = $"SELECT {select} FROM {Identifiers.QuoteAnsi(model.CaseViewSchema)}.{Identifiers.QuoteAnsi(model.CaseViewName)} ORDER BY {Identifiers.QuoteAnsi(model.Key.SourceColumn)}";
+        var sql = $"SELECT {select} FROM {Identifiers.QuoteAnsi(model.CaseViewSchema)}.{Identifiers.QuoteAnsi(model.CaseViewName)}{model.CaseFilter(Identifiers.QuoteAnsi)} ORDER BY {Identifiers.QuoteAnsi(model.Key.SourceColumn)}";
         var nested = new Dictionary<string, Func<object, IEnumerable<object?>>>();
         foreach (var table in model.Columns.Where(c => c.Content == ContentType.Table))
         {
@@ -201,7 +201,7 @@ public sealed class EmbeddedMiningServer(IWarehouseReader warehouse, ModelStore 
             throw new MiningException($"{warehouse.Describe} does not exist yet; run 'segminer sync' first");
         }
 
-        using var reader = Open($"SELECT count(*) FROM {Identifiers.QuoteAnsi(model.CaseViewSchema)}.{Identifiers.QuoteAnsi(model.CaseViewName)}");
+        using var reader = Open($"SELECT count(*) FROM {Identifiers.QuoteAnsi(model.CaseViewSchema)}.{Identifiers.QuoteAnsi(model.CaseViewName)}{model.CaseFilter(Identifiers.QuoteAnsi)}");
         reader.Read();
         return Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
     }

@@ -28,7 +28,8 @@ public sealed class ModelStore(string root)
 
         using var stream = File.OpenRead(file);
         var stored = JsonSerializer.Deserialize<StoredDefinitionFile>(stream, Json)!;
-        return new StoredDefinition(stored.Hash, ModelDefinitionJson.Parse(model, stored.Definition.GetRawText(), file));
+        var definition = ModelDefinitionJson.Parse(model, stored.Definition.GetRawText(), file);
+        return new StoredDefinition(stored.Hash, stored.Partition is null ? definition : definition with { Family = stored.Family ?? model, Partition = stored.Partition });
     }
 
     /// <summary>Every deployed definition, by folder name (models deployed by the CLI, the worker or the endpoint alike).</summary>
@@ -40,7 +41,8 @@ public sealed class ModelStore(string root)
     public void WriteDefinition(ModelDefinition definition)
     {
         Directory.CreateDirectory(Folder(definition.Name));
-        var body = new StoredDefinitionFile(definition.Hash, JsonSerializer.SerializeToElement(definition, Json));
+        var body = new StoredDefinitionFile(definition.Hash, JsonSerializer.SerializeToElement(definition, Json),
+            definition.Partition is null ? null : definition.Family, definition.Partition);
         WriteAtomic(Path.Combine(Folder(definition.Name), "definition.json"), s => JsonSerializer.Serialize(s, body, Json));
     }
 
@@ -107,7 +109,8 @@ public sealed class ModelStore(string root)
         File.Move(temp, path, overwrite: true);
     }
 
-    private sealed record StoredDefinitionFile(string Hash, JsonElement Definition);
+    /// <summary>definition.json: the hash, the definition, and for a partition its family and value.</summary>
+    private sealed record StoredDefinitionFile(string Hash, JsonElement Definition, string? Family = null, string? Partition = null);
 }
 
 public sealed record StoredDefinition(string Hash, ModelDefinition Definition);

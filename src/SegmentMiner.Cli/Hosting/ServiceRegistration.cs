@@ -35,7 +35,9 @@ public static class ServiceRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new DataFolder(sp.GetRequiredService<SegmentMinerOptions>().DataDir));
         services.AddSingleton(sp => new Lazy<ModelCatalog>(() => ModelCatalog.Load(sp.GetRequiredService<SegmentMinerOptions>().Mining.ModelsFolder)));
-        services.AddSingleton<Func<ModelCatalog>>(sp => () => sp.GetRequiredService<Lazy<ModelCatalog>>().Value);
+        // Partitioned definitions (product personas) are split by the values in the warehouse each time they are asked for.
+        services.AddSingleton<Func<ModelCatalog>>(sp => () => sp.GetRequiredService<Lazy<ModelCatalog>>().Value
+            .Partitioned(m => PartitionValues.Read(sp.GetRequiredService<IWarehouseBackend>().Reader, m)));
         services.AddSingleton(Warehouse);
         services.AddScoped(MiningServer);
         Worker.WorkerRegistration.AddScheduler(services, OptionsLoader.BindOnly(configuration));

@@ -69,7 +69,58 @@ public sealed class ModelCatalog
         return reader.ReadToEnd();
     }
 
-    /// <summary>The chosen models: all, or the one named (an unknown name is an error listing the known ones).</summary>
+    /// <summary>
+    /// The catalog with each partitioned definition (<see cref="ModelDefinition.PartitionBy"/>) split into one per
+    /// value that <paramref name="values"/> finds in its case view, in value order, each named
+    /// <c>family-value</c> (the value in lower case, other characters as '-', made unique); a partitioned definition
+    /// whose case view has no values yet stays whole, so its layer is skipped with a notice as any layer without data.
+    /// </summary>
+    public ModelCatalog Partitioned(Func<ModelDefinition, IReadOnlyList<string>> values)
+    {
+        var models = new List<ModelDefinition>();
+        foreach (var m in Models)
+        {
+            var found = m.PartitionBy is null ? [] : values(m);
+            if (found.Count == 0)
+            {
+                models.Add(m);
+                continue;
+            }
+
+            var names = new HashSet<string>(Models.Select(x => x.Name), StringComparer.Ordinal);
+            foreach (var value in found.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            {
+                var name = PartitionName(m.Name, value, names);
+                models.Add(m with { Name = name, Family = m.Name, Partition = value, Origin = $"{m.Origin}, {m.PartitionBy} '{value}'" });
+            }
+        }
+
+        return new ModelCatalog(models, Origin);
+    }
+
+    private static string PartitionName(string family, string value, HashSet<string> taken)
+    {
+        var slug = new string(value.ToLowerInvariant().Select(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') ? ch : '-').ToArray());
+        while (slug.Contains("--", StringComparison.Ordinal))
+        {
+            slug = slug.Replace("--", "-", StringComparison.Ordinal);
+        }
+
+        var stem = (family + "-" + slug.Trim('-')).TrimEnd('-');
+        stem = stem[..Math.Min(stem.Length, 58)].TrimEnd('-');
+        var name = stem;
+        for (var i = 2; !taken.Add(name); i++)
+        {
+            name = $"{stem}-{i}";
+        }
+
+        return name;
+    }
+
+    /// <summary>
+    /// The chosen models: all, or the one named, or every partition of the definition named (an unknown name is an
+    /// error listing the known ones).
+    /// </summary>
     public IReadOnlyList<ModelDefinition> Select(string? name)
     {
         if (name is null)
@@ -77,9 +128,14 @@ public sealed class ModelCatalog
             return Models;
         }
 
-        var found = Models.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
-        return found is null
+        var found = Models.Where(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (found.Count == 0)
+        {
+            found = Models.Where(m => string.Equals(m.Family, name, StringComparison.OrdinalIgnoreCase)).ToList();
+        }
+
+        return found.Count == 0
             ? throw new ConfigurationException([$"--model: no model named '{name}' in {Origin}; known: {string.Join(", ", Models.Select(m => m.Name))}."])
-            : [found];
+            : found;
     }
 }

@@ -38,6 +38,31 @@ public sealed record ModelDefinition
 
     public ModelSpec Model { get; init; } = new();
 
+    /// <summary>
+    /// A column of the case view (not necessarily a structure column) whose values split the cases: the model is
+    /// trained once per value, each a structure of its own over the rows with that value (see
+    /// <see cref="ModelCatalog.Partitioned"/>). Product personas are trained once per product this way.
+    /// </summary>
+    public string? PartitionBy { get; init; }
+
+    /// <summary>The value of <see cref="PartitionBy"/> this definition is trained on, once the catalog split it; else null.</summary>
+    [JsonIgnore]
+    public string? Partition { get; init; }
+
+    /// <summary>The definition's file name: <see cref="Name"/> for one structure, the shared name for the partitions of one.</summary>
+    [JsonIgnore]
+    public string Family { get => _family ?? Name; init => _family = value; }
+
+    private readonly string? _family;
+
+    /// <summary>
+    /// The condition that keeps a partition's rows, with the column quoted by <paramref name="quote"/> and the value
+    /// as a string literal (with <paramref name="unicode"/>, T-SQL's N'...'); empty when the definition is not a partition.
+    /// </summary>
+    public string CaseFilter(Func<string, string> quote, bool unicode = false) =>
+        Partition is null || PartitionBy is null ? ""
+            : $" WHERE {quote(PartitionBy)} = {(unicode ? "N" : "")}'{Partition.Replace("'", "''", StringComparison.Ordinal)}'";
+
     /// <summary>The structure's name: <c>NAME Structure</c>.</summary>
     [JsonIgnore]
     public string StructureName => Name + " Structure";
@@ -62,7 +87,7 @@ public sealed record ModelDefinition
     {
         get
         {
-            var canonical = Name + "\n" + JsonSerializer.Serialize(this, ModelDefinitionJson.Canonical);
+            var canonical = Name + "\n" + (Partition is null ? "" : "partition " + Partition + "\n") + JsonSerializer.Serialize(this, ModelDefinitionJson.Canonical);
             return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
         }
     }
@@ -195,6 +220,7 @@ public static partial class ModelDefinitionJson
         if (!Identifiers.IsValid(d.Database)) yield return $"database: '{d.Database}' is not a valid identifier";
         if (!Identifiers.IsValid(d.DataSource)) yield return $"dataSource: '{d.DataSource}' is not a valid identifier";
         foreach (var e in CheckView(d.CaseView, "caseView")) yield return e;
+        if (d.PartitionBy is not null && !Identifiers.IsValid(d.PartitionBy)) yield return $"partitionBy: '{d.PartitionBy}' is not a plain column name";
         if (d.Model.Algorithm != "Microsoft_Clustering")
         {
             yield return $"model.algorithm: '{d.Model.Algorithm}' is not supported; use Microsoft_Clustering";

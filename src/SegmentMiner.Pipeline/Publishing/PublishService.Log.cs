@@ -31,4 +31,7 @@ public sealed partial class PublishService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "wrote the {Files} current seg views as Parquet to {Folder} (Publish:ExportFolder) for report tools")]
     private static partial void LogExported(ILogger logger, int files, string folder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "product personas: portfolio rewritten ({Golden} golden personas)")]
+    private static partial void LogPortfolio(ILogger logger, int golden);
 }

@@ -44,6 +44,11 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
             }
 
             await lease.Store.RebuildPersonaMapAsync(Layers[0], Layers[1], Layers[2], cancellationToken);
+            if (models.Any(m => m.PartitionBy is not null))
+            {
+                var golden = await Personas.PortfolioPublisher.RebuildAsync(lease.Store, Layers[0], Layers[2], cancellationToken);
+                LogPortfolio(log, golden);
+            }
         }
 
         await ExportAsync(cancellationToken);
@@ -77,13 +82,22 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
         }
 
         await lease.Store.RebuildPersonaMapAsync(Layers[0], Layers[1], Layers[2], cancellationToken);
+        if (model.PartitionBy is not null)
+        {
+            LogPortfolio(log, await Personas.PortfolioPublisher.RebuildAsync(lease.Store, Layers[0], Layers[2], cancellationToken));
+        }
+
         lease.Dispose();
         LogRestored(log, model.Name, run);
         await ExportAsync(cancellationToken);
     }
 
     private RunHeader Header(ModelDefinition m, ModelState state, long cases, int clusters, string status, string? notice) =>
-        new(m.Name, server.Kind, state.LastProcessed, cases, clusters, string.Join(",", m.Model.ParameterPairs.Select(p => $"{p.Key}={p.Value}")), m.Hash, status, notice);
+        new(m.Name, server.Kind, state.LastProcessed, cases, clusters, string.Join(",", m.Model.ParameterPairs.Select(p => $"{p.Key}={p.Value}")), m.Hash, status, notice,
+            m.Partition is null ? null : m.Family, m.Partition);
+
+    /// <summary>A partition's rows of its case view (a product's contacts); null for a whole model.</summary>
+    private static ColumnValue? Rows(ModelDefinition m) => m.Partition is null ? null : new ColumnValue(m.PartitionBy!, m.Partition);
 
     private async Task<PublishResult> PublishModelAsync(ISegmentStore store, ModelDefinition m, CancellationToken ct)
     {
@@ -113,8 +127,10 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
         var facts = await MemberFactsAsync(store, m, nodes, predictions, ct);
         var continuous = CaseTable.Described(m).Where(CaseTable.IsNumeric).Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
         var plan = await SegmentPlan.BuildAsync(store, m.Name, current, nodes, facts, continuous, ct);
-        var customers = await store.CustomersAsync(ct);
-        var segments = plan.Segments(facts, new Description(Format), customers, predictions.Count);
+        // A product's personas cover the contacts related to it (its case view's rows), an account layer every customer.
+        var customers = m.Partition is null ? await store.CustomersAsync(ct) : await store.CountAsync(m.CaseViewSchema, m.CaseViewName, Rows(m), ct);
+        var member = m.Partition is null ? "customer" : "contact";
+        var segments = plan.Segments(facts, new Description(Format, member), customers, predictions.Count, member);
         var keys = plan.Keys;
         var captionKey = nodes.Select((n, i) => (n.NodeCaption, i)).ToDictionary(x => x.NodeCaption, x => keys[x.i]);
         var data = new RunData(
@@ -148,7 +164,7 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
     /// </summary>
     private async Task<PublishResult> SkipAsync(ISegmentStore store, ModelDefinition m, ModelState state, CancellationToken ct)
     {
-        if (await store.CountAsync(m.CaseViewSchema, m.CaseViewName, ct) > 0)
+        if (await store.CountAsync(m.CaseViewSchema, m.CaseViewName, Rows(m), ct) > 0)
         {
             throw new SegmentMinerException($"the model '{m.Name}' is not processed on the {server.Kind} server; run 'segminer models process --model {m.Name}' first");
         }
@@ -166,7 +182,7 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
     private async Task<ModelFacts> MemberFactsAsync(ISegmentStore store, ModelDefinition m, IReadOnlyList<ContentNode> nodes, List<CaseMembership> predictions, CancellationToken ct)
     {
         var columns = new[] { m.Key.SourceColumn }.Concat(CaseTable.Described(m).Select(c => c.SourceColumn)).ToList();
-        var table = await CaseTable.ReadAsync(m, store.ReadRowsAsync(m.CaseViewSchema, m.CaseViewName, columns, ct), ct);
+        var table = await CaseTable.ReadAsync(m, store.ReadRowsAsync(m.CaseViewSchema, m.CaseViewName, columns, ct, Rows(m)), ct);
         var index = nodes.Select((n, i) => (n.NodeCaption, i)).ToDictionary(x => x.NodeCaption, x => x.i, StringComparer.Ordinal);
         var segmentOf = predictions.ToDictionary(p => p.Key, p => index[p.Cluster], StringComparer.Ordinal);
         var assigned = table.Keys.Select(k => segmentOf.TryGetValue(k, out var i) ? i : -1).ToArray();

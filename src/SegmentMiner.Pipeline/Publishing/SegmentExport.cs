@@ -11,7 +11,7 @@ namespace SegmentMiner.Pipeline.Publishing;
 /// </summary>
 public static class SegmentExport
 {
-    public static readonly string[] Views = ["vSegment", "vCustomerSegment", "vSegmentCharacteristic", "vSegmentTrait", "vSegmentMigration", "vPersonaMap"];
+    public static readonly string[] Views = ["vSegment", "vCustomerSegment", "vSegmentCharacteristic", "vSegmentTrait", "vSegmentMigration", "vPersonaMap", "vContactSegment", "vGoldenPersona", "vPortfolioMap", "vBuyingUnit"];
 
     public static Task<IReadOnlyList<(string File, long Rows)>> WriteAsync(IWarehouseReader warehouse, string folder, string format, CancellationToken cancellationToken)
     {

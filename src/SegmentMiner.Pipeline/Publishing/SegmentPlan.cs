@@ -62,7 +62,7 @@ internal sealed class SegmentPlan
     }
 
     /// <summary>Every segment of the run with its status: this run's clusters, "Not profiled" for customers outside the case view, the retired.</summary>
-    public List<(SegmentRecord Record, string Status)> Segments(ModelFacts facts, Description description, long customers, long scored)
+    public List<(SegmentRecord Record, string Status)> Segments(ModelFacts facts, Description description, long customers, long scored, string member = "customer")
     {
         double Share(long n) => customers == 0 ? 0 : (double)n / customers;
         var result = new List<(SegmentRecord, string)>();
@@ -79,7 +79,7 @@ internal sealed class SegmentPlan
         {
             UnscoredKey = _unscored?.Key ?? _nextKey++;
             result.Add((new SegmentRecord(UnscoredKey.Value, null, "Not profiled",
-                $"{ValueFormat.Plain(unscored, 0)} customers ({ValueFormat.Plain(100.0 * unscored / customers, 1)}%) this model has no data for: they are not in its case view (for survey attitudes: no answers yet).",
+                $"{ValueFormat.Plain(unscored, 0)} {member}s ({ValueFormat.Plain(100.0 * unscored / customers, 1)}%) this model has no data for: they are not in its case view{(member == "customer" ? " (for survey attitudes: no answers yet)" : "")}.",
                 unscored, Share(unscored), 0, false, null), "not profiled"));
         }
 
@@ -95,7 +95,7 @@ internal sealed class SegmentPlan
     public string? Notice() => _indistinguishable.Count == 0 ? null
         : "indistinguishable at the tested level (a count too high for the data): " + string.Join("; ", _indistinguishable.Select(p => $"segments {Keys[p.A]} and {Keys[p.B]}"));
 
-    private static Dictionary<long, ClusterProfile> BySegment(IEnumerable<ProfileRecord> rows) =>
+    internal static Dictionary<long, ClusterProfile> BySegment(IEnumerable<ProfileRecord> rows) =>
         ClusterProfile.From(rows.Select(r => new ProfileRow(r.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), "", r.Attribute, r.Value, r.Probability, r.Support, r.Mean, r.StdDev)), r => r.NodeUniqueName)
             .ToDictionary(x => long.Parse(x.Key, System.Globalization.CultureInfo.InvariantCulture), x => x.Value);
 }

@@ -14,5 +14,5 @@ public sealed class QueryService(IWarehouseBackend backend)
 
     /// <summary>The current segments of every model, largest first: what the demo prints.</summary>
     public Task<QueryResult> CurrentSegmentsAsync(CancellationToken cancellationToken) =>
-        QueryAsync("SELECT Model, SegmentKey, Name, Population, round(100 * Share, 1) AS SharePct FROM seg.vSegment WHERE NOT IsRetired ORDER BY Model, Population DESC", cancellationToken);
+        QueryAsync("SELECT Model, Product, SegmentKey, Name, Population, round(100 * Share, 1) AS SharePct FROM seg.vSegment WHERE NOT IsRetired ORDER BY Model, Product, Population DESC", cancellationToken);
 }

@@ -302,7 +302,8 @@ public sealed class DemoGenerator
             var usd = a.Group switch { 0 => Money(5000, 40000), 1 => Money(8000, 60000), 4 => Money(2000, 15000), _ => Money(1000, 8000) };
             var amount = Math.Round(usd / (decimal)Rate(a.Currency, DateOnly.FromDateTime(created)), 2);
             var id = $"OPP-{_idPrefix}{_nextOpportunity++:D7}";
-            var product = Pick(DemoLists.Products);
+            var drawn = Pick(DemoLists.Products);
+            var product = open ? _people.Pursued(a, drawn) : drawn;
             sink.Add("crm", "opportunities", OpportunityHeader,
             [
                 id, a.Id, product, stage, amount.ToString(CultureInfo.InvariantCulture), a.Currency,

@@ -16,12 +16,14 @@ internal sealed class DemoPeople(int seed, DateOnly asOf)
     private readonly Random _rng = new(unchecked((seed * 7919) + 104729));
     private int _nextAnswer = 1;
 
-    /// <summary>A new contact of <paramref name="a"/>, of an archetype of its products (any archetype when it has none yet).</summary>
+    /// <summary>
+    /// A new contact of <paramref name="a"/>, of an archetype planted in every product the account holds on the
+    /// as-of date (in one product it will pursue, when it holds none), archetypes of fewer products more likely.
+    /// </summary>
     public DemoContact NewContact(DemoAccount a, string id)
     {
-        var products = a.Subscriptions.Select(s => s.Product).ToHashSet(StringComparer.Ordinal);
-        var fitting = DemoArchetype.All.Where(t => t.Products.Any(products.Contains)).ToArray();
-        var archetype = Pick(fitting.Length > 0 ? fitting : DemoArchetype.All);
+        var products = a.PeopleProducts ??= Held(a) is { Count: > 0 } held ? held : [Pick(DemoLists.Products)];
+        var archetype = Weighted(DemoArchetype.All.Where(t => products.All(t.Products.Contains)).ToArray());
         // A quarter of titles and a fifth of departments are not the archetype's, one seniority in ten is any.
         var role = _rng.NextDouble() < 0.75 ? archetype.JobRole : Pick(DemoLists.JobRoles);
         var department = _rng.NextDouble() < 0.8 ? archetype.Department : Pick(DemoLists.Departments);
@@ -29,6 +31,39 @@ internal sealed class DemoPeople(int seed, DateOnly asOf)
         var contact = new DemoContact(id, archetype, role, seniority, department, _rng.NextDouble() < archetype.DecisionMakerShare);
         a.Contacts.Add(contact);
         return contact;
+    }
+
+    /// <summary>
+    /// The product an open opportunity of <paramref name="a"/> pursues: <paramref name="drawn"/> when every contact's
+    /// archetype is planted in it, else one that is (the account then pursues what its buying unit is planted for).
+    /// </summary>
+    public string Pursued(DemoAccount a, string drawn)
+    {
+        var common = DemoLists.Products.Where(p => a.Contacts.All(c => c.Archetype.Products.Contains(p))).ToArray();
+        return a.Contacts.Count == 0 || common.Length == 0 || common.Contains(drawn) ? drawn : Pick(common);
+    }
+
+    private List<string> Held(DemoAccount a) =>
+        a.Subscriptions.Where(s => s.Start <= asOf && (s.End is null || s.End > asOf) && s.Status != "Cancelled").Select(s => s.Product).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// One of the archetypes, each as likely as one over the square of the number of products it is planted in: the
+    /// archetypes of every product fill the accounts of many products anyway, a product's own ones its own accounts.
+    /// </summary>
+    private DemoArchetype Weighted(DemoArchetype[] fitting)
+    {
+        static double Weight(DemoArchetype t) => 1.0 / (t.Products.Length * t.Products.Length);
+        var x = _rng.NextDouble() * fitting.Sum(Weight);
+        foreach (var t in fitting)
+        {
+            x -= Weight(t);
+            if (x <= 0)
+            {
+                return t;
+            }
+        }
+
+        return fitting[^1];
     }
 
     /// <summary>The contact an activity of <paramref name="a"/> was with, and its type (mostly the archetype's); none when the account has no contact.</summary>
@@ -52,10 +87,13 @@ internal sealed class DemoPeople(int seed, DateOnly asOf)
         }
     }
 
-    /// <summary>Most contacts answer the people questions (goal, challenge, channel), mostly as their archetype would.</summary>
+    /// <summary>
+    /// Every contact answers the people questions (goal, challenge, channel) once, mostly as their archetype would. (With
+    /// a share of contacts silent, the model rightly finds "never answered" as a kind of contact of its own.)
+    /// </summary>
     public void Answers(DemoAccount a, DemoSink sink, string header, string prefix)
     {
-        foreach (var c in a.Contacts.Where(_ => _rng.NextDouble() < 0.7))
+        foreach (var c in a.Contacts)
         {
             var at = asOf.ToDateTime(new TimeOnly(15, 0)).AddDays(-_rng.Next(5, 200));
             foreach (var (question, typical, values) in new[]
@@ -78,8 +116,7 @@ internal sealed class DemoPeople(int seed, DateOnly asOf)
         w.WriteLine("ContactId,Product,Archetype");
         foreach (var a in accounts.Where(a => !a.Deleted))
         {
-            var held = a.Subscriptions.Where(s => s.Start <= asOf && (s.End is null || s.End > asOf) && s.Status != "Cancelled").Select(s => s.Product);
-            var products = held.Concat(a.OpenOpportunityProducts).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var products = Held(a).Concat(a.OpenOpportunityProducts).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             foreach (var c in a.Contacts)
             {
                 foreach (var p in products)

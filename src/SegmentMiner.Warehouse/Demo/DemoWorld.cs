@@ -21,6 +21,9 @@ internal sealed class DemoAccount
     /// <summary>The planted contacts (base contacts are not replayed for an increment).</summary>
     public List<DemoContact> Contacts { get; } = [];
 
+    /// <summary>The products its contacts' archetypes must all be planted in (see <see cref="DemoPeople"/>); set with its first contact.</summary>
+    public IReadOnlyList<string>? PeopleProducts { get; set; }
+
     /// <summary>The products of the account's open opportunities: the products it pursues.</summary>
     public HashSet<string> OpenOpportunityProducts { get; } = new(StringComparer.Ordinal);
 }

@@ -64,7 +64,6 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
             await InsertRowsAsync(db, table, columns, rows, cancellationToken);
         }
 
-        // Every current customer, exactly once: its predicted segment, or the model's "not profiled" segment.
         // Memberships through DuckDB's appender (a million rows in about a second), into a table of this transaction.
         await db.ExecuteAsync(new CommandDefinition("CREATE TABLE seg.publish_prediction (AccountId VARCHAR, SegmentKey BIGINT, Probability DOUBLE)", cancellationToken: cancellationToken));
         long written = 0;
@@ -82,19 +81,18 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
             }
         }
 
-        await db.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO seg.CustomerSegment
-            SELECT $run, $model, f.AccountId, COALESCE(p.SegmentKey, $unscored), COALESCE(p.Probability, 1.0)
-            FROM dw.CustomerFeatures f LEFT JOIN seg.publish_prediction p ON p.AccountId = f.AccountId
-            """, new { run, model, unscored = data.UnscoredKey }, cancellationToken: cancellationToken));
+        var contacts = data.Header.Product is not null;
+        var (members, memberships) = contacts ? ("seg.ContactSegment", "ContactId") : ("seg.CustomerSegment", "AccountId");
+        await db.ExecuteAsync(contacts
+            ? new CommandDefinition(InsertContactMemberships, new { run, model, unscored = data.UnscoredKey, product = data.Header.Product }, cancellationToken: cancellationToken)
+            : new CommandDefinition(InsertCustomerMemberships, new { run, model, unscored = data.UnscoredKey }, cancellationToken: cancellationToken));
         await db.ExecuteAsync(new CommandDefinition("DROP TABLE seg.publish_prediction", cancellationToken: cancellationToken));
         await db.ExecuteAsync(new CommandDefinition(
-            """
+            $"""
             INSERT INTO seg.SegmentMigration
             SELECT $run, $model, $previous, p.SegmentKey, c.SegmentKey, count(*)
-            FROM (SELECT AccountId, SegmentKey FROM seg.CustomerSegment WHERE RunId = $run) c
-            FULL OUTER JOIN (SELECT AccountId, SegmentKey FROM seg.CustomerSegment WHERE RunId = $previous) p ON p.AccountId = c.AccountId
+            FROM (SELECT {memberships} AS Id, SegmentKey FROM {members} WHERE RunId = $run) c
+            FULL OUTER JOIN (SELECT {memberships} AS Id, SegmentKey FROM {members} WHERE RunId = $previous) p ON p.Id = c.Id
             GROUP BY p.SegmentKey, c.SegmentKey
             """, new { run, model, previous = data.PreviousRunId }, cancellationToken: cancellationToken));
 
@@ -113,6 +111,39 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
         return run;
     }
 
+    /// <summary>Every current customer, exactly once: its predicted segment, or the model's "not profiled" segment.</summary>
+    private const string InsertCustomerMemberships =
+        """
+        INSERT INTO seg.CustomerSegment
+        SELECT $run, $model, f.AccountId, COALESCE(p.SegmentKey, $unscored), COALESCE(p.Probability, 1.0)
+        FROM dw.CustomerFeatures f LEFT JOIN seg.publish_prediction p ON p.AccountId = f.AccountId
+        """;
+
+    /// <summary>
+    /// Every current contact whose account holds or pursues the product, exactly once: its predicted persona, or the
+    /// product's "not profiled" persona (the prediction table's AccountId column holds the contact's id).
+    /// </summary>
+    private const string InsertContactMemberships =
+        """
+        INSERT INTO seg.ContactSegment
+        SELECT $run, $model, $product, c.ContactId, c.AccountId, COALESCE(p.SegmentKey, $unscored), COALESCE(p.Probability, 1.0)
+        FROM dw.ContactProduct c LEFT JOIN seg.publish_prediction p ON p.AccountId = c.ContactId
+        WHERE c.Product = $product AND c.Relation IN ('Holds', 'Pursues')
+        """;
+
+    public override async Task ReplaceTablesAsync(IReadOnlyList<(string Table, string[] Columns, IReadOnlyList<object?[]> Rows)> tables, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
+        await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        foreach (var (table, columns, rows) in tables)
+        {
+            await db.ExecuteAsync(new CommandDefinition($"DELETE FROM {table}", cancellationToken: cancellationToken));
+            await InsertRowsAsync(db, table, columns, rows, cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+    }
+
     public override async Task RebuildPersonaMapAsync(string market, string buyer, string survey, CancellationToken cancellationToken)
     {
         await using var db = await warehouse.OpenForWriteAsync(cancellationToken);
@@ -128,8 +159,8 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
         var batch = (await db.QueryAsync<(long BatchId, DateTime AsOf)>(new CommandDefinition(
             "SELECT BatchId, CAST(AsOfDate AS TIMESTAMP) FROM ops.Batch WHERE Status = 'Committed' ORDER BY BatchId DESC LIMIT 1", cancellationToken: cancellationToken))).Cast<(long, DateTime)?>().FirstOrDefault();
         await InsertRowsAsync(db, "seg.ModelRun",
-            ["RunId", "Model", "Engine", "ProcessedAt", "PublishedAt", "Cases", "Clusters", "Parameters", "DefinitionHash", "BatchId", "AsOfDate", "Status", "IsCurrent", "Notice"],
-            [[run, h.Model, h.Engine, h.ProcessedAt, DateTime.UtcNow, h.Cases, h.Clusters, h.Parameters, h.DefinitionHash, batch?.Item1, batch?.Item2, h.Status, false, h.Notice]], cancellationToken);
+            ["RunId", "Model", "Engine", "ProcessedAt", "PublishedAt", "Cases", "Clusters", "Parameters", "DefinitionHash", "BatchId", "AsOfDate", "Status", "IsCurrent", "Notice", "Family", "Product"],
+            [[run, h.Model, h.Engine, h.ProcessedAt, DateTime.UtcNow, h.Cases, h.Clusters, h.Parameters, h.DefinitionHash, batch?.Item1, batch?.Item2, h.Status, false, h.Notice, h.Family, h.Product]], cancellationToken);
         return run;
     }
 

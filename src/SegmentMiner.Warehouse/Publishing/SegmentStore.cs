@@ -1,7 +1,16 @@
 namespace SegmentMiner.Warehouse.Publishing;
 
-/// <summary>A run's header: what was published, from which processing.</summary>
-public sealed record RunHeader(string Model, string Engine, DateTime? ProcessedAt, long Cases, int Clusters, string Parameters, string DefinitionHash, string Status, string? Notice);
+/// <summary>
+/// A run's header: what was published, from which processing. A partition of a partitioned definition (a product's
+/// personas) names its <paramref name="Family"/> (the definition) and its <paramref name="Product"/>; its members are
+/// contacts, not accounts.
+/// </summary>
+public sealed record RunHeader(string Model, string Engine, DateTime? ProcessedAt, long Cases, int Clusters, string Parameters, string DefinitionHash, string Status, string? Notice,
+    string? Family = null, string? Product = null)
+{
+    /// <summary>What the run's members are: "contact" for a product's personas, else "account".</summary>
+    public string Level => Product is null ? "account" : "contact";
+}
 
 /// <summary>A segment of a run; <paramref name="PreviousName"/> is the name it had when this run renamed it.</summary>
 public sealed record SegmentRecord(long Key, string? Node, string Name, string Description, long Population, double Share, double TrainingSupport, bool Retired, double? Similarity, string? PreviousName = null);
@@ -18,6 +27,7 @@ public sealed record TraitRecord(long Key, string Attribute, string Value, strin
 
 public sealed record DiscriminationRecord(long Key, string Attribute, string Value, double Score, string Favors);
 
+/// <summary>A case's segment: <paramref name="AccountId"/> is the case key (a contact's id for a product's personas).</summary>
 public sealed record MembershipRecord(string AccountId, long Key, double Probability);
 
 /// <summary>
@@ -36,6 +46,9 @@ public sealed record RunData(
     long? PreviousRunId,
     long FirstNewKey);
 
+/// <summary>A condition on a view's rows: the column holds the value (a partition of a partitioned model).</summary>
+public sealed record ColumnValue(string Column, string Value);
+
 public sealed record CurrentRun(long RunId, DateTime? ProcessedAt, string DefinitionHash);
 
 /// <summary>A model's latest run, current or not (a skipped layer's run is never current).</summary>
@@ -49,7 +62,8 @@ public sealed record StoredSegment(long Key, string? Node, string Name, string D
 /// </summary>
 public interface ISegmentStore
 {
-    Task<long> CountAsync(string schema, string view, CancellationToken cancellationToken);
+    /// <summary>Rows of a view; with <paramref name="where"/>, only those whose column holds the value.</summary>
+    Task<long> CountAsync(string schema, string view, ColumnValue? where, CancellationToken cancellationToken);
 
     Task<long> CustomersAsync(CancellationToken cancellationToken);
 
@@ -57,8 +71,8 @@ public interface ISegmentStore
 
     Task<LatestRun?> LatestRunAsync(string model, CancellationToken cancellationToken);
 
-    /// <summary>Every row of a view: the given columns, in order.</summary>
-    IAsyncEnumerable<object?[]> ReadRowsAsync(string schema, string view, IReadOnlyList<string> columns, CancellationToken cancellationToken);
+    /// <summary>Every row of a view (with <paramref name="where"/>, those whose column holds the value): the given columns, in order.</summary>
+    IAsyncEnumerable<object?[]> ReadRowsAsync(string schema, string view, IReadOnlyList<string> columns, CancellationToken cancellationToken, ColumnValue? where = null);
 
     Task<IReadOnlyList<StoredSegment>> SegmentsAsync(long run, CancellationToken cancellationToken);
 
@@ -81,6 +95,9 @@ public interface ISegmentStore
 
     /// <summary>Makes a kept published run of the model current again; false when there is no such run.</summary>
     Task<bool> RestoreRunAsync(string model, long run, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the rows of whole tables (the persona portfolio's) in one transaction: every table, or none.</summary>
+    Task ReplaceTablesAsync(IReadOnlyList<(string Table, string[] Columns, IReadOnlyList<object?[]> Rows)> tables, CancellationToken cancellationToken);
 
     /// <summary>Rewrites seg.PersonaMap from the current runs of the three layers.</summary>
     Task RebuildPersonaMapAsync(string market, string buyer, string survey, CancellationToken cancellationToken);

@@ -27,16 +27,21 @@ public abstract class SegmentStoreBase : ISegmentStore
     /// <summary>The dialect's quoting of an identifier.</summary>
     protected abstract string Quote(string identifier);
 
-    private string CountSql(string schema, string view) => $"SELECT count(*) FROM {Quote(schema)}.{Quote(view)}";
+    /// <summary>The dialect's string literal.</summary>
+    protected virtual string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    private string Where(ColumnValue? where) => where is null ? "" : $" WHERE {Quote(where.Column)} = {Literal(where.Value)}";
+
+    private string CountSql(string schema, string view, ColumnValue? where) => $"SELECT count(*) FROM {Quote(schema)}.{Quote(view)}{Where(where)}";
 
     protected abstract string CustomersSql { get; }
 
     protected abstract string NextKeySql { get; }
 
-    public async Task<long> CountAsync(string schema, string view, CancellationToken cancellationToken)
+    public async Task<long> CountAsync(string schema, string view, ColumnValue? where, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await db.ExecuteScalarAsync<long>(new CommandDefinition(CountSql(schema, view), cancellationToken: cancellationToken));
+        return await db.ExecuteScalarAsync<long>(new CommandDefinition(CountSql(schema, view, where), cancellationToken: cancellationToken));
     }
 
     public async Task<long> CustomersAsync(CancellationToken cancellationToken)
@@ -59,11 +64,11 @@ public abstract class SegmentStoreBase : ISegmentStore
             .Select(r => new LatestRun(r.Item1, r.Item2, r.Item3, r.Item4)).FirstOrDefault();
     }
 
-    public async IAsyncEnumerable<object?[]> ReadRowsAsync(string schema, string view, IReadOnlyList<string> columns, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<object?[]> ReadRowsAsync(string schema, string view, IReadOnlyList<string> columns, [EnumeratorCancellation] CancellationToken cancellationToken, ColumnValue? where = null)
     {
         await using var db = await OpenAsync(cancellationToken);
         await using var command = db.CreateCommand();
-        command.CommandText = $"SELECT {string.Join(", ", columns.Select(Quote))} FROM {Quote(schema)}.{Quote(view)}";
+        command.CommandText = $"SELECT {string.Join(", ", columns.Select(Quote))} FROM {Quote(schema)}.{Quote(view)}{Where(where)}";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -136,6 +141,8 @@ public abstract class SegmentStoreBase : ISegmentStore
     public abstract Task<long> WriteSkippedAsync(RunHeader header, CancellationToken cancellationToken);
 
     public abstract Task<long> WriteRunAsync(RunData run, int keepRuns, Action<long>? afterMembershipRows, CancellationToken cancellationToken);
+
+    public abstract Task ReplaceTablesAsync(IReadOnlyList<(string Table, string[] Columns, IReadOnlyList<object?[]> Rows)> tables, CancellationToken cancellationToken);
 
     public abstract Task RebuildPersonaMapAsync(string market, string buyer, string survey, CancellationToken cancellationToken);
 }

@@ -20,8 +20,8 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
 
     internal const string InsertRun =
         """
-        INSERT INTO seg.ModelRun (RunId, Model, Engine, ProcessedAt, PublishedAt, Cases, Clusters, Parameters, DefinitionHash, BatchId, AsOfDate, Status, IsCurrent, Notice)
-        VALUES (@RunId, @Model, @Engine, @ProcessedAt, SYSUTCDATETIME(), @Cases, @Clusters, @Parameters, @DefinitionHash, @BatchId, @AsOfDate, @Status, 0, @Notice);
+        INSERT INTO seg.ModelRun (RunId, Model, Engine, ProcessedAt, PublishedAt, Cases, Clusters, Parameters, DefinitionHash, BatchId, AsOfDate, Status, IsCurrent, Notice, Family, Product)
+        VALUES (@RunId, @Model, @Engine, @ProcessedAt, SYSUTCDATETIME(), @Cases, @Clusters, @Parameters, @DefinitionHash, @BatchId, @AsOfDate, @Status, 0, @Notice, @Family, @Product);
         """;
 
     internal const string CreateTemp = "CREATE TABLE #publish_prediction (AccountId NVARCHAR(64) NOT NULL PRIMARY KEY, SegmentKey BIGINT NOT NULL, Probability FLOAT NOT NULL);";
@@ -34,12 +34,31 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
         DROP TABLE #publish_prediction;
         """;
 
+    /// <summary>The same for a product's personas: every current contact whose account holds or pursues it, exactly once.</summary>
+    internal const string InsertContactMemberships =
+        """
+        INSERT INTO seg.ContactSegment (RunId, Model, Product, ContactId, AccountId, SegmentKey, Probability)
+        SELECT @run, @model, @product, c.ContactId, c.AccountId, COALESCE(p.SegmentKey, @unscored), COALESCE(p.Probability, 1.0)
+        FROM dw.ContactProduct c LEFT JOIN #publish_prediction p ON p.AccountId = c.ContactId
+        WHERE c.Product = @product AND c.Relation IN (N'Holds', N'Pursues');
+        DROP TABLE #publish_prediction;
+        """;
+
     internal const string InsertMigration =
         """
         INSERT INTO seg.SegmentMigration (RunId, Model, PreviousRunId, FromSegmentKey, ToSegmentKey, Customers)
         SELECT @run, @model, @previous, p.SegmentKey, c.SegmentKey, COUNT_BIG(*)
         FROM (SELECT AccountId, SegmentKey FROM seg.CustomerSegment WHERE RunId = @run) c
         FULL OUTER JOIN (SELECT AccountId, SegmentKey FROM seg.CustomerSegment WHERE RunId = @previous) p ON p.AccountId = c.AccountId
+        GROUP BY p.SegmentKey, c.SegmentKey;
+        """;
+
+    internal const string InsertContactMigration =
+        """
+        INSERT INTO seg.SegmentMigration (RunId, Model, PreviousRunId, FromSegmentKey, ToSegmentKey, Customers)
+        SELECT @run, @model, @previous, p.SegmentKey, c.SegmentKey, COUNT_BIG(*)
+        FROM (SELECT ContactId, SegmentKey FROM seg.ContactSegment WHERE RunId = @run) c
+        FULL OUTER JOIN (SELECT ContactId, SegmentKey FROM seg.ContactSegment WHERE RunId = @previous) p ON p.ContactId = c.ContactId
         GROUP BY p.SegmentKey, c.SegmentKey;
         """;
 
@@ -121,6 +140,8 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
 
     protected override string Quote(string identifier) => Identifiers.QuoteBracket(identifier);
 
+    protected override string Literal(string value) => "N" + base.Literal(value);
+
     protected override string LatestRunSql => Latest;
 
     internal const string Latest = "SELECT TOP (1) RunId, Status, Notice, DefinitionHash FROM seg.ModelRun WHERE Model = @model ORDER BY RunId DESC;";
@@ -132,6 +153,8 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
     protected override string MakeCurrentSql => Lock + "\n" + MakeCurrent;
 
     protected override string NextKeySql => "SELECT MAX(SegmentKey) FROM seg.Segment;";
+
+    internal static string DeleteAll(string table) => $"DELETE FROM {table};";
 
     internal const string TakenKeys = "SELECT ISNULL(MAX(SegmentKey), 0) FROM seg.Segment;";
 
@@ -172,8 +195,17 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
             afterMembershipRows?.Invoke(written);
         }
 
-        await db.ExecuteAsync(new CommandDefinition(InsertMemberships, new { run, model, unscored = data.UnscoredKey }, tx, cancellationToken: cancellationToken));
-        await db.ExecuteAsync(new CommandDefinition(InsertMigration, new { run, model, previous = data.PreviousRunId }, tx, cancellationToken: cancellationToken));
+        if (data.Header.Product is { } product)
+        {
+            await db.ExecuteAsync(new CommandDefinition(InsertContactMemberships, new { run, model, unscored = data.UnscoredKey, product }, tx, cancellationToken: cancellationToken));
+            await db.ExecuteAsync(new CommandDefinition(InsertContactMigration, new { run, model, previous = data.PreviousRunId }, tx, cancellationToken: cancellationToken));
+        }
+        else
+        {
+            await db.ExecuteAsync(new CommandDefinition(InsertMemberships, new { run, model, unscored = data.UnscoredKey }, tx, cancellationToken: cancellationToken));
+            await db.ExecuteAsync(new CommandDefinition(InsertMigration, new { run, model, previous = data.PreviousRunId }, tx, cancellationToken: cancellationToken));
+        }
+
         await db.ExecuteAsync(new CommandDefinition(MakeCurrent, new { run, model }, tx, cancellationToken: cancellationToken));
         var expired = (await db.QueryAsync<long>(new CommandDefinition(ExpiredRuns, new { model, keep = Math.Max(1, keepRuns) }, tx, cancellationToken: cancellationToken))).ToList();
         foreach (var table in SegmentTables.WithRuns)
@@ -186,6 +218,20 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
 
         await tx.CommitAsync(cancellationToken);
         return run;
+    }
+
+    public override async Task ReplaceTablesAsync(IReadOnlyList<(string Table, string[] Columns, IReadOnlyList<object?[]> Rows)> tables, CancellationToken cancellationToken)
+    {
+        await using var db = await warehouse.OpenAsync(cancellationToken);
+        await using var tx = (SqlTransaction)await db.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await db.ExecuteAsync(new CommandDefinition(Lock, transaction: tx, commandTimeout: 660, cancellationToken: cancellationToken));
+        foreach (var (table, columns, rows) in tables)
+        {
+            await db.ExecuteAsync(new CommandDefinition(DeleteAll(table), transaction: tx, cancellationToken: cancellationToken));
+            await BulkAsync(db, tx, table, columns, rows, cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
     }
 
     public override async Task RebuildPersonaMapAsync(string market, string buyer, string survey, CancellationToken cancellationToken)
@@ -204,7 +250,7 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
         await db.ExecuteAsync(new CommandDefinition(InsertRun, new
         {
             RunId = run, h.Model, h.Engine, h.ProcessedAt, h.Cases, h.Clusters, h.Parameters, h.DefinitionHash,
-            BatchId = batch?.Item1, AsOfDate = batch?.Item2, h.Status, h.Notice,
+            BatchId = batch?.Item1, AsOfDate = batch?.Item2, h.Status, h.Notice, h.Family, h.Product,
         }, tx, cancellationToken: cancellationToken));
         return run;
     }
