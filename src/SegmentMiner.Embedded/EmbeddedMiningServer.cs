@@ -206,10 +206,14 @@ public sealed class EmbeddedMiningServer(IWarehouseReader warehouse, ModelStore 
         return Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Rows of a warehouse view, the named columns in order (the endpoint's OPENQUERY; names are checked by the caller).</summary>
-    public IEnumerable<object?[]> ReadRows(string schema, string view, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rows of a warehouse view, the named columns in order, those whose column holds the value with
+    /// <paramref name="where"/> (the endpoint's OPENQUERY; names are checked by the caller).
+    /// </summary>
+    public IEnumerable<object?[]> ReadRows(string schema, string view, IReadOnlyList<string> columns, CancellationToken cancellationToken, (string Column, string Value)? where = null)
     {
-        var sql = $"SELECT {string.Join(", ", columns.Select(Identifiers.QuoteAnsi))} FROM {Identifiers.QuoteAnsi(schema)}.{Identifiers.QuoteAnsi(view)}";
+        var filter = where is { } w ? $" WHERE {Identifiers.QuoteAnsi(w.Column)} = '{w.Value.Replace("'", "''", StringComparison.Ordinal)}'" : "";
+        var sql = $"SELECT {string.Join(", ", columns.Select(Identifiers.QuoteAnsi))} FROM {Identifiers.QuoteAnsi(schema)}.{Identifiers.QuoteAnsi(view)}{filter}";
         using var reader = Open(sql);
         while (reader.Read())
         {

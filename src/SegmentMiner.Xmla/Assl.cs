@@ -78,6 +78,14 @@ public static class Assl
     public static XElement DataSourceView(ModelDefinition m)
     {
         var tables = new List<XElement> { Table(m.CaseView, m.Columns.Where(c => c.Content != ContentType.Table).Select(c => (c.SourceColumn, c.Type, c.Content == ContentType.Key))) };
+        if (m.Partition is not null)
+        {
+            // A partition (one product's personas) reads its rows of the case view: a named query, as the designer
+            // writes one, over the same view.
+            tables[0].Add(new XAttribute(Ns.MsProp + "QueryDefinition", Dmx.CaseQuery(m)), new XAttribute(Ns.MsProp + "IsLogical", "True"),
+                new XAttribute(Ns.MsProp + "QueryBuilder", "SpecificQueryBuilder"));
+        }
+
         foreach (var t in m.Columns.Where(c => c.Content == ContentType.Table))
         {
             tables.Add(Table(t.View!, [(t.ForeignKey!, m.Key.Type, false), (t.Columns[0].SourceColumn, t.Columns[0].Type, false)]));
@@ -156,6 +164,9 @@ public static class Assl
             E("Annotations",
                 E("Annotation", E("Name", HashAnnotation), E("Value", m.Hash)),
                 E("Annotation", E("Name", "SegmentMiner.CaseView"), E("Value", m.CaseView)),
+                m.Partition is null ? null : E("Annotation", E("Name", PartitionAnnotation), E("Value", m.Partition)),
+                m.Partition is null ? null : E("Annotation", E("Name", FamilyAnnotation), E("Value", m.Family)),
+                m.PartitionBy is null ? null : E("Annotation", E("Name", PartitionByAnnotation), E("Value", m.PartitionBy)),
                 connectionString is null ? null : E("Annotation", E("Name", DataSourceAnnotation), E("Value", Fingerprint(m, connectionString)))));
     }
 
@@ -205,6 +216,12 @@ public static class Assl
 
     public static string Fingerprint(ModelDefinition m, string connectionString) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"SegmentMiner.DataSource|{m.Database}|{connectionString}")))[..24];
+
+    private const string PartitionByAnnotation = "SegmentMiner.PartitionBy";
+
+    private const string PartitionAnnotation = "SegmentMiner.Partition";
+
+    private const string FamilyAnnotation = "SegmentMiner.Family";
 
     private static string? Annotation(XElement structure, string name) =>
         structure.Descendants(Ns.Engine + "Annotation").FirstOrDefault(a => (string?)a.Element(Ns.Engine + "Name") == name)?.Element(Ns.Engine + "Value")?.Value;
@@ -270,6 +287,7 @@ public static class Assl
             Database = database,
             DataSource = V(dataSourceView, "DataSourceID"),
             CaseView = caseView ?? throw new AsslException($"MiningStructure '{V(structure, "ID")}' has no key column"),
+            PartitionBy = Annotation(structure, PartitionByAnnotation),
             Columns = columns,
             Model = new ModelSpec
             {
@@ -278,7 +296,10 @@ public static class Assl
             },
         };
         var json = System.Text.Json.JsonSerializer.Serialize(definition, ModelDefinitionJson.Options);
-        return ModelDefinitionJson.Parse(V(model, "Name"), json, $"MiningStructure '{V(structure, "ID")}'");
+        var read = ModelDefinitionJson.Parse(V(model, "Name"), json, $"MiningStructure '{V(structure, "ID")}'");
+        return Annotation(structure, PartitionAnnotation) is { } partition
+            ? read with { Partition = partition, Family = Annotation(structure, FamilyAnnotation) ?? read.Name }
+            : read;
     }
 
     private static StructureColumn Scalar(XElement c, out string table)

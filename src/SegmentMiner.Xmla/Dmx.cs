@@ -27,7 +27,7 @@ public static class Dmx
     /// <summary>The relational query OPENQUERY runs on the warehouse (T-SQL, as SQL Server reads it).</summary>
     public static string CaseQuery(ModelDefinition m) =>
         "SELECT " + string.Join(", ", m.Columns.Where(c => c.Content != ContentType.Table).Select(c => Identifiers.QuoteBracket(c.SourceColumn))) +
-        $" FROM {Identifiers.QuoteBracket(m.CaseViewSchema)}.{Identifiers.QuoteBracket(m.CaseViewName)}";
+        $" FROM {Identifiers.QuoteBracket(m.CaseViewSchema)}.{Identifiers.QuoteBracket(m.CaseViewName)}{m.CaseFilter(Identifiers.QuoteBracket, unicode: true)}";
 
     /// <summary>The relational query of a nested table's rows: the case key and the item, ordered by the key (SHAPE relates sorted rowsets).</summary>
     public static string NestedQuery(StructureColumn table) =>

@@ -153,10 +153,15 @@ public sealed class SchemaTests
         /// <summary>Views: their output column names (alias, else the column referenced).</summary>
         public Dictionary<string, List<(string, string)>> Views { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-        public override void Visit(CreateViewStatement node)
+        public override void Visit(CreateViewStatement node) => AddView(node.SchemaObjectName, node.SelectStatement);
+
+        /// <summary>A later migration's CREATE OR ALTER VIEW replaces the view's columns.</summary>
+        public override void Visit(CreateOrAlterViewStatement node) => AddView(node.SchemaObjectName, node.SelectStatement);
+
+        private void AddView(SchemaObjectName view, SelectStatement statement)
         {
-            var name = $"{node.SchemaObjectName.SchemaIdentifier.Value}.{node.SchemaObjectName.BaseIdentifier.Value}";
-            var select = (QuerySpecification)node.SelectStatement.QueryExpression;
+            var name = $"{view.SchemaIdentifier.Value}.{view.BaseIdentifier.Value}";
+            var select = (QuerySpecification)statement.QueryExpression;
             Views[name] = select.SelectElements.Cast<SelectScalarExpression>()
                 .Select(e => (e.ColumnName?.Value ?? ((ColumnReferenceExpression)e.Expression).MultiPartIdentifier.Identifiers[^1].Value, "view"))
                 .ToList();

@@ -107,7 +107,12 @@ internal static partial class TSqlTexts
 
         if (parameters.Length == 1 && parameters[0].ParameterType == typeof(string) && parameters[0].Name is "table")
         {
-            return SegmentTables.WithRuns.Concat(SegmentTables.Portfolio).Select(t => new object[] { t });
+            return SegmentTables.WithRuns.Select(t => new object[] { t });
+        }
+
+        if (parameters.Length == 1 && parameters[0].ParameterType == typeof(string) && parameters[0].Name is "portfolioTable")
+        {
+            return SegmentTables.Portfolio.Select(t => new object[] { t });
         }
 
         if (parameters.Length == 1 && parameters[0].ParameterType == typeof(Core.EntitySpec))

@@ -23,7 +23,8 @@ public sealed class RetentionTests
             Assert.That((await cli.RunAsync(Args("publish"))).Code, Is.Zero);
         }
 
-        Assert.That(await f.QueryAsync<long>("select count(*) from seg.ModelRun"), Is.EqualTo(new[] { 6L }));
+        Assert.That(await f.QueryAsync<long>("select count(*) from seg.ModelRun where Family is null"), Is.EqualTo(new[] { 6L }), "two runs of each account layer");
+        Assert.That(await f.QueryAsync<long>("select count(*) - 2 * count(distinct Product) from seg.ModelRun where Family = 'product-personas'"), Is.EqualTo(new[] { 0L }), "and of each product's personas");
 
         // An operator restores the previous run of one model, and back.
         var (previous, latest) = (await f.QueryAsync<long>("select RunId from seg.ModelRun where Model = 'buyer-clusters' order by RunId")) is [var p, var l] ? (p, l) : default;

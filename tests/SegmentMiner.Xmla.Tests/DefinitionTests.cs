@@ -64,12 +64,13 @@ public sealed class DefinitionTests
     }
 
     [Test]
-    public void ShippedModels_AreTheThreeLayers_EachChoosingItsClusterCount()
+    public void ShippedModels_AreTheFourLayers_EachChoosingItsClusterCount()
     {
         var models = ModelCatalog.Shipped().Models;
-        Assert.That(models.Select(m => m.Name), Is.EqualTo(new[] { "buyer-clusters", "customer-segments", "market-segments" }));
+        Assert.That(models.Select(m => m.Name), Is.EqualTo(new[] { "buyer-clusters", "customer-segments", "market-segments", "product-personas" }));
         Assert.That(models.Select(m => m.Model.Parameters["CLUSTER_COUNT"]), Is.All.EqualTo(0));
-        Assert.That(models.Select(m => m.CaseView), Is.EqualTo(new[] { "mining.vBuyerClustersCase", "mining.vCustomerSegmentsCase", "mining.vMarketSegmentsCase" }));
+        Assert.That(models.Select(m => m.CaseView), Is.EqualTo(new[] { "mining.vBuyerClustersCase", "mining.vCustomerSegmentsCase", "mining.vMarketSegmentsCase", "mining.vProductPersonasCase" }));
+        Assert.That(models.Select(m => m.PartitionBy), Is.EqualTo(new[] { null, null, null, "Product" }), "product personas are trained once per product");
         Assert.That(ModelCatalog.Schema(), Does.Contain("\"$schema\""));
         foreach (var m in models)
         {
@@ -190,7 +191,8 @@ public sealed class DefinitionTests
         Assert.That(first.Code, Is.Zero, first.Err);
         Assert.That(first.Out, Does.Contain("created"));
         var second = await Run("models", "deploy", "--data-dir", w.Root);
-        Assert.That(second.Out.Split('\n').Count(l => l.Contains("no change", StringComparison.Ordinal)), Is.EqualTo(3), second.Out);
+        var products = await w.QueryAsync<string>("select distinct Product from mining.vProductPersonasCase");
+        Assert.That(second.Out.Split('\n').Count(l => l.Contains("no change", StringComparison.Ordinal)), Is.EqualTo(3 + products.Count), second.Out);
         Assert.That(second.Out, Does.Not.Contain("created"));
 
         var process = await Run("models", "process", "--model", "market-segments", "--data-dir", w.Root);

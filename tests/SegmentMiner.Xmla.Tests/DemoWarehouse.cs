@@ -31,7 +31,11 @@ internal sealed class DemoWarehouse : IDisposable
 
     public static string NewRoot() => Path.Combine(Path.GetTempPath(), "segminer-xmla-test-" + Guid.NewGuid().ToString("N"));
 
-    public static async Task<DemoWarehouse> CreateAsync(int customers = 1500, bool survey = true)
+    /// <summary>
+    /// A synced demo; without <paramref name="survey"/> no survey folder, without <paramref name="people"/> sources as
+    /// they were before people data: no opportunity_contacts, no ContactId column, no contact's own answers.
+    /// </summary>
+    public static async Task<DemoWarehouse> CreateAsync(int customers = 1500, bool survey = true, bool people = true)
     {
         var w = new DemoWarehouse(NewRoot());
         w.Folder.EnsureExists();
@@ -42,8 +46,28 @@ internal sealed class DemoWarehouse : IDisposable
             Directory.Delete(w.Folder.SourceFolder("survey"), recursive: true);
         }
 
+        if (!people)
+        {
+            WithoutPeople(w.Folder);
+        }
+
         await new SyncService(w.Options, w.Folder, NullLogger.Instance).RunAsync(asOf);
         return w;
+    }
+
+    private static void WithoutPeople(DataFolder folder)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder.SourceFolder("crm"), "opportunity_contacts*"))
+        {
+            File.Delete(file);
+        }
+
+        var own = new[] { ",goal,", ",challenge,", ",channel," };
+        foreach (var file in Directory.EnumerateFiles(folder.SourceFolder("crm"), "activities*").Concat(Directory.EnumerateFiles(folder.SourceFolder("survey"), "responses*")))
+        {
+            var lines = File.ReadAllLines(file).Where(l => !own.Any(q => l.Contains(q, StringComparison.Ordinal))).Select(l => l[..l.LastIndexOf(',')]);
+            File.WriteAllLines(file, lines);
+        }
     }
 
     /// <summary>The planted group of every customer (truth.csv).</summary>
@@ -66,6 +90,10 @@ internal sealed class DemoWarehouse : IDisposable
         command.CommandText = "CREATE VIEW mining.vTestProducts AS SELECT DISTINCT AccountId, Product FROM dw.FactSubscription";
         await command.ExecuteNonQueryAsync();
     }
+
+    /// <summary>The shipped definitions as the CLI and the worker see them over this warehouse: product personas split by product.</summary>
+    public IReadOnlyList<Core.Models.ModelDefinition> Catalog() =>
+        Core.Models.ModelCatalog.Shipped().Partitioned(m => Pipeline.Models.PartitionValues.Read(new SegmentMiner.Warehouse.Reading.DuckDbReader(Warehouse), m)).Models;
 
     /// <summary>An embedded server over this warehouse with its own model folder.</summary>
     public EmbeddedMiningServer Engine(string store) => new(new SegmentMiner.Warehouse.Reading.DuckDbReader(Warehouse), new ModelStore(Path.Combine(Root, store)));

@@ -43,7 +43,7 @@ public sealed class PublishTests
             Assert.That(demo.Out, Does.Contain("buyer-clusters").And.Contain("market-segments").And.Contain("customer-segments"));
             TestContext.Out.WriteLine(demo.Out);
 
-            var sql = await _cli.RunAsync("sql", "select Model, sum(Population) as Customers, count(*) as Segments, count(distinct Name) as Names from seg.vSegment group by Model order by Model", "--format", "csv", "--data-dir", root);
+            var sql = await _cli.RunAsync("sql", "select Model, sum(Population) as Customers, count(*) as Segments, count(distinct Name) as Names from seg.vSegment where Level = 'account' group by Model order by Model", "--format", "csv", "--data-dir", root);
             Assert.That(sql.Code, Is.Zero, sql.Err);
             var customers = int.Parse((await _cli.RunAsync("sql", "select count(*) from dw.CustomerFeatures", "--format", "csv", "--data-dir", root)).Out.Split("\r\n")[1], System.Globalization.CultureInfo.InvariantCulture);
             var rows = sql.Out.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
@@ -67,6 +67,13 @@ public sealed class PublishTests
             Assert.That(ari, Is.GreaterThanOrEqualTo(0.8));
 
             await NamesHoldAsync(root);
+            await ProductPersonaChecks.AllAsync(DemoWarehouse.Open(root));
+            var dryRun = await _cli.RunAsync("models", "deploy", "--dry-run", "--data-dir", root);
+            Assert.That(dryRun.Code, Is.Zero, dryRun.Err);
+            var structures = System.Xml.Linq.XDocument.Parse(dryRun.Out).Descendants(Ns.Engine + "MiningStructure").Select(s => s.Element(Ns.Engine + "ID")!.Value).ToList();
+            Assert.That(structures, Is.SupersetOf(new[] { "product-personas-analytics Structure", "product-personas-core-platform Structure", "product-personas-support-plus Structure" }),
+                "the dry run deploys a product-persona structure per product");
+            Assert.That(dryRun.Out, Does.Contain("WHERE [Product] = N'Core Platform'"), "each reading its product's rows of the case view");
             var gaps = await _cli.RunAsync("sql",
                 """
                 select count(*) from seg.vPersonaMap p
@@ -108,10 +115,10 @@ public sealed class PublishTests
         }
     }
 
-    /// <summary>Every model's names: unique by their set of traits, at most one "Average customers", never numbered.</summary>
+    /// <summary>Every model's (and product's) names: unique by their set of traits, at most one "Average customers", never numbered.</summary>
     private async Task NamesHoldAsync(string root)
     {
-        var names = (await _cli.RunAsync("sql", "select Model, Name from seg.vSegment where ClusterNode is not null and not IsRetired", "--format", "csv", "--data-dir", root))
+        var names = (await _cli.RunAsync("sql", "select Model || coalesce(' of ' || Product, '') as Layer, Name from seg.vSegment where ClusterNode is not null and not IsRetired", "--format", "csv", "--data-dir", root))
             .Out.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => (Model: l[..l.IndexOf(',')], Name: l[(l.IndexOf(',') + 1)..].Trim('"'))).ToList();
         TestContext.Out.WriteLine(string.Join("\n", names.Select(n => $"{n.Model}: {n.Name}")));
         foreach (var model in names.GroupBy(n => n.Model))
@@ -274,7 +281,7 @@ public sealed class PublishTests
 
     /// <summary>The active clustered segments' keys per model.</summary>
     private async Task<Dictionary<string, HashSet<long>>> KeysAsync(string root) =>
-        (await _cli.RunAsync("sql", "select Model, SegmentKey from seg.vSegment where ClusterNode is not null and not IsRetired", "--format", "csv", "--data-dir", root))
+        (await _cli.RunAsync("sql", "select Model || coalesce(' of ' || Product, '') as Layer, SegmentKey from seg.vSegment where ClusterNode is not null and not IsRetired", "--format", "csv", "--data-dir", root))
             .Out.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(','))
             .GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.Select(p => long.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture)).ToHashSet());
 
@@ -326,8 +333,8 @@ public sealed class PublishTests
     public async Task ALayerWithoutData_IsSkippedWithANotice_NeverAnError()
     {
         using var w = await DemoWarehouse.CreateAsync(600, survey: false);
-        await Refresh.RunAsync(w.Options, w.Folder, ModelCatalog.Shipped().Models);
-        var results = await Refresh.RunAsync(w.Options, w.Folder, ModelCatalog.Shipped().Models);
+        await Refresh.RunAsync(w.Options, w.Folder, w.Catalog());
+        var results = await Refresh.RunAsync(w.Options, w.Folder, w.Catalog());
         var survey = results.Single(r => r.Model == "customer-segments");
         Assert.That(survey.Outcome, Is.EqualTo("skipped"));
         Assert.That(survey.Notice, Does.Contain("no rows yet"));
@@ -339,6 +346,23 @@ public sealed class PublishTests
         var map = await w.QueryAsync<(long?, long?, long?, long)>("select MarketSegmentKey, BuyerSegmentKey, CustomerSegmentKey, Customers from seg.vPersonaMap");
         Assert.That(map.Sum(x => x.Item4), Is.EqualTo(await w.QueryAsync<long>("select count(*) from dw.CustomerFeatures").ContinueWith(t => t.Result[0])));
         Assert.That(map.All(x => x.Item3 is null && x.Item1 is not null && x.Item2 is not null), "the skipped layer is absent from the persona map");
+    }
+
+    [Test]
+    public async Task SourcesWithoutPeopleData_StillSync_AndTheProductPersonaLayerIsSkippedWithANotice()
+    {
+        using var w = await DemoWarehouse.CreateAsync(400, people: false);
+        Assert.That(await w.QueryAsync<long>("select count(*) from dw.DimContact"), Is.Not.EqualTo(new[] { 0L }), "contacts are synced as before");
+        Assert.That(await w.QueryAsync<long>("select count(*) from mining.vProductPersonasCase"), Is.EqualTo(new[] { 0L }), "no people data: no persona cases");
+        var models = w.Catalog();
+        Assert.That(models.Select(m => m.Name), Is.EqualTo(new[] { "buyer-clusters", "customer-segments", "market-segments", "product-personas" }), "nothing to split by product");
+        var results = await Refresh.RunAsync(w.Options, w.Folder, models);
+        var personas = results.Single(r => r.Model == "product-personas");
+        Assert.That((personas.Outcome, personas.Notice), Is.EqualTo(("skipped", "skipped: the case view mining.vProductPersonasCase has no rows yet (the model is trained once per Product found there)")));
+        Assert.That(results.Where(r => r.Model != "product-personas").Select(r => r.Outcome), Is.All.EqualTo("published"));
+        Assert.That(await w.QueryAsync<long>("select count(*) from seg.vContactSegment"), Is.EqualTo(new[] { 0L }));
+        Assert.That(await w.QueryAsync<long>("select count(*) from seg.vGoldenPersona"), Is.EqualTo(new[] { 0L }));
+        Assert.That(await w.QueryAsync<long>("select count(*) from seg.vBuyingUnit"), Is.EqualTo(await w.QueryAsync<long>("select count(*) from dw.CustomerFeatures")), "buying units still count contacts");
     }
 
     [Test]

@@ -56,11 +56,19 @@ public sealed record ModelDefinition
     private readonly string? _family;
 
     /// <summary>
+    /// A partitioned definition not split by the catalog (its case view had no values): it has no cases, so it is
+    /// deployed but skipped as a layer without data, never trained on every partition at once.
+    /// </summary>
+    [JsonIgnore]
+    public bool Unsplit => PartitionBy is not null && Partition is null;
+
+    /// <summary>
     /// The condition that keeps a partition's rows, with the column quoted by <paramref name="quote"/> and the value
-    /// as a string literal (with <paramref name="unicode"/>, T-SQL's N'...'); empty when the definition is not a partition.
+    /// as a string literal (with <paramref name="unicode"/>, T-SQL's N'...'); none for a whole model; no row for an unsplit one.
     /// </summary>
     public string CaseFilter(Func<string, string> quote, bool unicode = false) =>
-        Partition is null || PartitionBy is null ? ""
+        Unsplit ? " WHERE 1 = 0"
+        : Partition is null || PartitionBy is null ? ""
             : $" WHERE {quote(PartitionBy)} = {(unicode ? "N" : "")}'{Partition.Replace("'", "''", StringComparison.Ordinal)}'";
 
     /// <summary>The structure's name: <c>NAME Structure</c>.</summary>

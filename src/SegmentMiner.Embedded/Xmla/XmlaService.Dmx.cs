@@ -33,7 +33,7 @@ public sealed partial class XmlaService
     [GeneratedRegex(@"^(?<verb>DROP|DELETE\s+FROM)\s+MINING\s+(?<kind>STRUCTURE|MODEL)\s+\[(?<s>[^\]]+)\]\s*;?\s*$", Dmx)]
     private static partial Regex DropOrClear();
 
-    [GeneratedRegex(@"^SELECT\s+(?<cols>.+?)\s+FROM\s+(?<schema>\[[^\]]+\]|""[^""]+""|\w+)\s*\.\s*(?<view>\[[^\]]+\]|""[^""]+""|\w+)(?:\s+ORDER\s+BY\s+(?<order>\[[^\]]+\]|""[^""]+""|\w+))?\s*;?\s*$", Dmx)]
+    [GeneratedRegex(@"^SELECT\s+(?<cols>.+?)\s+FROM\s+(?<schema>\[[^\]]+\]|""[^""]+""|\w+)\s*\.\s*(?<view>\[[^\]]+\]|""[^""]+""|\w+)(?:\s+WHERE\s+(?<wcol>\[[^\]]+\]|""[^""]+""|\w+)\s*=\s*N?'(?<wval>(?:[^']|'')*)')?(?:\s+ORDER\s+BY\s+(?<order>\[[^\]]+\]|""[^""]+""|\w+))?\s*;?\s*$", Dmx)]
     private static partial Regex SourceQuery();
 
 
@@ -58,7 +58,7 @@ public sealed partial class XmlaService
         {
             var (database, structure, model) = FindModel(m.Groups["s"].Value, context);
             RequireDataSource(database, m.Groups["ds"].Value);
-            var (schema, view, _) = ParseSourceQuery(m.Groups["q"].Value.Replace("''", "'", StringComparison.Ordinal));
+            var (schema, view, _, _) = ParseSourceQuery(m.Groups["q"].Value.Replace("''", "'", StringComparison.Ordinal));
             if (!EndpointCatalog.Same($"{schema}.{view}", model.CaseView))
             {
                 throw new XmlaFault(XmlaFault.Query, $"INSERT INTO [{EndpointCatalog.Name(structure)}] must read its case view {model.CaseView}, not {schema}.{view}.");
@@ -229,8 +229,11 @@ public sealed partial class XmlaService
         }
     }
 
-    /// <summary>OPENQUERY's SQL: a plain column list from one view, which must be a case view of a deployed structure.</summary>
-    private (string Schema, string View, List<string> Columns) ParseSourceQuery(string query)
+    /// <summary>
+    /// OPENQUERY's SQL: a plain column list from one view, which must be a case view of a deployed structure, with at
+    /// most one condition "column = 'text'" (a partition's rows: one product's contacts).
+    /// </summary>
+    private (string Schema, string View, List<string> Columns, (string Column, string Value)? Where) ParseSourceQuery(string query)
     {
         var m = SourceQuery().Match(query.Trim());
         static string Unquote(string s) => s.Trim('[', ']', '"');
@@ -241,7 +244,8 @@ public sealed partial class XmlaService
 
         var columns = m.Groups["cols"].Value.Split(',').Select(c => Unquote(c.Trim())).ToList();
         var (schema, view) = (Unquote(m.Groups["schema"].Value), Unquote(m.Groups["view"].Value));
-        if (!columns.All(Identifiers.IsValid) || !Identifiers.IsValid(schema) || !Identifiers.IsValid(view))
+        (string, string)? where = m.Groups["wcol"].Success ? (Unquote(m.Groups["wcol"].Value), m.Groups["wval"].Value.Replace("''", "'", StringComparison.Ordinal)) : null;
+        if (!columns.All(Identifiers.IsValid) || !Identifiers.IsValid(schema) || !Identifiers.IsValid(view) || (where is { } w && !Identifiers.IsValid(w.Item1)))
         {
             throw new XmlaFault(XmlaFault.Query, "OPENQUERY: column and view names must be plain identifiers.");
         }
@@ -253,6 +257,6 @@ public sealed partial class XmlaService
             throw new XmlaFault(XmlaFault.Query, $"OPENQUERY: '{schema}.{view}' is not the case view of a deployed mining structure; this server reads only those.");
         }
 
-        return (schema, view, columns);
+        return (schema, view, columns, where);
     }
 }

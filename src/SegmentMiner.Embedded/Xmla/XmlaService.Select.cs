@@ -146,11 +146,11 @@ public sealed partial class XmlaService
     {
         var (database, _, model) = FindModel(join.Model[^1], context);
         RequireDataSource(database, input.DataSource);
-        var (schema, view, columns) = ParseSourceQuery(input.Query);
+        var (schema, view, columns, where) = ParseSourceQuery(input.Query);
         var trained = TrainedOrFault(model.Name);
         var bindings = Bindings(join, model, columns);
         var positions = bindings.ToDictionary(b => b.Key, b => columns.FindIndex(c => string.Equals(c, b.Value, StringComparison.OrdinalIgnoreCase)), StringComparer.OrdinalIgnoreCase);
-        var rows = _engine.ReadRows(schema, view, columns, context.Cancellation).Select(values =>
+        var rows = _engine.ReadRows(schema, view, columns, context.Cancellation, where).Select(values =>
             new DmxRow(values, new Lazy<ClusterPrediction>(() => trained.Predict(positions.ToDictionary(p => p.Key, p => values[p.Value], StringComparer.OrdinalIgnoreCase)))));
         var qualifiers = join.Alias is null ? new List<string>() : [join.Alias];
         return (new DmxRows(columns.Select(c => new RowsetColumn(c, null)).ToList(), qualifiers, rows), new ClusterFunctions(model, trained, bindings, columns));

@@ -18,7 +18,7 @@ public sealed partial class XmlaService
     {
         var (database, _, model) = FindModel(join.Model[^1], context);
         RequireDataSource(database, shape.Cases.DataSource);
-        var (schema, view, columns) = ParseSourceQuery(shape.Cases.Query);
+        var (schema, view, columns, where) = ParseSourceQuery(shape.Cases.Query);
         var trained = TrainedOrFault(model.Name);
         var tables = shape.Appended.Select(a => Appended(database, model, a, columns, context)).ToList();
         var names = columns.Concat(tables.Select(t => t.Name)).ToList();
@@ -30,7 +30,7 @@ public sealed partial class XmlaService
         }
 
         var positions = bindings.Where(b => !items.ContainsKey(b.Key)).ToDictionary(b => b.Key, b => columns.FindIndex(c => string.Equals(c, b.Value, StringComparison.OrdinalIgnoreCase)), StringComparer.OrdinalIgnoreCase);
-        var rows = _engine.ReadRows(schema, view, columns, context.Cancellation).Select(values =>
+        var rows = _engine.ReadRows(schema, view, columns, context.Cancellation, where).Select(values =>
         {
             var nested = tables.Select(t => (object?)t.Rows.GetValueOrDefault(EmbeddedMiningServer.KeyText(values[t.CaseColumn]), [])).ToArray();
             var inputs = positions.ToDictionary(p => p.Key, p => values[p.Value], StringComparer.OrdinalIgnoreCase);
@@ -56,7 +56,7 @@ public sealed partial class XmlaService
         RequireDataSource(database, a.Query.DataSource);
         var table = model.Columns.FirstOrDefault(c => c.Content == ContentType.Table && EndpointCatalog.Same(c.Name, a.Name))
             ?? throw new XmlaFault(XmlaFault.Query, $"Query: the mining model '{model.Name}' has no nested table '{a.Name}'.");
-        var (schema, view, columns) = ParseSourceQuery(a.Query.Query);
+        var (schema, view, columns, where) = ParseSourceQuery(a.Query.Query);
         var caseColumn = caseColumns.FindIndex(c => EndpointCatalog.Same(c, a.CaseColumn));
         var foreignKey = columns.FindIndex(c => EndpointCatalog.Same(c, a.NestedColumn));
         if (caseColumn < 0 || foreignKey < 0)
@@ -64,7 +64,7 @@ public sealed partial class XmlaService
             throw new XmlaFault(XmlaFault.Query, $"Query: RELATE {a.CaseColumn} TO {a.NestedColumn}: the first must be a column of the case query, the second of the nested query of [{a.Name}].");
         }
 
-        var byKey = _engine.ReadRows(schema, view, columns, context.Cancellation)
+        var byKey = _engine.ReadRows(schema, view, columns, context.Cancellation, where)
             .GroupBy(r => EmbeddedMiningServer.KeyText(r[foreignKey]), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         return new AppendedRows(a.Name, table, caseColumn, columns, byKey);

@@ -164,12 +164,12 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
     /// </summary>
     private async Task<PublishResult> SkipAsync(ISegmentStore store, ModelDefinition m, ModelState state, CancellationToken ct)
     {
-        if (await store.CountAsync(m.CaseViewSchema, m.CaseViewName, Rows(m), ct) > 0)
+        if (!m.Unsplit && await store.CountAsync(m.CaseViewSchema, m.CaseViewName, Rows(m), ct) > 0)
         {
             throw new SegmentMinerException($"the model '{m.Name}' is not processed on the {server.Kind} server; run 'segminer models process --model {m.Name}' first");
         }
 
-        var notice = $"skipped: the case view {m.CaseView} has no rows yet";
+        var notice = $"skipped: the case view {m.CaseView} has no rows yet" + (m.Unsplit ? $" (the model is trained once per {m.PartitionBy} found there)" : "");
         var latest = await store.LatestRunAsync(m.Name, ct);
         var run = latest is { Status: "Skipped" } l && l.Notice == notice && l.DefinitionHash == m.Hash
             ? l.RunId

@@ -47,12 +47,12 @@ internal sealed class DemoPeople(int seed, DateOnly asOf)
         a.Subscriptions.Where(s => s.Start <= asOf && (s.End is null || s.End > asOf) && s.Status != "Cancelled").Select(s => s.Product).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>
-    /// One of the archetypes, each as likely as one over the square of the number of products it is planted in: the
+    /// One of the archetypes, each as likely as one over the cube of the number of products it is planted in: the
     /// archetypes of every product fill the accounts of many products anyway, a product's own ones its own accounts.
     /// </summary>
     private DemoArchetype Weighted(DemoArchetype[] fitting)
     {
-        static double Weight(DemoArchetype t) => 1.0 / (t.Products.Length * t.Products.Length);
+        static double Weight(DemoArchetype t) => Math.Pow(t.Products.Length, -3);
         var x = _rng.NextDouble() * fitting.Sum(Weight);
         foreach (var t in fitting)
         {

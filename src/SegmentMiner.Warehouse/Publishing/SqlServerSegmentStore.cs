@@ -154,7 +154,7 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
 
     protected override string NextKeySql => "SELECT MAX(SegmentKey) FROM seg.Segment;";
 
-    internal static string DeleteAll(string table) => $"DELETE FROM {table};";
+    internal static string DeleteAll(string portfolioTable) => $"DELETE FROM {portfolioTable};";
 
     internal const string TakenKeys = "SELECT ISNULL(MAX(SegmentKey), 0) FROM seg.Segment;";
 

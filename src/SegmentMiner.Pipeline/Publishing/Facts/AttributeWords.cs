@@ -46,7 +46,52 @@ public sealed partial record AttributeWords(string Label, Unit Unit, string High
             var x = v.Replace('_', ' ').ToLowerInvariant();
             return x.EndsWith('s') ? x : x + "s";
         }, Missing: "no answer on innovation"),
+
+        // Product personas: people, named by what they are, do, want and struggle with.
+        ["Job Role"] = new("job role", Unit.Number, "", "", v => Plural(v), Missing: "no job title"),
+        ["Seniority"] = new("seniority", Unit.Number, "", "", v => v + " level", Missing: "no seniority"),
+        ["Department"] = new("department", Unit.Number, "", "", v => "in " + v, Missing: "no department"),
+        ["Decision Maker"] = new("decision maker", Unit.Number, "", "", v => IsTrue(v) ? "decision makers" : "not deciding"),
+        ["Main Activity"] = new("main activity", Unit.Number, "", "", v => v switch
+        {
+            "Meeting" => "mostly in meetings",
+            "Call" => "mostly on calls",
+            "Webinar" => "attend webinars",
+            "SupportTicket" => "raise support tickets",
+            "Email" => "mostly by email",
+            "None" => "no recent activity",
+            var x => "mostly " + x,
+        }, Missing: "no activity data"),
+        ["Main Deal Role"] = new("main deal role", Unit.Number, "", "", v => v switch
+        {
+            "DecisionMaker" => "decide deals",
+            "EconomicBuyer" => "sign off budgets",
+            "Influencer" => "influence deals",
+            "Champion" => "champion deals",
+            "User" => "use what is bought",
+            "None" => "in no recent deal",
+            var x => x + " in deals",
+        }, Missing: "no deal role data"),
+        ["Goal"] = new("goal", Unit.Number, "", "", v =>
+        {
+            var x = v.Replace('_', ' ').ToLowerInvariant();
+            return x.StartsWith("better ", StringComparison.Ordinal) || x.StartsWith("more ", StringComparison.Ordinal) ? "want " + x : "want to " + x;
+        }, Missing: "no stated goal"),
+        ["Challenge"] = new("challenge", Unit.Number, "", "", v => "struggle with " + v.Replace('_', ' ').ToLowerInvariant(), Missing: "no stated challenge"),
+        ["Channel"] = new("channel", Unit.Number, "", "", v => "prefer " + v.Replace('_', ' ').ToLowerInvariant(), Missing: "no preferred channel"),
     };
+
+    /// <summary>A job title in the plural: "CTOs", "Heads of Sales", "Data Analysts".</summary>
+    private static string Plural(string title)
+    {
+        var of = title.IndexOf(" of ", StringComparison.Ordinal);
+        if (of > 0)
+        {
+            return Plural(title[..of]) + title[of..];
+        }
+
+        return title.EndsWith('s') ? title : title + "s";
+    }
 
     /// <summary>The words for a model column: the shipped vocabulary, or generic words from its name and type.</summary>
     public static AttributeWords For(StructureColumn column) =>
