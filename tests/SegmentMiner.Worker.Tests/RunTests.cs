@@ -62,7 +62,10 @@ public sealed class RunTests
         var runs = await small.JobRunsAsync();
         Assert.That(runs.Where(r => r.Job != "sync").Select(r => (r.Job, r.Status, r.Trigger)), Is.EqualTo(new[] { ("process", "Succeeded", "after sync"), ("publish", "Succeeded", "after process") }));
         Assert.That(runs.First(r => r.Job == "sync" && r.Status == "Succeeded").Trigger, Does.Match(@"^sync-schedule \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"), "a scheduled firing is recorded with its time");
-        Assert.That(await small.QueryAsync<long>("select count(*) from seg.ModelRun where IsCurrent"), Is.EqualTo(new[] { 3L }), "each model published");
+        Assert.That(await small.QueryAsync<long>("select count(*) from seg.ModelRun where IsCurrent and Family is null"), Is.EqualTo(new[] { 3L }), "each account layer published");
+        Assert.That(await small.QueryAsync<long>("select count(*) from seg.ModelRun where IsCurrent and Family = 'product-personas'"),
+            Is.EqualTo(await small.QueryAsync<long>("select count(distinct Product) from mining.vProductPersonasCase")), "and the personas of each product");
+        Assert.That(await small.QueryAsync<long>("select count(*) from seg.vGoldenPersona"), Is.Not.EqualTo(new[] { 0L }), "with the golden personas");
     }
 
     [Test]

@@ -85,7 +85,7 @@ internal static class ProductPersonaChecks
     {
         var direct = (await w.QueryAsync<(long? GoldenKey, long? SegmentKey, string Product, long Contacts, long Accounts, long Holding, double Revenue, double ProductPenetration, bool Active, double MultiProduct)>(
             """
-            with asof as (select AsOfDate as d from ops.Batch where Status = 'Committed' order by BatchId desc limit 1),
+            with cutoff as (select AsOfDate as d from ops.Batch where Status = 'Committed' order by BatchId desc limit 1),
             personas as (select Product, SegmentKey from seg.vSegment where Model = 'product-personas' and ClusterNode is not null and not IsRetired),
             members as (
                 select g.GoldenKey, cast(null as bigint) as SegmentKey, c.ContactId, c.AccountId
@@ -93,8 +93,8 @@ internal static class ProductPersonaChecks
                 union all
                 select null, c.SegmentKey, c.ContactId, c.AccountId
                 from seg.vContactSegment c join personas p on p.Product = c.Product and p.SegmentKey = c.SegmentKey where c.GoldenKey is null),
-            holds as (select distinct s.AccountId, s.Product from dw.FactSubscription s, asof
-                      where s.StartDate <= asof.d and (s.EndDate is null or s.EndDate > asof.d) and s.Status <> 'Cancelled'),
+            holds as (select distinct s.AccountId, s.Product from dw.FactSubscription s, cutoff
+                      where s.StartDate <= cutoff.d and (s.EndDate is null or s.EndDate > cutoff.d) and s.Status <> 'Cancelled'),
             related as (select AccountId, count(distinct Product) as n from (
                           select AccountId, Product from holds
                           union select AccountId, Product from dw.FactOpportunity where Stage not in ('ClosedWon', 'ClosedLost')) group by AccountId),

@@ -9,7 +9,7 @@ namespace SegmentMiner.Xmla.Tests;
 public sealed class SharedCatalogTests
 {
     [Test]
-    public async Task AfterDemo_TheEndpointListsTheThreeModelsAsProcessed_AndPredictsWhatWasPublished()
+    public async Task AfterDemo_TheEndpointListsTheModelsAsProcessed_AndPredictsWhatWasPublished()
     {
         using var cli = new CliRun();
         var root = DemoWarehouse.NewRoot();
@@ -22,8 +22,10 @@ public sealed class SharedCatalogTests
         using var client = new XmlaClient(new XmlaClientOptions { Url = endpoint.Url, Retries = 0 });
 
         var models = await client.DiscoverAsync("DMSCHEMA_MINING_MODELS");
-        Assert.That(models.Rows.Select(r => r.String("MODEL_NAME")), Is.EquivalentTo(new[] { "buyer-clusters", "customer-segments", "market-segments" }));
-        Assert.That(models.Rows.Select(r => r.String("MINING_STRUCTURE")), Is.EquivalentTo(new[] { "buyer-clusters Structure", "customer-segments Structure", "market-segments Structure" }));
+        var products = await w.QueryAsync<string>("select distinct lower(replace(Product, ' ', '-')) from mining.vProductPersonasCase");
+        var expected = new[] { "buyer-clusters", "customer-segments", "market-segments" }.Concat(products.Select(p => "product-personas-" + p)).ToList();
+        Assert.That(models.Rows.Select(r => r.String("MODEL_NAME")), Is.EquivalentTo(expected), "the account layers and a product-persona model per product");
+        Assert.That(models.Rows.Select(r => r.String("MINING_STRUCTURE")), Is.EquivalentTo(expected.Select(m => m + " Structure")));
         Assert.That(models.Rows.Select(r => r.String("MODEL_CATALOG")), Has.All.EqualTo("SegmentMiner"));
         Assert.That(models.Rows.Select(r => r["IS_POPULATED"]), Has.All.EqualTo(true), "processed by the demo, not again by the endpoint");
 
