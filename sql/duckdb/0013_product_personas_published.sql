@@ -205,6 +205,12 @@ JOIN dw.DimCustomer d ON d.AccountId = r.AccountId AND d.IsCurrent
 WHERE r.Holds OR r.Pursues OR r.Started;
 
 
+-- Contacts relate to products through their account: one definition of the relation from now on.
+CREATE OR REPLACE VIEW dw.ContactProduct AS
+SELECT c.ContactId, c.AccountId, a.Product, a.Relation
+FROM dw.DimContact c
+JOIN dw.AccountProduct a ON a.AccountId = c.AccountId;
+
 -- The product-persona case view, with what a person mostly does and the part they mostly take in deals
 -- (MainActivity, MainDealRole: the most frequent type in 12 months, 'None' without any, NULL while the sources have
 -- no contact-level activities or deal roles): a persona is a kind of person, whatever the size of their account, and

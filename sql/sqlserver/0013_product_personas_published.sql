@@ -215,6 +215,13 @@ JOIN dw.DimCustomer AS d ON d.AccountId = r.AccountId AND d.IsCurrent = 1
 WHERE r.Holds = 1 OR r.Pursues = 1 OR r.Started = 1;
 
 GO
+-- Contacts relate to products through their account: one definition of the relation from now on.
+CREATE OR ALTER VIEW dw.ContactProduct AS
+SELECT c.ContactId, c.AccountId, a.Product, a.Relation
+FROM dw.DimContact AS c
+JOIN dw.AccountProduct AS a ON a.AccountId = c.AccountId;
+
+GO
 -- The product-persona case view, with what a person mostly does and the part they mostly take in deals
 -- (MainActivity, MainDealRole: the most frequent type in 12 months, 'None' without any, NULL while the sources have
 -- no contact-level activities or deal roles): a persona is a kind of person, whatever the size of their account, and

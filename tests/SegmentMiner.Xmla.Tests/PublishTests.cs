@@ -256,12 +256,13 @@ public sealed class PublishTests
         {
             var sources = await _cli.RunAsync("sources", "generate", "--customers", "4000", "--seed", "5", "--as-of", "2026-11-30", "--out", Path.Combine(root, "sources"));
             Assert.That(sources.Code, Is.Zero, sources.Err);
+            var config = AccountLayersOnly(root); // the account layers' month ends (product personas' keys: the increment test)
             Dictionary<string, HashSet<long>>? before = null;
             foreach (var asOf in new[] { "2026-10-31", "2026-11-30" })
             {
                 foreach (var step in new[] { new[] { "sync", "--as-of", asOf }, ["models", "deploy"], ["models", "process"], ["publish"] })
                 {
-                    var r = await _cli.RunAsync([.. step, "--data-dir", root]);
+                    var r = await _cli.RunAsync([.. step, "--data-dir", root, "--config", config]);
                     Assert.That(r.Code, Is.Zero, $"{string.Join(' ', step)}: {r.Err}");
                 }
 
@@ -277,6 +278,21 @@ public sealed class PublishTests
         {
             Directory.Delete(root, true);
         }
+    }
+
+    /// <summary>A configuration whose Mining:ModelsFolder holds the shipped account layers only (no product personas).</summary>
+    private static string AccountLayersOnly(string root)
+    {
+        var folder = Path.Combine(root, "account-models");
+        Directory.CreateDirectory(folder);
+        foreach (var m in ModelCatalog.Shipped().Models.Where(m => m.PartitionBy is null))
+        {
+            File.WriteAllText(Path.Combine(folder, m.Name + ".json"), JsonSerializer.Serialize(m, ModelDefinitionJson.Options));
+        }
+
+        var config = Path.Combine(root, "account-layers.json");
+        File.WriteAllText(config, JsonSerializer.Serialize(new { Mining = new { ModelsFolder = folder } }));
+        return config;
     }
 
     /// <summary>The active clustered segments' keys per model.</summary>
@@ -333,8 +349,9 @@ public sealed class PublishTests
     public async Task ALayerWithoutData_IsSkippedWithANotice_NeverAnError()
     {
         using var w = await DemoWarehouse.CreateAsync(600, survey: false);
-        await Refresh.RunAsync(w.Options, w.Folder, w.Catalog());
-        var results = await Refresh.RunAsync(w.Options, w.Folder, w.Catalog());
+        var layers = ModelCatalog.Shipped().Models.Where(m => m.PartitionBy is null).ToList();
+        await Refresh.RunAsync(w.Options, w.Folder, layers);
+        var results = await Refresh.RunAsync(w.Options, w.Folder, layers);
         var survey = results.Single(r => r.Model == "customer-segments");
         Assert.That(survey.Outcome, Is.EqualTo("skipped"));
         Assert.That(survey.Notice, Does.Contain("no rows yet"));
@@ -414,7 +431,7 @@ public sealed class PublishTests
         using var direct = await DemoWarehouse.CreateAsync(1000);
         var root = DemoWarehouse.NewRoot();
         CopyFolder(direct.Root, root);
-        var models = direct.Catalog(); // product personas too, once per product
+        var models = direct.Catalog().Where(m => m.Partition is null or "Analytics").ToList(); // the account layers and one product's personas
         await Refresh.RunAsync(direct.Options, direct.Folder, models);
 
         var viaXmla = new Core.Configuration.SegmentMinerOptions { DataDir = root };

@@ -124,11 +124,11 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
         }
 
         LogScored(log, m.Name, nodes.Count, predictions.Count);
-        var facts = await MemberFactsAsync(store, m, nodes, predictions, ct);
+        var (facts, cases) = await MemberFactsAsync(store, m, nodes, predictions, ct);
         var continuous = CaseTable.Described(m).Where(CaseTable.IsNumeric).Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
         var plan = await SegmentPlan.BuildAsync(store, m.Name, current, nodes, facts, continuous, ct);
         // A product's personas cover the contacts related to it (its case view's rows), an account layer every customer.
-        var customers = m.Partition is null ? await store.CustomersAsync(ct) : await store.CountAsync(m.CaseViewSchema, m.CaseViewName, Rows(m), ct);
+        var customers = m.Partition is null ? await store.CustomersAsync(ct) : cases;
         var member = m.Partition is null ? "customer" : "contact";
         var segments = plan.Segments(facts, new Description(Format, member), customers, predictions.Count, member);
         var keys = plan.Keys;
@@ -179,13 +179,13 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
     }
 
     /// <summary>The facts of every segment, computed from the case view's values of the cases assigned to it.</summary>
-    private async Task<ModelFacts> MemberFactsAsync(ISegmentStore store, ModelDefinition m, IReadOnlyList<ContentNode> nodes, List<CaseMembership> predictions, CancellationToken ct)
+    private async Task<(ModelFacts Facts, long Cases)> MemberFactsAsync(ISegmentStore store, ModelDefinition m, IReadOnlyList<ContentNode> nodes, List<CaseMembership> predictions, CancellationToken ct)
     {
         var columns = new[] { m.Key.SourceColumn }.Concat(CaseTable.Described(m).Select(c => c.SourceColumn)).ToList();
         var table = await CaseTable.ReadAsync(m, store.ReadRowsAsync(m.CaseViewSchema, m.CaseViewName, columns, ct, Rows(m)), ct);
         var index = nodes.Select((n, i) => (n.NodeCaption, i)).ToDictionary(x => x.NodeCaption, x => x.i, StringComparer.Ordinal);
         var segmentOf = predictions.ToDictionary(p => p.Key, p => index[p.Cluster], StringComparer.Ordinal);
         var assigned = table.Keys.Select(k => segmentOf.TryGetValue(k, out var i) ? i : -1).ToArray();
-        return ModelFacts.Compute(table, assigned, nodes.Count, Format, options.Publish.TraitAlpha, options.Publish.MinimumEffectSize);
+        return (ModelFacts.Compute(table, assigned, nodes.Count, Format, options.Publish.TraitAlpha, options.Publish.MinimumEffectSize), table.Count);
     }
 }

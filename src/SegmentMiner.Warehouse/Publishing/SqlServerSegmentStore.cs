@@ -44,23 +44,18 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
         DROP TABLE #publish_prediction;
         """;
 
-    internal const string InsertMigration =
-        """
-        INSERT INTO seg.SegmentMigration (RunId, Model, PreviousRunId, FromSegmentKey, ToSegmentKey, Customers)
-        SELECT @run, @model, @previous, p.SegmentKey, c.SegmentKey, COUNT_BIG(*)
-        FROM (SELECT AccountId, SegmentKey FROM seg.CustomerSegment WHERE RunId = @run) c
-        FULL OUTER JOIN (SELECT AccountId, SegmentKey FROM seg.CustomerSegment WHERE RunId = @previous) p ON p.AccountId = c.AccountId
-        GROUP BY p.SegmentKey, c.SegmentKey;
-        """;
-
-    internal const string InsertContactMigration =
-        """
-        INSERT INTO seg.SegmentMigration (RunId, Model, PreviousRunId, FromSegmentKey, ToSegmentKey, Customers)
-        SELECT @run, @model, @previous, p.SegmentKey, c.SegmentKey, COUNT_BIG(*)
-        FROM (SELECT ContactId, SegmentKey FROM seg.ContactSegment WHERE RunId = @run) c
-        FULL OUTER JOIN (SELECT ContactId, SegmentKey FROM seg.ContactSegment WHERE RunId = @previous) p ON p.ContactId = c.ContactId
-        GROUP BY p.SegmentKey, c.SegmentKey;
-        """;
+    /// <summary>Members moving from each segment of the previous run to each of this one: customers, or a product's contacts.</summary>
+    internal static string InsertMigration(bool contacts)
+    {
+        var (table, id) = contacts ? ("seg.ContactSegment", "ContactId") : ("seg.CustomerSegment", "AccountId");
+        return $"""
+            INSERT INTO seg.SegmentMigration (RunId, Model, PreviousRunId, FromSegmentKey, ToSegmentKey, Customers)
+            SELECT @run, @model, @previous, p.SegmentKey, c.SegmentKey, COUNT_BIG(*)
+            FROM (SELECT {id}, SegmentKey FROM {table} WHERE RunId = @run) c
+            FULL OUTER JOIN (SELECT {id}, SegmentKey FROM {table} WHERE RunId = @previous) p ON p.{id} = c.{id}
+            GROUP BY p.SegmentKey, c.SegmentKey;
+            """;
+    }
 
     internal const string MakeCurrent = "UPDATE seg.ModelRun SET IsCurrent = CASE WHEN RunId = @run THEN 1 ELSE 0 END WHERE Model = @model;";
 
@@ -198,13 +193,13 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
         if (data.Header.Product is { } product)
         {
             await db.ExecuteAsync(new CommandDefinition(InsertContactMemberships, new { run, model, unscored = data.UnscoredKey, product }, tx, cancellationToken: cancellationToken));
-            await db.ExecuteAsync(new CommandDefinition(InsertContactMigration, new { run, model, previous = data.PreviousRunId }, tx, cancellationToken: cancellationToken));
         }
         else
         {
             await db.ExecuteAsync(new CommandDefinition(InsertMemberships, new { run, model, unscored = data.UnscoredKey }, tx, cancellationToken: cancellationToken));
-            await db.ExecuteAsync(new CommandDefinition(InsertMigration, new { run, model, previous = data.PreviousRunId }, tx, cancellationToken: cancellationToken));
         }
+
+        await db.ExecuteAsync(new CommandDefinition(InsertMigration(data.Header.Product is not null), new { run, model, previous = data.PreviousRunId }, tx, cancellationToken: cancellationToken));
 
         await db.ExecuteAsync(new CommandDefinition(MakeCurrent, new { run, model }, tx, cancellationToken: cancellationToken));
         var expired = (await db.QueryAsync<long>(new CommandDefinition(ExpiredRuns, new { model, keep = Math.Max(1, keepRuns) }, tx, cancellationToken: cancellationToken))).ToList();
