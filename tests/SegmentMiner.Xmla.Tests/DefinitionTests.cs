@@ -184,6 +184,24 @@ public sealed class DefinitionTests
     }
 
     [Test]
+    public async Task ProductPersonas_DeployedBeforeThereWereProducts_GiveWayToAStructurePerProduct()
+    {
+        using var w = await DemoWarehouse.CreateAsync(300);
+        await using var engine = w.Engine("models");
+        var service = new Pipeline.Models.ModelService(engine, Microsoft.Extensions.Logging.Abstractions.NullLogger<Pipeline.Models.ModelService>.Instance);
+        var whole = ModelCatalog.Shipped().Select("product-personas");
+        await service.DeployAsync(whole, CancellationToken.None); // as before the first sync: no product yet
+        Assert.That((await engine.ListAsync(whole))[0].Deployed, Is.True);
+
+        var split = w.Catalog().Where(m => m.Family == "product-personas").ToList();
+        Assert.That(split.Select(m => m.Partition), Is.EquivalentTo(await w.QueryAsync<string>("select distinct Product from mining.vProductPersonasCase")));
+        await service.DeployAsync(split, CancellationToken.None);
+        Assert.That((await engine.ListAsync(whole))[0].Deployed, Is.False, "the whole definition is dropped once it is split");
+        Assert.That((await engine.ListAsync(split)).Select(s => s.Deployed), Is.All.True);
+        Assert.That(split.Select(m => m.Name), Has.All.StartWith("product-personas-"));
+    }
+
+    [Test]
     public async Task Deploy_Twice_TheSecondReportsNoChange_AndProcessListDropWork()
     {
         using var w = await DemoWarehouse.CreateAsync(600);

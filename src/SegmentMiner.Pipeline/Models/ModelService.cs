@@ -19,7 +19,24 @@ public sealed partial class ModelService(IMiningServer server, ILogger<ModelServ
             results.Add(r);
         }
 
+        await DropUnsplitAsync(models, cancellationToken);
         return results;
+    }
+
+    /// <summary>
+    /// Once a partitioned definition is split (its case view has values), the whole one deployed before there were
+    /// any (never processed: it had no cases) goes, so clients of the mining server see only the partitions.
+    /// </summary>
+    private async Task DropUnsplitAsync(IReadOnlyList<ModelDefinition> models, CancellationToken cancellationToken)
+    {
+        foreach (var family in models.Where(m => m.Partition is not null).GroupBy(m => m.Family))
+        {
+            var whole = family.First() with { Name = family.Key, Partition = null, Family = family.Key };
+            if ((await server.ListAsync([whole], cancellationToken))[0].Deployed && await server.DropAsync(whole, cancellationToken))
+            {
+                LogDeployed(log, whole.Name, "dropped (now one structure per " + whole.PartitionBy + ")", server.Kind);
+            }
+        }
     }
 
     public async Task<IReadOnlyList<ProcessResult>> ProcessAsync(IReadOnlyList<ModelDefinition> models, ProcessType type, CancellationToken cancellationToken)
