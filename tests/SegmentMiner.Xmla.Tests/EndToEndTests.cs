@@ -56,7 +56,7 @@ public sealed class EndToEndTests
     public async Task ShippedModels_ThroughXmla_EqualTheEngine()
     {
         var engine = _endpoint.Service.Engine;
-        foreach (var m in _w.Catalog()) // product personas once per product, as a partition of the case view
+        foreach (var m in _w.Catalog().Where(m => m.Partition is null or "Analytics" or "Core Platform")) // two products' personas, each a partition of the case view
         {
             await _client.DropAsync(m); // other tests of this fixture may have deployed it
             Assert.That((await _client.DeployAsync(m)).Outcome, Is.EqualTo(DeployOutcome.Created), m.Name);

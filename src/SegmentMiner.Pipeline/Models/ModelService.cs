@@ -39,21 +39,35 @@ public sealed partial class ModelService(IMiningServer server, ILogger<ModelServ
         }
     }
 
+    /// <summary>
+    /// Processes the models in order; on the embedded engine the partitions of a definition (a product's personas
+    /// each) side by side, one per processor: each trains on one thread, and they share nothing but the warehouse
+    /// they read. Analysis Services gets them one at a time, as it always has.
+    /// </summary>
     public async Task<IReadOnlyList<ProcessResult>> ProcessAsync(IReadOnlyList<ModelDefinition> models, ProcessType type, CancellationToken cancellationToken)
     {
-        var results = new List<ProcessResult>();
-        foreach (var m in models)
+        var results = new ProcessResult[models.Count];
+        var side = server.Kind == "embedded" ? Environment.ProcessorCount : 1;
+        var partitions = Enumerable.Range(0, models.Count).Where(i => models[i].Partition is not null && side > 1).ToHashSet();
+        foreach (var i in Enumerable.Range(0, models.Count).Where(i => !partitions.Contains(i)))
         {
-            cancellationToken.ThrowIfCancellationRequested(); // safe point between models
-            LogProcessing(log, m.Name, type == ProcessType.Full ? "full" : "default", server.Kind);
-            var r = await server.ProcessAsync(m, type, new LogProgress(log), cancellationToken);
-            LogProcessed(log, m.Name, r.Processed
-                ? $"processed: {r.Cases:N0} cases, {r.Clusters} clusters in {r.Duration.TotalSeconds:0.0} s"
-                : r.Note ?? "not processed");
-            results.Add(r);
+            results[i] = await ProcessOneAsync(models[i], type, cancellationToken);
         }
 
+        await Parallel.ForEachAsync(partitions.Order(), new ParallelOptions { MaxDegreeOfParallelism = side, CancellationToken = cancellationToken },
+            async (i, ct) => results[i] = await ProcessOneAsync(models[i], type, ct));
         return results;
+    }
+
+    private async Task<ProcessResult> ProcessOneAsync(ModelDefinition m, ProcessType type, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested(); // safe point between models
+        LogProcessing(log, m.Name, type == ProcessType.Full ? "full" : "default", server.Kind);
+        var r = await server.ProcessAsync(m, type, new LogProgress(log), cancellationToken);
+        LogProcessed(log, m.Name, r.Processed
+            ? $"processed: {r.Cases:N0} cases, {r.Clusters} clusters in {r.Duration.TotalSeconds:0.0} s"
+            : r.Note ?? "not processed");
+        return r;
     }
 
     public Task<IReadOnlyList<ModelState>> ListAsync(IReadOnlyList<ModelDefinition> models, CancellationToken cancellationToken) =>
