@@ -233,11 +233,11 @@ public sealed class PublishTests
         var root = DemoWarehouse.NewRoot();
         try
         {
-            Assert.That((await _cli.RunAsync("demo", "--customers", "4000", "--data-dir", root)).Code, Is.Zero);
+            Assert.That((await _cli.RunAsync("demo", "--customers", "2500", "--data-dir", root)).Code, Is.Zero);
             var before = await KeysAsync(root);
-            var increment = await _cli.RunAsync("sources", "generate", "--customers", "4000", "--seed", "42", "--increment", "1", "--out", Path.Combine(root, "sources"));
+            var increment = await _cli.RunAsync("sources", "generate", "--customers", "2500", "--seed", "42", "--increment", "1", "--out", Path.Combine(root, "sources"));
             Assert.That(increment.Code, Is.Zero, increment.Err);
-            var again = await _cli.RunAsync("demo", "--customers", "4000", "--data-dir", root);
+            var again = await _cli.RunAsync("demo", "--customers", "2500", "--data-dir", root);
             Assert.That(again.Code, Is.Zero, again.Err);
             Assert.That(again.Err, Does.Match(@"buyer-clusters: run \d+ published"), "new data: processed and published again");
             await AssertMostKeysKeptAsync(root, before);
