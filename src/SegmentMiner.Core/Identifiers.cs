@@ -19,6 +19,9 @@ public static partial class Identifiers
     /// <summary>T-SQL and DMX bracket quoting.</summary>
     public static string QuoteBracket(string name) => "[" + name.Replace("]", "]]", StringComparison.Ordinal) + "]";
 
+    /// <summary>A string literal, single quotes doubled (the same in DuckDB, T-SQL and DMX).</summary>
+    public static string QuoteString(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
     /// <summary>ANSI (DuckDB) double-quote quoting.</summary>
     public static string QuoteAnsi(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

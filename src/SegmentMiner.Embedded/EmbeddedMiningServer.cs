@@ -210,10 +210,9 @@ public sealed class EmbeddedMiningServer(IWarehouseReader warehouse, ModelStore 
     /// Rows of a warehouse view, the named columns in order, those whose column holds the value with
     /// <paramref name="where"/> (the endpoint's OPENQUERY; names are checked by the caller).
     /// </summary>
-    public IEnumerable<object?[]> ReadRows(string schema, string view, IReadOnlyList<string> columns, CancellationToken cancellationToken, (string Column, string Value)? where = null)
+    public IEnumerable<object?[]> ReadRows(string schema, string view, IReadOnlyList<string> columns, CancellationToken cancellationToken, ColumnValue? where = null)
     {
-        var filter = where is { } w ? $" WHERE {Identifiers.QuoteAnsi(w.Column)} = '{w.Value.Replace("'", "''", StringComparison.Ordinal)}'" : "";
-        var sql = $"SELECT {string.Join(", ", columns.Select(Identifiers.QuoteAnsi))} FROM {Identifiers.QuoteAnsi(schema)}.{Identifiers.QuoteAnsi(view)}{filter}";
+        var sql = $"SELECT {string.Join(", ", columns.Select(Identifiers.QuoteAnsi))} FROM {Identifiers.QuoteAnsi(schema)}.{Identifiers.QuoteAnsi(view)}{where?.Where(Identifiers.QuoteAnsi)}";
         using var reader = Open(sql);
         while (reader.Read())
         {

@@ -12,7 +12,7 @@ public static class Dmx
 
     public static string Name(string name) => Identifiers.QuoteBracket(name);
 
-    public static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+    public static string Literal(string text) => Identifiers.QuoteString(text);
 
     private static string Number(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 

@@ -62,14 +62,16 @@ public sealed record ModelDefinition
     [JsonIgnore]
     public bool Unsplit => PartitionBy is not null && Partition is null;
 
+    /// <summary>A partition's rows of the case view (a product's contacts); null for a whole model.</summary>
+    [JsonIgnore]
+    public ColumnValue? Rows => Partition is null || PartitionBy is null ? null : new ColumnValue(PartitionBy, Partition);
+
     /// <summary>
-    /// The condition that keeps a partition's rows, with the column quoted by <paramref name="quote"/> and the value
-    /// as a string literal (with <paramref name="unicode"/>, T-SQL's N'...'); none for a whole model; no row for an unsplit one.
+    /// The condition that keeps the model's rows of its case view (see <see cref="ColumnValue.Where"/>): a partition's;
+    /// none for a whole model; no row for an unsplit one.
     /// </summary>
     public string CaseFilter(Func<string, string> quote, bool unicode = false) =>
-        Unsplit ? " WHERE 1 = 0"
-        : Partition is null || PartitionBy is null ? ""
-            : $" WHERE {quote(PartitionBy)} = {(unicode ? "N" : "")}'{Partition.Replace("'", "''", StringComparison.Ordinal)}'";
+        Unsplit ? " WHERE 1 = 0" : Rows?.Where(quote, unicode) ?? "";
 
     /// <summary>The structure's name: <c>NAME Structure</c>.</summary>
     [JsonIgnore]

@@ -233,7 +233,7 @@ public sealed partial class XmlaService
     /// OPENQUERY's SQL: a plain column list from one view, which must be a case view of a deployed structure, with at
     /// most one condition "column = 'text'" (a partition's rows: one product's contacts).
     /// </summary>
-    private (string Schema, string View, List<string> Columns, (string Column, string Value)? Where) ParseSourceQuery(string query)
+    private (string Schema, string View, List<string> Columns, ColumnValue? Where) ParseSourceQuery(string query)
     {
         var m = SourceQuery().Match(query.Trim());
         static string Unquote(string s) => s.Trim('[', ']', '"');
@@ -244,8 +244,8 @@ public sealed partial class XmlaService
 
         var columns = m.Groups["cols"].Value.Split(',').Select(c => Unquote(c.Trim())).ToList();
         var (schema, view) = (Unquote(m.Groups["schema"].Value), Unquote(m.Groups["view"].Value));
-        (string, string)? where = m.Groups["wcol"].Success ? (Unquote(m.Groups["wcol"].Value), m.Groups["wval"].Value.Replace("''", "'", StringComparison.Ordinal)) : null;
-        if (!columns.All(Identifiers.IsValid) || !Identifiers.IsValid(schema) || !Identifiers.IsValid(view) || (where is { } w && !Identifiers.IsValid(w.Item1)))
+        var where = m.Groups["wcol"].Success ? new ColumnValue(Unquote(m.Groups["wcol"].Value), m.Groups["wval"].Value.Replace("''", "'", StringComparison.Ordinal)) : null;
+        if (!columns.All(Identifiers.IsValid) || !Identifiers.IsValid(schema) || !Identifiers.IsValid(view) || (where is not null && !Identifiers.IsValid(where.Column)))
         {
             throw new XmlaFault(XmlaFault.Query, "OPENQUERY: column and view names must be plain identifiers.");
         }

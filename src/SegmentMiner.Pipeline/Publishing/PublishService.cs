@@ -43,12 +43,7 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
                 results.Add(await PublishModelAsync(lease.Store, m, cancellationToken));
             }
 
-            await lease.Store.RebuildPersonaMapAsync(Layers[0], Layers[1], Layers[2], cancellationToken);
-            if (models.Any(m => m.PartitionBy is not null))
-            {
-                var golden = await Personas.PortfolioPublisher.RebuildAsync(lease.Store, Layers[0], Layers[2], cancellationToken);
-                LogPortfolio(log, golden);
-            }
+            await RebuildMapsAsync(lease.Store, models.Any(m => m.PartitionBy is not null), cancellationToken);
         }
 
         await ExportAsync(cancellationToken);
@@ -81,23 +76,26 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
             throw new WarehouseException($"run {run} is not a kept published run of '{model.Name}' (see seg.ModelRun; Publish:KeepRuns keeps {KeepRuns} per model)");
         }
 
-        await lease.Store.RebuildPersonaMapAsync(Layers[0], Layers[1], Layers[2], cancellationToken);
-        if (model.PartitionBy is not null)
-        {
-            LogPortfolio(log, await Personas.PortfolioPublisher.RebuildAsync(lease.Store, Layers[0], Layers[2], cancellationToken));
-        }
+        await RebuildMapsAsync(lease.Store, model.PartitionBy is not null, cancellationToken);
 
         lease.Dispose();
         LogRestored(log, model.Name, run);
         await ExportAsync(cancellationToken);
     }
 
+    /// <summary>The persona map of the account layers; with product personas, their portfolio too.</summary>
+    private async Task RebuildMapsAsync(ISegmentStore store, bool personas, CancellationToken cancellationToken)
+    {
+        await store.RebuildPersonaMapAsync(Layers[0], Layers[1], Layers[2], cancellationToken);
+        if (personas)
+        {
+            LogPortfolio(log, await Personas.PortfolioPublisher.RebuildAsync(store, Layers[0], Layers[2], cancellationToken));
+        }
+    }
+
     private RunHeader Header(ModelDefinition m, ModelState state, long cases, int clusters, string status, string? notice) =>
         new(m.Name, server.Kind, state.LastProcessed, cases, clusters, string.Join(",", m.Model.ParameterPairs.Select(p => $"{p.Key}={p.Value}")), m.Hash, status, notice,
             m.Partition is null ? null : m.Family, m.Partition);
-
-    /// <summary>A partition's rows of its case view (a product's contacts); null for a whole model.</summary>
-    private static ColumnValue? Rows(ModelDefinition m) => m.Partition is null ? null : new ColumnValue(m.PartitionBy!, m.Partition);
 
     private async Task<PublishResult> PublishModelAsync(ISegmentStore store, ModelDefinition m, CancellationToken ct)
     {
@@ -164,7 +162,7 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
     /// </summary>
     private async Task<PublishResult> SkipAsync(ISegmentStore store, ModelDefinition m, ModelState state, CancellationToken ct)
     {
-        if (!m.Unsplit && await store.CountAsync(m.CaseViewSchema, m.CaseViewName, Rows(m), ct) > 0)
+        if (!m.Unsplit && await store.CountAsync(m.CaseViewSchema, m.CaseViewName, m.Rows, ct) > 0)
         {
             throw new SegmentMinerException($"the model '{m.Name}' is not processed on the {server.Kind} server; run 'segminer models process --model {m.Name}' first");
         }
@@ -182,7 +180,7 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
     private async Task<(ModelFacts Facts, long Cases)> MemberFactsAsync(ISegmentStore store, ModelDefinition m, IReadOnlyList<ContentNode> nodes, List<CaseMembership> predictions, CancellationToken ct)
     {
         var columns = new[] { m.Key.SourceColumn }.Concat(CaseTable.Described(m).Select(c => c.SourceColumn)).ToList();
-        var table = await CaseTable.ReadAsync(m, store.ReadRowsAsync(m.CaseViewSchema, m.CaseViewName, columns, ct, Rows(m)), ct);
+        var table = await CaseTable.ReadAsync(m, store.ReadRowsAsync(m.CaseViewSchema, m.CaseViewName, columns, ct, m.Rows), ct);
         var index = nodes.Select((n, i) => (n.NodeCaption, i)).ToDictionary(x => x.NodeCaption, x => x.i, StringComparer.Ordinal);
         var segmentOf = predictions.ToDictionary(p => p.Key, p => index[p.Cluster], StringComparer.Ordinal);
         var assigned = table.Keys.Select(k => segmentOf.TryGetValue(k, out var i) ? i : -1).ToArray();

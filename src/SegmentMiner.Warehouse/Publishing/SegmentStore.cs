@@ -1,3 +1,5 @@
+using SegmentMiner.Core.Models;
+
 namespace SegmentMiner.Warehouse.Publishing;
 
 /// <summary>
@@ -45,9 +47,6 @@ public sealed record RunData(
     long? UnscoredKey,
     long? PreviousRunId,
     long FirstNewKey);
-
-/// <summary>A condition on a view's rows: the column holds the value (a partition of a partitioned model).</summary>
-public sealed record ColumnValue(string Column, string Value);
 
 public sealed record CurrentRun(long RunId, DateTime? ProcessedAt, string DefinitionHash);
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Dapper;
+using SegmentMiner.Core.Models;
 
 namespace SegmentMiner.Warehouse.Publishing;
 
@@ -27,10 +28,10 @@ public abstract class SegmentStoreBase : ISegmentStore
     /// <summary>The dialect's quoting of an identifier.</summary>
     protected abstract string Quote(string identifier);
 
-    /// <summary>The dialect's string literal.</summary>
-    protected virtual string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+    /// <summary>Whether the dialect's string literals are Unicode ones (T-SQL's N'...').</summary>
+    protected virtual bool UnicodeLiterals => false;
 
-    private string Where(ColumnValue? where) => where is null ? "" : $" WHERE {Quote(where.Column)} = {Literal(where.Value)}";
+    private string Where(ColumnValue? where) => where?.Where(Quote, UnicodeLiterals) ?? "";
 
     private string CountSql(string schema, string view, ColumnValue? where) => $"SELECT count(*) FROM {Quote(schema)}.{Quote(view)}{Where(where)}";
 

@@ -135,7 +135,7 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
 
     protected override string Quote(string identifier) => Identifiers.QuoteBracket(identifier);
 
-    protected override string Literal(string value) => "N" + base.Literal(value);
+    protected override bool UnicodeLiterals => true;
 
     protected override string LatestRunSql => Latest;
 

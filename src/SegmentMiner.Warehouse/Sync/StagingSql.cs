@@ -342,11 +342,11 @@ internal static class StagingSql
         _ => "value",
     };
 
-    private static string Literal(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
+    private static string Literal(string s) => Core.Identifiers.QuoteString(s);
 }
 
 /// <summary>SQL text helpers for values the program itself puts into statements (paths, names).</summary>
 internal static class Sql
 {
-    public static string Literal(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
+    public static string Literal(string s) => Core.Identifiers.QuoteString(s);
 }
