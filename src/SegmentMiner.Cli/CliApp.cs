@@ -32,6 +32,7 @@ public static class CliApp
         root.Subcommands.Add(ModelsCommand.Create(output));
         root.Subcommands.Add(PublishCommand.Create(output));
         root.Subcommands.Add(PublishCommand.Export(output));
+        root.Subcommands.Add(ReportCommand.Create(output));
         root.Subcommands.Add(RunOnceCommand.Create(output));
         root.Subcommands.Add(StatusCommand.Create(output));
         root.Subcommands.Add(XmlaCommand.Create(output));

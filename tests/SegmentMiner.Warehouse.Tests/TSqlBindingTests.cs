@@ -29,7 +29,7 @@ public sealed class TSqlBindingTests
     {
         var names = TSqlTexts.All().Select(t => t.Name).ToList();
         foreach (var part in new[] { "migration 0001", "db migrate --script", "quartz", "permissions", "SqlServerSegmentStore.PersonaMapSql", "SqlServerSegmentStore.ProfilesSql(True)",
-                     "SqlServerJobRunStore.Insert", "SqlServerStatusReader.Published", "StatusReader.CountsSql", "RetentionSql.DeleteRun(seg.Segment)", "JobRunStore.ChangedSinceProcessSql" })
+                     "SqlServerJobRunStore.Insert", "SqlServerStatusReader.Published", "StatusReader.CountsSql", "RetentionSql.DeleteRun(seg.Segment)", "JobRunStore.ChangedSinceProcessSql", "ReportSql.Mix" })
         {
             Assert.That(names, Has.Some.Contains(part), part);
         }

@@ -14,7 +14,7 @@ namespace SegmentMiner.Warehouse.Tests;
 internal static partial class TSqlTexts
 {
     /// <summary>Types whose SQL is T-SQL: the SQL Server classes, and the texts both dialects share.</summary>
-    private static readonly string[] SharedTypes = ["RetentionSql", "JobRunStore", "StatusReader"];
+    private static readonly string[] SharedTypes = ["RetentionSql", "JobRunStore", "StatusReader", "ReportSql"];
 
     public static IEnumerable<(string Name, string Sql)> All() =>
         Scripts().Concat(Product());

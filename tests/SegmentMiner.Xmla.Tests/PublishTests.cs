@@ -68,6 +68,9 @@ public sealed class PublishTests
 
             await NamesHoldAsync(root);
             await ProductPersonaChecks.AllAsync(DemoWarehouse.Open(root));
+            Assert.That(demo.Err, Does.Contain($"report: ").And.Contain(Path.Combine(root, "report.html")), "the demo says where the report went");
+            await ReportChecks.StructureAsync(root, _cli);
+            await ReportChecks.BrowserAsync(Path.Combine(root, "report.html"));
             var dryRun = await _cli.RunAsync("models", "deploy", "--dry-run", "--data-dir", root);
             Assert.That(dryRun.Code, Is.Zero, dryRun.Err);
             var structures = System.Xml.Linq.XDocument.Parse(dryRun.Out).Descendants(Ns.Engine + "MiningStructure").Select(s => s.Element(Ns.Engine + "ID")!.Value).ToList();
@@ -241,6 +244,8 @@ public sealed class PublishTests
             Assert.That(again.Code, Is.Zero, again.Err);
             Assert.That(again.Err, Does.Match(@"buyer-clusters: run \d+ published"), "new data: processed and published again");
             await AssertMostKeysKeptAsync(root, before);
+            await ReportChecks.StructureAsync(root, _cli);
+            Assert.That(await File.ReadAllTextAsync(Path.Combine(root, "report.html")), Does.Contain("Since run ").And.Contain("(rows) and in run "), "what changed, and the migration matrices");
         }
         finally
         {

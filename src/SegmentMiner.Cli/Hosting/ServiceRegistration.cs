@@ -11,6 +11,7 @@ using SegmentMiner.Pipeline.Demo;
 using SegmentMiner.Pipeline.Jobs;
 using SegmentMiner.Pipeline.Models;
 using SegmentMiner.Pipeline.Publishing;
+using SegmentMiner.Pipeline.Reporting;
 using SegmentMiner.Pipeline.Querying;
 using SegmentMiner.Pipeline.Retention;
 using SegmentMiner.Pipeline.Serving;
@@ -52,6 +53,7 @@ public static class ServiceRegistration
         services.TryAddScoped<IStatusService, StatusService>();
         services.TryAddScoped<IRetentionService, RetentionService>();
         services.AddScoped<QueryService>();
+        services.AddScoped<ReportService>();
         services.AddScoped<JobSteps>();
         services.AddScoped<JobChain>();
         services.AddScoped<DemoService>();

@@ -17,6 +17,8 @@ public sealed class SegmentMinerOptions
 
     public PublishOptions Publish { get; set; } = new();
 
+    public ReportOptions Report { get; set; } = new();
+
     public RetentionOptions Retention { get; set; } = new();
 
     public WorkerOptions Worker { get; set; } = new();
@@ -42,6 +44,16 @@ public sealed class PublishOptions
 
     /// <summary>A published run older than this makes <c>segminer status</c> exit 5. Default 36 hours.</summary>
     public TimeSpan MaxPublishAge { get; set; } = TimeSpan.FromHours(36);
+}
+
+public sealed class ReportOptions
+{
+    /// <summary>
+    /// Where every publish (the worker's, <c>run-once</c>'s, the demo's) writes the persona report, one self-contained
+    /// HTML file, replaced atomically; relative paths are under the data folder. Default <c>report.html</c>; empty
+    /// turns it off.
+    /// </summary>
+    public string? Path { get; set; } = "report.html";
 }
 
 public enum MiningServerKind

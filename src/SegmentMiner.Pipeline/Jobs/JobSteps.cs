@@ -5,6 +5,7 @@ using SegmentMiner.Core.Mining;
 using SegmentMiner.Core.Models;
 using SegmentMiner.Pipeline.Models;
 using SegmentMiner.Pipeline.Publishing;
+using SegmentMiner.Pipeline.Reporting;
 using SegmentMiner.Pipeline.Retention;
 using SegmentMiner.Warehouse;
 using SegmentMiner.Warehouse.Jobs;
@@ -19,7 +20,7 @@ namespace SegmentMiner.Pipeline.Jobs;
 /// </summary>
 public sealed partial class JobSteps(
     SegmentMinerOptions options, IWarehouseBackend backend, ISyncService sync, IModelService models, IPublishService publish, IRetentionService retention,
-    Func<ModelCatalog> catalog, TimeProvider clock, ILogger<JobSteps> log)
+    ReportService report, Func<ModelCatalog> catalog, TimeProvider clock, ILogger<JobSteps> log)
 {
     /// <summary>The as-of date of a scheduled sync: the Sync:AsOf setting, else today (UTC).</summary>
     public DateOnly DefaultAsOf => options.Sync.AsOf ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -48,7 +49,8 @@ public sealed partial class JobSteps(
         {
             var r = await publish.PublishAsync(catalog().Models, cancellationToken);
             var runs = r.Where(x => x.Outcome == "published").ToList();
-            return (r, new JobRunEnd("Succeeded", runs.Sum(x => x.Customers), RunId: runs.Max(x => x.RunId)), runs.Count == 0 ? "nothing new to publish" : $"{runs.Count} models published");
+            var written = await WriteReportAsync(cancellationToken);
+            return (r, new JobRunEnd("Succeeded", runs.Sum(x => x.Customers), RunId: runs.Max(x => x.RunId)), (runs.Count == 0 ? "nothing new to publish" : $"{runs.Count} models published") + written);
         }, cancellationToken);
 
     public Task<Step<RetentionResult>> RetentionAsync(string trigger, CancellationToken cancellationToken) =>
@@ -57,6 +59,29 @@ public sealed partial class JobSteps(
             var r = await retention.RunAsync(cancellationToken);
             return (r, new JobRunEnd("Succeeded", r.Total), $"{r.Total:N0} rows of old history deleted");
         }, cancellationToken);
+
+    /// <summary>
+    /// Report:Path after every publish. The published runs stand whatever happens here: a report that cannot be
+    /// written is a warning (the reason on stderr), not a failed publish.
+    /// </summary>
+    private async Task<string> WriteReportAsync(CancellationToken cancellationToken)
+    {
+        if (report.ConfiguredPath is not { } path)
+        {
+            return "";
+        }
+
+        try
+        {
+            var r = await report.WriteAsync(path, cancellationToken);
+            return $"; report {r.Path}";
+        }
+        catch (Exception ex) when (ex is SegmentMinerException or IOException or UnauthorizedAccessException)
+        {
+            LogReportFailed(log, path, ex.Message);
+            return "; report not written";
+        }
+    }
 
     /// <summary>Whether a sync changed the warehouse since the last successful processing.</summary>
     public Task<bool> ProcessDueAsync(CancellationToken cancellationToken) => backend.JobRuns.SyncChangedSinceProcessAsync(cancellationToken);
@@ -110,6 +135,9 @@ public sealed partial class JobSteps(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Job}: cancelled at a safe point; its open work was rolled back")]
     private static partial void LogCancelled(ILogger logger, string job);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "report: not written to {Path}: {Reason}; the published runs stand")]
+    private static partial void LogReportFailed(ILogger logger, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Job}: skipped: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string job, string reason);

@@ -93,6 +93,9 @@ public sealed partial record AttributeWords(string Label, Unit Unit, string High
         return title.EndsWith('s') ? title : title + "s";
     }
 
+    /// <summary>The unit of an attribute's values by its name: the shipped vocabulary's, else a plain number.</summary>
+    public static Unit UnitOf(string attribute) => Shipped.TryGetValue(attribute, out var words) ? words.Unit : Unit.Number;
+
     /// <summary>The words for a model column: the shipped vocabulary, or generic words from its name and type.</summary>
     public static AttributeWords For(StructureColumn column) =>
         Shipped.TryGetValue(column.Name, out var words) ? words : new AttributeWords(
