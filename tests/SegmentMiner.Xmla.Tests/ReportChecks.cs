@@ -71,6 +71,8 @@ internal static partial class ReportChecks
             var screen = await browser.ScreenshotAsync();
             await File.WriteAllBytesAsync(Path.Combine(output, "first-screen.png"), screen);
             Assert.That(Png.Decode(screen).Ink(), Is.GreaterThan(0.02), "the first screen shows something");
+            var overflow = (await browser.EvaluateAsync("document.documentElement.scrollWidth - window.innerWidth"))!.GetValue<int>();
+            Assert.That(overflow, Is.LessThanOrEqualTo(0), "readable on a laptop screen: nothing wider than 1366 pixels");
             await PrintedPageAsync(await browser.PrintAsync(), output);
             await browser.EvaluateAsync(axe);
             var violations = (await browser.EvaluateAsync(AxeRun))!.GetValue<string>();

@@ -105,7 +105,7 @@ internal sealed partial class ReportRenderer
     {
         var flags = string.Join(" ", new[] { c.Gap ? "gap" : null, c.Overlap ? "overlap" : null }.OfType<string>());
         var text = $"{ReportView.Percent(c.Penetration, 0)} (all {ReportView.Percent(c.ProductPenetration, 0)})" + (flags.Length > 0 ? " " + flags : "");
-        return new TableCell(text, true, (c.Penetration, "s0"), (c.ProductPenetration, "s1"));
+        return new TableCell(text, false, (c.Penetration, "s0"), (c.ProductPenetration, "s1")); // wraps: five products fit the page
     }
 
     private void MigrationMatrix(ReportLayer layer)
