@@ -10,6 +10,15 @@ internal sealed record ReportLayer(string Layer, string Title, string? Product, 
     /// <summary>The shipped layers in the persona's order; other models follow by name.</summary>
     public static readonly string[] Order = ["market-segments", "buyer-clusters", "customer-segments", "product-personas"];
 
+    /// <summary>
+    /// The run this one was compared with (its migration's), or null on a layer's first run. Its header may be gone
+    /// (Publish:KeepRuns) while the migration stays.
+    /// </summary>
+    public long? PreviousRunId => Migrations.Select(m => m.PreviousRunId).FirstOrDefault(r => r is not null);
+
+    /// <summary>The previous run's processing time, where its header is still kept.</summary>
+    public string PreviousDate => Previous is { } p && p.RunId == PreviousRunId ? ReportView.Date(p.ProcessedAt) : "no longer kept";
+
     /// <summary>What the members are: customers (accounts) or, for a product's personas, contacts.</summary>
     public string Members => Product is null ? "customers" : "contacts";
 

@@ -110,7 +110,7 @@ internal sealed partial class ReportRenderer
 
     private void MigrationMatrix(ReportLayer layer)
     {
-        if (layer.Previous is null || layer.Migrations.All(m => m.PreviousRunId is null))
+        if (layer.PreviousRunId is not { } previous)
         {
             _w.Element("p", $"{layer.FullTitle}: first published run, no migration yet.", ("class", "meta")).Line();
             return;
@@ -119,7 +119,7 @@ internal sealed partial class ReportRenderer
         var from = layer.Migrations.Select(m => m.From).Distinct().OrderBy(k => k ?? long.MaxValue).ToList();
         var to = layer.Migrations.Select(m => m.To).Distinct().OrderBy(k => k ?? long.MaxValue).ToList();
         var counts = new double[from.Count, to.Count];
-        var title = $"{layer.FullTitle}: {layer.Members} by segment in run {layer.Previous.RunId} (rows) and in run {layer.Run.RunId} (columns)";
+        var title = $"{layer.FullTitle}: {layer.Members} by segment in run {previous} (rows) and in run {layer.Run.RunId} (columns)";
         var table = new ReportTable(title, "From", "To", Capital(layer.Members));
         foreach (var m in layer.Migrations)
         {

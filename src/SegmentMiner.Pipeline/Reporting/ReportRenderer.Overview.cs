@@ -20,7 +20,7 @@ internal sealed partial class ReportRenderer
 
     private string RunChange(ReportLayer layer)
     {
-        if (layer.Previous is null || layer.Migrations.All(m => m.PreviousRunId is null))
+        if (layer.PreviousRunId is not { } previous)
         {
             return "First published run of this layer: nothing to compare with yet.";
         }
@@ -29,7 +29,7 @@ internal sealed partial class ReportRenderer
         var arrived = layer.Migrations.Where(m => m.From is null).Sum(m => m.Members);
         var gone = layer.Migrations.Where(m => m.To is null).Sum(m => m.Members);
         var fresh = layer.Segments.Where(s => view.Change(layer, s) is { Before: 0 }).Select(s => s.Name).ToList();
-        var text = $"Since run {layer.Previous.RunId} ({ReportView.Date(layer.Previous.ProcessedAt)}): {ReportView.Count(moved)} {layer.Members} changed segment, {ReportView.Count(arrived)} are new and {ReportView.Count(gone)} are gone.";
+        var text = $"Since run {previous} ({layer.PreviousDate}): {ReportView.Count(moved)} {layer.Members} changed segment, {ReportView.Count(arrived)} are new and {ReportView.Count(gone)} are gone.";
         text += fresh.Count == 0 ? " No new segment." : $" New: {string.Join(", ", fresh)}.";
         return text + (layer.Retired.Count == 0 ? " None retired." : $" Retired: {string.Join(", ", layer.Retired.Select(s => s.Name))}.");
     }

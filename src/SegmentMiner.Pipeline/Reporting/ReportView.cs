@@ -62,7 +62,7 @@ internal sealed class ReportView
     /// <summary>Since the run before: who stayed, joined and left, from the published migration; null on a layer's first run.</summary>
     public (long Before, long Stayed, long Joined, long Left)? Change(ReportLayer layer, ReportSegment s)
     {
-        if (layer.Migrations.All(m => m.PreviousRunId is null))
+        if (layer.PreviousRunId is null)
         {
             return null;
         }
