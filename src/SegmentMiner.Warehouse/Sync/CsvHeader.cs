@@ -59,10 +59,13 @@ public static class CsvHeader
         return Unique(names.Select(n => n.Trim().TrimStart('\uFEFF')).ToList());
     }
 
-    /// <summary>Blank and repeated names get a suffix, as DuckDB's own reader would do.</summary>
+    /// <summary>
+    /// Blank and repeated names get a suffix, as DuckDB's own reader would do; so does a column named like DuckDB's
+    /// row id (which would hide the row's position in the file, on which its line number rests).
+    /// </summary>
     private static List<string> Unique(List<string> names)
     {
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { RawFileReader.RowIdName };
         var result = new List<string>();
         for (var i = 0; i < names.Count; i++)
         {

@@ -15,6 +15,9 @@ namespace SegmentMiner.Warehouse.Sync;
 /// </summary>
 internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
 {
+    /// <summary>DuckDB's row id pseudo-column: a source column of that name is renamed, as it would hide it.</summary>
+    public const string RowIdName = "rowid";
+
     /// <summary>Reads a file (or a SQL source's rows written to a temporary CSV) into the raw table sm_raw_{index}.</summary>
     public async Task<PendingLoad> ReadAsync(
         DuckDBConnection db, EntitySpec spec, SourceFileInfo file, string kind, int index, int lineOffset, (string Source, DateTime Max)? watermark, CancellationToken cancellationToken)
@@ -22,11 +25,11 @@ internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
         var watch = Stopwatch.StartNew();
         var raw = $"sm_raw_{index}";
         var rejects = $"sm_csvrej_{index}";
-        var path = Sql.Literal(file.FullPath);
+        var path = Sql.Literal(GlobEscaped(file.FullPath));
         string reader;
         if (file.IsParquet)
         {
-            reader = $"read_parquet({path})";
+            reader = await ParquetSelectAsync(db, $"read_parquet({path})", cancellationToken);
         }
         else
         {
@@ -70,16 +73,26 @@ internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
 
     /// <summary>
     /// One row per malformed line ({rejects}_lines), and for each the number of good rows before it (its "gap"),
-    /// which turns a good row's position back into its line. Returns how many.
+    /// which turns a good row's position back into its line. Returns how many. A malformed row that spans lines (an
+    /// unterminated quote swallows every line up to the next quote or the end of the file) is one rejected row per
+    /// line it took, each with its own line, so every line of the file is counted and none is lost unseen.
     /// </summary>
     private static async Task<long> SetAsideMalformedAsync(DuckDBConnection db, string rejects, int lineOffset, CancellationToken cancellationToken)
     {
         await db.ExecuteAsync(new CommandDefinition(
             $"""
             CREATE OR REPLACE TEMP TABLE {rejects}_lines AS
+            WITH rejected AS (SELECT DISTINCT ON (line) line, error_message, csv_line FROM {rejects} ORDER BY line),
+            physical AS (
+                SELECT r.line + p.k - 1 AS line,
+                       CASE WHEN p.k = 1 THEN r.error_message
+                            ELSE 'swallowed by the malformed row that starts on line ' || r.line || ' (' || r.error_message || ')' END AS error_message,
+                       rtrim(p.text, chr(13)) AS csv_line
+                FROM rejected r,
+                     LATERAL (SELECT k, text FROM unnest(string_split(trim(r.csv_line, chr(10) || chr(13)), chr(10))) WITH ORDINALITY AS u(text, k)) p)
             SELECT line, line - row_number() OVER (ORDER BY line) - {lineOffset - 1} AS gap, row_number() OVER (ORDER BY line) AS skipped,
                    error_message, csv_line
-            FROM (SELECT DISTINCT ON (line) line, error_message, csv_line FROM {rejects} ORDER BY line)
+            FROM physical
             """, cancellationToken: cancellationToken));
         var malformed = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {rejects}_lines", cancellationToken: cancellationToken));
         await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan", cancellationToken: cancellationToken));
@@ -121,6 +134,41 @@ internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
 
     private static Task CreateRawAsync(DuckDBConnection db, string raw, string reader, CancellationToken cancellationToken) =>
         db.ExecuteAsync(new CommandDefinition($"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM {reader}", cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// A path DuckDB reads as the one file it names: its readers take a path as a glob pattern, so *, ? and [ are
+    /// each put in a character class of their own ('invoices-?.csv' would also read 'invoices-a.csv').
+    /// </summary>
+    internal static string GlobEscaped(string path)
+    {
+        var sb = new System.Text.StringBuilder(path.Length + 8);
+        foreach (var ch in path)
+        {
+            _ = ch is '*' or '?' or '[' ? sb.Append('[').Append(ch).Append(']') : sb.Append(ch);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The Parquet file as a subquery (SELECT ... FROM reader): a column named like the row id is renamed, and
+    /// floating-point columns become fixed-point text, as a CSV would hold the value (0.00001, not '1e-05', which the
+    /// contract's decimal format rejects). NaN and infinities stay as words, and are rejected with their row.
+    /// </summary>
+    private static async Task<string> ParquetSelectAsync(DuckDBConnection db, string reader, CancellationToken cancellationToken)
+    {
+        var columns = await db.QueryAsync<(string Name, string Type)>(new CommandDefinition($"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {reader})", cancellationToken: cancellationToken));
+        var list = new List<string>();
+        foreach (var (name, type) in columns)
+        {
+            var q = Identifiers.QuoteAnsi(name);
+            var value = type is "DOUBLE" or "FLOAT" ? $"CASE WHEN isfinite({q}) THEN rtrim(rtrim(printf('%.12f', {q}), '0'), '.') ELSE CAST({q} AS VARCHAR) END" : q;
+            var alias = string.Equals(name, RowIdName, StringComparison.OrdinalIgnoreCase) ? name + "_1" : name;
+            list.Add($"{value} AS {Identifiers.QuoteAnsi(alias)}");
+        }
+
+        return $"(SELECT {string.Join(", ", list)} FROM {reader})";
+    }
 
     private static WarehouseException Unreadable(SourceFileInfo file, DuckDB.NET.Data.DuckDBException ex) =>
         new($"{file.RelativeName}: cannot be read as {(file.IsParquet ? "Parquet" : "CSV (RFC 4180, UTF-8, one header row)")}: {FirstLine(ex.Message)}", ex);

@@ -14,7 +14,7 @@ internal static class StagingSql
 {
     public const string CheckedTable = "sm_checked";
 
-    private const string TimestampPattern = @"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?";
+    private const string TimestampPattern = @"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-](0\d|1[0-4])(:?[0-5]\d)?)?";
     // Money is DECIMAL(18,4) (14 integer digits), rates DECIMAL(18,8); wider decimals cast from text ~80x slower.
     private const string DecimalPattern = @"-?\d{1,14}(\.\d+)?";
     private const string RatePattern = @"\d{1,10}(\.\d+)?";
@@ -182,9 +182,10 @@ internal static class StagingSql
             if (spec.MoneyColumns.Contains(c.Name))
             {
                 // Exact: the source's amount as it is (four decimals), converted only when its currency is not the
-                // reporting one (a DECIMAL(18,4) x DECIMAL(18,8) product, rounded once to four decimals).
+                // reporting one (a DECIMAL(38,4) x DECIMAL(38,8) product, rounded once to four decimals: DuckDB keeps
+                // the product of two DECIMAL(18) in 64 bits, where the largest amount at the largest rate overflows).
                 var q = Identifiers.QuoteAnsi(c.Name);
-                exprs.Add($"CASE WHEN _rate = 1 THEN CAST({q} AS DECIMAL(38,4)) ELSE CAST(round(CAST({q} AS DECIMAL(18,4)) * CAST(_rate AS DECIMAL(18,8)), 4) AS DECIMAL(38,4)) END");
+                exprs.Add($"CASE WHEN _rate = 1 THEN CAST({q} AS DECIMAL(38,4)) ELSE CAST(round(CAST({q} AS DECIMAL(38,4)) * CAST(_rate AS DECIMAL(38,8)), 4) AS DECIMAL(38,4)) END");
                 cols.Add("Original" + c.Name);
                 exprs.Add($"CAST({q} AS DECIMAL(38,4))");
             }
@@ -316,16 +317,16 @@ internal static class StagingSql
     private static string S(string column) => Identifiers.QuoteAnsi("s_" + column);
 
     /// <summary>
-    /// The contract's formats. DuckDB's casts are lenient (they take 2026/1/5, 1e3, 1_000), so a cheap shape check
-    /// or a pattern comes first.
+    /// The contract's formats. DuckDB's casts are lenient (they take 2026/1/5, 1e3, 1_000, year 0000, an offset of
+    /// +25:00), so a cheap shape check or a pattern comes first: years 0001 to 9999, offsets -14:59 to +14:59.
     /// </summary>
     private static string Typed(ColumnSpec c, string s)
     {
         return c.Type switch
         {
             SourceValueType.Text => s,
-            SourceValueType.Date => $"CASE WHEN length({s}) = 10 AND {s}[5] = '-' AND {s}[8] = '-' THEN try_cast({s} AS DATE) END",
-            SourceValueType.Timestamp => $"CASE WHEN regexp_full_match({s}, '{TimestampPattern}') THEN CAST(try_cast({s} AS TIMESTAMPTZ) AS TIMESTAMP) END",
+            SourceValueType.Date => $"CASE WHEN length({s}) = 10 AND {s}[5] = '-' AND {s}[8] = '-' AND {s}[1:4] <> '0000' THEN try_cast({s} AS DATE) END",
+            SourceValueType.Timestamp => $"CASE WHEN regexp_full_match({s}, '{TimestampPattern}') AND {s}[1:4] <> '0000' THEN CAST(try_cast({s} AS TIMESTAMPTZ) AS TIMESTAMP) END",
             SourceValueType.Decimal when c.Name == "Rate" => $"CASE WHEN regexp_full_match({s}, '{RatePattern}') THEN try_cast({s} AS DECIMAL(18,8)) END",
             SourceValueType.Decimal => $"CASE WHEN regexp_full_match({s}, '{DecimalPattern}') THEN try_cast({s} AS DECIMAL(18,4)) END",
             SourceValueType.Boolean => $"CASE lower({s}) WHEN '1' THEN TRUE WHEN 'true' THEN TRUE WHEN '0' THEN FALSE WHEN 'false' THEN FALSE END",
