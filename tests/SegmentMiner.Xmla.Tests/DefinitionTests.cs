@@ -122,6 +122,44 @@ public sealed class DefinitionTests
         }
     }
 
+    /// <summary>
+    /// A control character in a description once made the dry run print half a batch and exit 70; a parameter named
+    /// <c>CLUSTER_COUNTx'y</c> once went into the batch. Both are the file's mistakes: exit 2, the file and field named.
+    /// </summary>
+    [TestCase("\"description\": \"Buyers by the products they subscribe to.\"", "\"description\": \"Health\\u0001care buyers\"", "description: holds the character U+0001")]
+    [TestCase("\"description\": \"Buyers by the products they subscribe to.\"", "\"description\": \"nul \\u0000 here\"", "description: holds the character U+0000")]
+    [TestCase("\"CLUSTER_SEED\": 3", "\"CLUSTER_COUNTx'y\": 3", "model.parameters: 'CLUSTER_COUNTx'y' is not a Microsoft_Clustering parameter")]
+    [TestCase("\"CLUSTER_SEED\": 3", "\"CLUSTER_SEED\\u0007\": 3", "'CLUSTER_SEED\\u0007' is not a Microsoft_Clustering parameter")]
+    public async Task DryRun_OfADefinitionXmlCannotCarry_IsAClearErrorNamingTheFile(string from, string to, string expected)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "segminer-models-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var json = NestedModel.Replace(from, to, StringComparison.Ordinal).Replace("mining.vTestProducts", "mining.vBuyerProducts", StringComparison.Ordinal);
+            Assert.That(json, Is.Not.EqualTo(NestedModel));
+            File.WriteAllText(Path.Combine(folder, "bad-model.json"), json);
+
+            var (code, output, error) = await Run("models", "deploy", "--dry-run", "--config", WriteSettings(folder));
+
+            Assert.That(code, Is.EqualTo(2), error);
+            Assert.That(output, Is.Empty, "nothing of a batch is printed");
+            Assert.That(error, Does.Contain("bad-model.json").And.Contain(expected));
+            Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    private static string WriteSettings(string modelsFolder)
+    {
+        var path = Path.Combine(modelsFolder, "..", Path.GetFileName(modelsFolder) + ".settings.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new { Mining = new { ModelsFolder = modelsFolder } }));
+        return path;
+    }
+
     [Test]
     public async Task DryRun_PrintsOneReviewableBatch_AndNeedsNothing()
     {

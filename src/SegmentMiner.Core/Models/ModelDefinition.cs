@@ -151,6 +151,13 @@ public sealed record ModelSpec
     /// <summary>Algorithm parameters by their documented names (<c>CLUSTER_COUNT</c>, ...), numbers.</summary>
     public IReadOnlyDictionary<string, double> Parameters { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>The documented Microsoft_Clustering parameters: the only names a definition may set.</summary>
+    public static readonly IReadOnlyList<string> KnownParameters =
+    [
+        "CLUSTER_COUNT", "CLUSTER_SEED", "CLUSTERING_METHOD", "MAXIMUM_INPUT_ATTRIBUTES", "MAXIMUM_STATES", "MINIMUM_SUPPORT",
+        "MODELLING_CARDINALITY", "NORMALIZATION", "SAMPLE_SIZE", "STOPPING_TOLERANCE",
+    ];
+
     /// <summary>Column usages other than Input (<c>PredictOnly</c>, <c>Predict</c>, <c>Ignore</c>).</summary>
     public IReadOnlyDictionary<string, ColumnUsage> Usage { get; init; } = new Dictionary<string, ColumnUsage>();
 
@@ -272,7 +279,39 @@ public static partial class ModelDefinitionJson
         {
             yield return "columns: at least one input column is required";
         }
+
+        foreach (var e in CheckText(d)) yield return e;
     }
+
+    /// <summary>
+    /// The free text and the parameters, which reach ASSL, DMX and the endpoint's answers: no character XML 1.0
+    /// cannot carry (a control character once cut a deploy batch in half), parameters by their documented names only.
+    /// </summary>
+    private static IEnumerable<string> CheckText(ModelDefinition d)
+    {
+        if (d.Description is not null && d.Description.Any(ch => !System.Xml.XmlConvert.IsXmlChar(ch) && !char.IsSurrogate(ch)))
+        {
+            var ch = d.Description.First(ch => !System.Xml.XmlConvert.IsXmlChar(ch) && !char.IsSurrogate(ch));
+            yield return $"description: holds the character U+{(int)ch:X4}, which XML cannot carry; remove it";
+        }
+
+        if (d.Description is { Length: > 4000 }) yield return $"description: {d.Description.Length} characters; at most 4000";
+        foreach (var (name, value) in d.Model.Parameters)
+        {
+            if (!ModelSpec.KnownParameters.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                yield return $"model.parameters: '{Printable(name)}' is not a Microsoft_Clustering parameter; use {string.Join(", ", ModelSpec.KnownParameters)}";
+            }
+            else if (!double.IsFinite(value))
+            {
+                yield return $"model.parameters: {name} must be a finite number";
+            }
+        }
+    }
+
+    /// <summary>A name from a file as an error message may show it: control characters as \uXXXX.</summary>
+    private static string Printable(string s) =>
+        string.Concat(s.Select(ch => char.IsControl(ch) ? $"\\u{(int)ch:X4}" : ch.ToString()));
 
     private static IEnumerable<string> CheckColumn(StructureColumn c, string where)
     {
