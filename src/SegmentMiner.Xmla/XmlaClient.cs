@@ -67,7 +67,7 @@ public sealed partial class XmlaClient : IDisposable
         _log = logger ?? NullLogger.Instance;
         if (options.Url.Scheme is not ("http" or "https"))
         {
-            throw new ConfigurationException([$"Mining:Xmla:Url: '{options.Url.GetLeftPart(UriPartial.Path)}' must be an http or https address."]);
+            throw new ConfigurationException([$"Mining:Xmla:Url: '{Core.Secrets.DisplayUrl(options.Url)}' must be an http or https address."]);
         }
 
         if (options.Authentication == XmlaAuthentication.Basic)
@@ -242,7 +242,7 @@ public sealed partial class XmlaClient : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new XmlaTransportException($"{context}: cannot reach {_options.Url.GetLeftPart(UriPartial.Path)} ({e.Message})", inner: e) { IsTransient = true };
+                throw new XmlaTransportException($"{context}: cannot reach {Core.Secrets.DisplayUrl(_options.Url)} ({e.Message})", inner: e) { IsTransient = true };
             }
             catch (XmlaTransportException e) when (e.IsTransient && retry && attempt < _options.Retries)
             {

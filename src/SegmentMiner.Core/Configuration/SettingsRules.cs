@@ -112,6 +112,12 @@ public static class SettingsRules
             }
         }
 
+        if (Uri.TryCreate(x.Xmla.Url, UriKind.Absolute, out var withUser) && withUser.UserInfo.Length > 0)
+        {
+            // Never echoed: the user information is where the password would be.
+            yield return $"Mining:Xmla:Url: {Secrets.DisplayUrl(withUser)} carries a user name or password; give them as Mining:Xmla:User and Mining:Xmla:Password (a secret in the address would reach logs and messages).";
+        }
+
         if (x.Xmla.Retries is < 0 or > 10)
         {
             yield return $"Mining:Xmla:Retries: {x.Xmla.Retries} is out of range 0 to 10.";

@@ -60,13 +60,13 @@ public sealed partial class XmlaEndpoint : IAsyncDisposable
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
-                throw new ConfigurationException([$"--urls: '{url}' is not an http(s) address such as http://127.0.0.1:8390."]);
+                throw new ConfigurationException([$"--urls: '{Core.Secrets.DisplayUrl(url)}' is not an http(s) address such as http://127.0.0.1:8390."]);
             }
 
             var loopback = uri.Host is "localhost" || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
             if (!loopback && (string.IsNullOrEmpty(options.User) || string.IsNullOrEmpty(options.Password)))
             {
-                throw new ConfigurationException([$"--urls: '{url}' is not a loopback address; serving beyond this machine needs Basic authentication (set Mining:Endpoint:User and Mining:Endpoint:Password)."]);
+                throw new ConfigurationException([$"--urls: '{Core.Secrets.DisplayUrl(url)}' is not a loopback address; serving beyond this machine needs Basic authentication (set Mining:Endpoint:User and Mining:Endpoint:Password)."]);
             }
         }
 
@@ -90,7 +90,7 @@ public sealed partial class XmlaEndpoint : IAsyncDisposable
         {
             // A busy port or an address this machine does not have: the user's setting, not a bug.
             await app.DisposeAsync();
-            throw new Core.SegmentMinerException($"cannot listen on {options.Urls} (--urls or Mining:Endpoint:Urls): {ex.Message}");
+            throw new Core.SegmentMinerException($"cannot listen on {string.Join(";", urls.Select(Core.Secrets.DisplayUrl))} (--urls or Mining:Endpoint:Urls): {ex.Message}");
         }
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a.Replace("[::]", "localhost", StringComparison.Ordinal))).ToList();
@@ -120,17 +120,7 @@ public sealed partial class XmlaEndpoint : IAsyncDisposable
                 throw new XmlaFault(XmlaFault.Parser, "This server accepts plain XML requests only (text/xml, no binary XML, no compression).");
             }
 
-            XDocument request;
-            try
-            {
-                using var reader = XmlReader.Create(context.Request.Body, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, Async = true });
-                request = await XDocument.LoadAsync(reader, LoadOptions.None, context.RequestAborted);
-            }
-            catch (XmlException e)
-            {
-                throw new XmlaFault(XmlaFault.Parser, $"XML parsing failed at line {e.LineNumber}, column {e.LinePosition}: {e.Message}");
-            }
-
+            var request = await RequestReader.ReadAsync(context.Request.Body, context.RequestAborted);
             response = await service.HandleAsync(request, context.RequestAborted);
         }
         catch (XmlaFault f)
@@ -173,13 +163,18 @@ public sealed partial class XmlaEndpoint : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Writes the answer whole or not at all: it is serialized first (a value XML cannot carry, such as a control
+    /// character from a source file, becomes U+FFFD instead of cutting the answer), then sent with its length.
+    /// </summary>
     private static async Task WriteAsync(HttpContext context, XDocument document, int status, string nego)
     {
+        var body = XmlText.Serialize(document);
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/xml; charset=utf-8";
+        context.Response.ContentLength = body.Length;
         context.Response.Headers[Ns.NegotiationHeader] = nego + ",0,0,0,0";
-        await using var writer = XmlWriter.Create(context.Response.Body, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Async = true });
-        await document.SaveAsync(writer, context.RequestAborted);
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
     /// <summary>Runs until <paramref name="cancellationToken"/> fires (Ctrl+C).</summary>

@@ -68,7 +68,7 @@ public sealed partial class XmlaService
         definition = new XElement(definition);
         if (kind == "DataSource" && definition.Element(Ns.Engine + "ConnectionString") is { } cs)
         {
-            cs.Value = Redact(cs.Value); // the endpoint reads its own warehouse; it keeps no secret it was sent
+            cs.Value = Core.Secrets.RedactConnectionString(cs.Value); // the endpoint reads its own warehouse; it keeps no secret it was sent
         }
 
         if (kind == "Database")

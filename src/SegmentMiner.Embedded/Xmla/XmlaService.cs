@@ -252,11 +252,6 @@ public sealed partial class XmlaService
         }
     }
 
-    [GeneratedRegex(@"Password\s*=\s*[^;]*", RegexOptions.IgnoreCase)]
-    private static partial Regex PasswordPart();
-
-    internal static string Redact(string connectionString) => PasswordPart().Replace(connectionString, "Password=********");
-
     [LoggerMessage(Level = LogLevel.Information, Message = "processing {Model} ({Type})")]
     private static partial void LogProcessing(ILogger logger, string model, string type);
 
