@@ -51,6 +51,7 @@ public sealed class EmbeddedMiningServer(IWarehouseReader warehouse, ModelStore 
 
         var watch = Stopwatch.StartNew();
         var count = CountCases(deployed);
+        Core.KillPoint.At("process:cases-counted");
         if (count == 0)
         {
             // A layer whose inputs have no data yet (no survey answers, say) is skipped, not an error.
@@ -59,9 +60,11 @@ public sealed class EmbeddedMiningServer(IWarehouseReader warehouse, ModelStore 
 
         var definition = ModelDefinitionMapping.ToEngine(deployed);
         var source = await CaseSourceAsync(deployed, cancellationToken);
+        Core.KillPoint.At("process:cases-read");
         progress?.Report($"{deployed.Name}: reading {deployed.CaseView}");
         var trained = await Task.Run(
             () => ClusteringModel.Train(definition, source, m => progress?.Report($"{deployed.Name}: {m}"), cancellationToken), cancellationToken);
+        Core.KillPoint.At("process:trained");
         var newState = new ModelRunState(deployed.Name, deployed.Hash, trained.ProcessedAt, trained.Cases, trained.ClusterCount, trained.Bic, trained.Iterations, watch.Elapsed);
         store.WriteModel(trained, newState);
         lock (_gate)

@@ -6,9 +6,10 @@ namespace SegmentMiner.Embedded;
 
 /// <summary>
 /// Deployed definitions and processed models of the embedded server, one folder per model under
-/// <c>DATA/models/</c>: <c>definition.json</c> (with its hash), <c>model.smm</c> (the model file) and
-/// <c>state.json</c>. Every file is written to a temporary name and moved into place, so a crash never leaves a
-/// half-written model.
+/// <c>DATA/models/</c>: <c>definition.json</c> (with its hash), the model file (<c>model-*.smm</c>) and
+/// <c>state.json</c>, which names the model file. Every file is written to a temporary name and moved into place, so a
+/// crash never leaves a half-written one; and since a new model gets a new file, the state is the one switch: a crash
+/// before it leaves the previous state with its own model, never the new model under the old state.
 /// </summary>
 public sealed class ModelStore(string root)
 {
@@ -58,18 +59,63 @@ public sealed class ModelStore(string root)
         return JsonSerializer.Deserialize<ModelRunState>(stream, Json);
     }
 
-    /// <summary>Saves the model, then its state: a reader sees the old pair or the new one.</summary>
+    /// <summary>Saves the model to a file of its own, then the state that names it: a reader sees the old pair or the new one.</summary>
     public void WriteModel(ClusteringModel model, ModelRunState state)
     {
-        Directory.CreateDirectory(Folder(state.Model));
-        WriteAtomic(Path.Combine(Folder(state.Model), "model.smm"), s => ModelFile.Save(model, s));
-        WriteAtomic(Path.Combine(Folder(state.Model), "state.json"), s => JsonSerializer.Serialize(s, state, Json));
+        var folder = Folder(state.Model);
+        Directory.CreateDirectory(folder);
+        var name = $"model-{state.ProcessedAt.Ticks}-{Environment.ProcessId}.smm";
+        WriteAtomic(Path.Combine(folder, name), s => ModelFile.Save(model, s));
+        Core.KillPoint.At("process:model-file-written");
+        WriteAtomic(Path.Combine(folder, "state.json"), s => JsonSerializer.Serialize(s, state with { ModelFile = name }, Json));
+        Core.KillPoint.At("process:state-written");
+        RemoveLeftovers(folder, keep: name);
     }
 
     public ClusteringModel? ReadModel(string model)
     {
-        var file = Path.Combine(Folder(model), "model.smm");
-        return File.Exists(file) && ReadState(model) is not null ? ModelFile.Load(file) : null;
+        var state = ReadState(model);
+        var file = Path.Combine(Folder(model), state?.ModelFile ?? LegacyModelFile);
+        return state is not null && File.Exists(file) ? ModelFile.Load(file) : null;
+    }
+
+    /// <summary>The model file of stores written before the state named it.</summary>
+    private const string LegacyModelFile = "model.smm";
+
+    /// <summary>
+    /// Model files no state names, and temporary files a crash left behind; a file another live process is still
+    /// writing (its id is in the name) is left to it.
+    /// </summary>
+    private static void RemoveLeftovers(string folder, string? keep)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder))
+        {
+            var name = Path.GetFileName(file);
+            var temporary = name.Contains(".tmp-", StringComparison.Ordinal);
+            if ((temporary || (name.EndsWith(".smm", StringComparison.Ordinal) && name != keep)) && !WrittenByAnotherLiveProcess(name, temporary))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private static bool WrittenByAnotherLiveProcess(string name, bool temporary)
+    {
+        var digits = temporary ? name[(name.LastIndexOf(".tmp-", StringComparison.Ordinal) + 5)..] : Path.GetFileNameWithoutExtension(name).Split('-').Last();
+        if (!int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process: a crash left it
+        }
     }
 
     /// <summary>Drops the trained model (the definition stays): what a redeploy or ProcessClear does.</summary>
@@ -81,7 +127,7 @@ public sealed class ModelStore(string root)
         }
 
         File.Delete(Path.Combine(Folder(model), "state.json"));
-        File.Delete(Path.Combine(Folder(model), "model.smm"));
+        RemoveLeftovers(Folder(model), keep: null);
     }
 
     public bool Drop(string model)
@@ -116,4 +162,4 @@ public sealed class ModelStore(string root)
 public sealed record StoredDefinition(string Hash, ModelDefinition Definition);
 
 /// <summary>What the last processing produced.</summary>
-public sealed record ModelRunState(string Model, string DefinitionHash, DateTime ProcessedAt, long Cases, int Clusters, double Bic, int Iterations, TimeSpan Duration);
+public sealed record ModelRunState(string Model, string DefinitionHash, DateTime ProcessedAt, long Cases, int Clusters, double Bic, int Iterations, TimeSpan Duration, string? ModelFile = null);

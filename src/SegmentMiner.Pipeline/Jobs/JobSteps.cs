@@ -74,6 +74,7 @@ public sealed partial class JobSteps(
         try
         {
             var r = await report.WriteAsync(path, cancellationToken);
+            KillPoint.At("publish:report");
             return $"; report {r.Path}";
         }
         catch (Exception ex) when (ex is SegmentMinerException or IOException or UnauthorizedAccessException)

@@ -63,7 +63,9 @@ public sealed partial class ModelService(IMiningServer server, ILogger<ModelServ
     {
         cancellationToken.ThrowIfCancellationRequested(); // safe point between models
         LogProcessing(log, m.Name, type == ProcessType.Full ? "full" : "default", server.Kind);
+        Core.KillPoint.At("process:model-start");
         var r = await server.ProcessAsync(m, type, new LogProgress(log), cancellationToken);
+        Core.KillPoint.At("process:model-done");
         LogProcessed(log, m.Name, r.Processed
             ? $"processed: {r.Cases:N0} cases, {r.Clusters} clusters in {r.Duration.TotalSeconds:0.0} s"
             : r.Note ?? "not processed");

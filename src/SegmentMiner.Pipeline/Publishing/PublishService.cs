@@ -38,12 +38,25 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
         var results = new List<PublishResult>();
         using (var lease = await backend.OpenSegmentStoreAsync(m => LogLine(log, m), cancellationToken))
         {
-            foreach (var m in models)
+            // The maps cross the layers' current runs: emptied before any run changes, so that a publish killed
+            // between its last run and the rebuild leaves no map describing the memberships it replaced.
+            await lease.Store.ReplaceTablesAsync(CrossLayerTables, cancellationToken);
+            Core.KillPoint.At("publish:maps-cleared");
+            try
             {
-                results.Add(await PublishModelAsync(lease.Store, m, cancellationToken));
+                foreach (var m in models)
+                {
+                    results.Add(await PublishModelAsync(lease.Store, m, cancellationToken));
+                }
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A model that failed left its previous run current: the maps are rebuilt over what is current.
+                await RebuildMapsAsync(lease.Store, CancellationToken.None);
+                throw;
             }
 
-            await RebuildMapsAsync(lease.Store, models.Any(m => m.PartitionBy is not null), cancellationToken);
+            await RebuildMapsAsync(lease.Store, cancellationToken);
         }
 
         await ExportAsync(cancellationToken);
@@ -65,6 +78,7 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
 
         var folder = Path.IsPathRooted(setting) ? setting : Path.Combine(Path.GetFullPath(options.DataDir), setting);
         var files = await SegmentExport.WriteAsync(backend.Reader, folder, "parquet", cancellationToken);
+        Core.KillPoint.At("publish:exported");
         LogExported(log, files.Count, folder);
     }
 
@@ -76,21 +90,27 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
             throw new WarehouseException($"run {run} is not a kept published run of '{model.Name}' (see seg.ModelRun; Publish:KeepRuns keeps {KeepRuns} per model)");
         }
 
-        await RebuildMapsAsync(lease.Store, model.PartitionBy is not null, cancellationToken);
+        await RebuildMapsAsync(lease.Store, cancellationToken);
 
         lease.Dispose();
         LogRestored(log, model.Name, run);
         await ExportAsync(cancellationToken);
     }
 
-    /// <summary>The persona map of the account layers; with product personas, their portfolio too.</summary>
-    private async Task RebuildMapsAsync(ISegmentStore store, bool personas, CancellationToken cancellationToken)
+    /// <summary>
+    /// The tables that cross layers (persona map, golden personas, portfolio, buying units), emptied in one transaction.
+    /// seg.GoldenPersonaMember stays: it is how golden personas keep their keys from one publish to the next.
+    /// </summary>
+    private static readonly IReadOnlyList<(string Table, string[] Columns, IReadOnlyList<object?[]> Rows)> CrossLayerTables =
+        new[] { "seg.PersonaMap", "seg.GoldenPersona", "seg.PortfolioMap", "seg.BuyingUnit" }.Select(t => (t, Array.Empty<string>(), (IReadOnlyList<object?[]>)[])).ToList();
+
+    /// <summary>The persona map of the account layers, and the portfolio of the product personas (empty without them).</summary>
+    private async Task RebuildMapsAsync(ISegmentStore store, CancellationToken cancellationToken)
     {
         await store.RebuildPersonaMapAsync(Layers[0], Layers[1], Layers[2], cancellationToken);
-        if (personas)
-        {
-            LogPortfolio(log, await Personas.PortfolioPublisher.RebuildAsync(store, Layers[0], Layers[2], cancellationToken));
-        }
+        Core.KillPoint.At("publish:persona-map");
+        LogPortfolio(log, await Personas.PortfolioPublisher.RebuildAsync(store, Layers[0], Layers[2], cancellationToken));
+        Core.KillPoint.At("publish:portfolio");
     }
 
     private RunHeader Header(ModelDefinition m, ModelState state, long cases, int clusters, string status, string? notice) =>
@@ -99,6 +119,7 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
 
     private async Task<PublishResult> PublishModelAsync(ISegmentStore store, ModelDefinition m, CancellationToken ct)
     {
+        Core.KillPoint.At("publish:model-start");
         var state = (await server.ListAsync([m], ct))[0];
         var current = await store.CurrentRunAsync(m.Name, ct);
         if (!state.Processed)
@@ -122,9 +143,11 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
         }
 
         LogScored(log, m.Name, nodes.Count, predictions.Count);
+        Core.KillPoint.At("publish:model-read");
         var (facts, cases) = await MemberFactsAsync(store, m, nodes, predictions, ct);
         var continuous = CaseTable.Described(m).Where(CaseTable.IsNumeric).Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
         var plan = await SegmentPlan.BuildAsync(store, m.Name, current, nodes, facts, continuous, ct);
+        Core.KillPoint.At("publish:planned");
         // A product's personas cover the contacts related to it (its case view's rows), an account layer every customer.
         var customers = m.Partition is null ? await store.CustomersAsync(ct) : cases;
         var member = m.Partition is null ? "customer" : "contact";
@@ -143,6 +166,7 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
             current?.RunId,
             plan.FirstNewKey);
         var run = await store.WriteRunAsync(data, KeepRuns, AfterCustomerRows, ct);
+        Core.KillPoint.At("publish:run-committed");
         foreach (var r in segments.Where(x => x.Record.PreviousName is not null))
         {
             LogRenamed(log, m.Name, r.Record.Key, r.Record.PreviousName!, r.Record.Name);

@@ -87,6 +87,7 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
             ? new CommandDefinition(InsertContactMemberships, new { run, model, unscored = data.UnscoredKey, product = data.Header.Product }, cancellationToken: cancellationToken)
             : new CommandDefinition(InsertCustomerMemberships, new { run, model, unscored = data.UnscoredKey }, cancellationToken: cancellationToken));
         await db.ExecuteAsync(new CommandDefinition("DROP TABLE seg.publish_prediction", cancellationToken: cancellationToken));
+        Core.KillPoint.At("publish:run-rows");
         await db.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO seg.SegmentMigration
@@ -107,6 +108,7 @@ public sealed class DuckDbSegmentStore(DuckDbWarehouse warehouse) : SegmentStore
             }
         }
 
+        Core.KillPoint.At("publish:run-before-commit");
         await tx.CommitAsync(cancellationToken);
         return run;
     }

@@ -199,6 +199,8 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
             await db.ExecuteAsync(new CommandDefinition(InsertMemberships, new { run, model, unscored = data.UnscoredKey }, tx, cancellationToken: cancellationToken));
         }
 
+        Core.KillPoint.At("publish:run-rows");
+
         await db.ExecuteAsync(new CommandDefinition(InsertMigration(data.Header.Product is not null), new { run, model, previous = data.PreviousRunId }, tx, cancellationToken: cancellationToken));
 
         await db.ExecuteAsync(new CommandDefinition(MakeCurrent, new { run, model }, tx, cancellationToken: cancellationToken));
@@ -211,6 +213,7 @@ public sealed class SqlServerSegmentStore(SqlServerWarehouse warehouse) : Segmen
             }
         }
 
+        Core.KillPoint.At("publish:run-before-commit");
         await tx.CommitAsync(cancellationToken);
         return run;
     }

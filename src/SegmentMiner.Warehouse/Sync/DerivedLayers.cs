@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dapper;
 using DuckDB.NET.Data;
+using SegmentMiner.Core;
 
 namespace SegmentMiner.Warehouse.Sync;
 
@@ -29,11 +30,13 @@ internal static class DerivedLayers
         var step = Stopwatch.StartNew();
         await db.ExecuteAsync(new CommandDefinition(DerivedSql.Features(all || moved), new { batch = batchId, asof = at }, cancellationToken: ct));
         timings["features"] = step.Elapsed;
+        KillPoint.At("sync:features");
         ct.ThrowIfCancellationRequested();
         step.Restart();
         var parameters = new { batch = batchId, asof = at, previous = (previous ?? asOf).ToDateTime(TimeOnly.MinValue), all, moved };
         await db.ExecuteAsync(new CommandDefinition(DerivedSql.Pairs, parameters, cancellationToken: ct));
         await db.ExecuteAsync(new CommandDefinition(DerivedSql.SnapshotDelete(all, moved), cancellationToken: ct));
+        KillPoint.At("sync:snapshots-deleted");
         await InsertSnapshotsAsync(db, batchId, at, all, memoryLimitMb, ct);
         await db.ExecuteAsync(new CommandDefinition("DROP TABLE IF EXISTS sm_pairs; DROP TABLE IF EXISTS sm_touched", cancellationToken: ct));
         timings["snapshot"] = step.Elapsed;

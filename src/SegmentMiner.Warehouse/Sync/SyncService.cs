@@ -50,6 +50,7 @@ public sealed partial class SyncService : ISyncService
         _folder.EnsureExists();
         using var writerLock = WriterLock.Acquire(_folder.LockFile, _options.Sync.LockTimeout, m => LogWaiting(_log, m), cancellationToken);
         await using var db = await OpenWarehouseAsync(asOf, cancellationToken);
+        KillPoint.At("sync:opened");
 
         var timings = new Dictionary<string, TimeSpan>();
         var files = await DiscoverAsync(db, cancellationToken);
@@ -94,6 +95,7 @@ public sealed partial class SyncService : ISyncService
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     pending.Add(await RawReader.ReadAsync(db, spec, file.Info, "file", pending.Count, file.Info.IsParquet ? 1 : 2, null, cancellationToken));
+                    KillPoint.At("sync:file-read");
                 }
 
                 foreach (var sql in sqlEntities.Where(s => string.Equals(s.Entity, spec.Name, StringComparison.OrdinalIgnoreCase)))
@@ -181,12 +183,14 @@ public sealed partial class SyncService : ISyncService
         await db.ExecuteAsync(new CommandDefinition(
             "INSERT INTO ops.Batch VALUES ($id, $now, NULL, 'Running', $asof, 0, 0, 0, 0, NULL)",
             new { id = batchId, now = Now, asof = asOf.ToDateTime(TimeOnly.MinValue) }, cancellationToken: cancellationToken));
+        KillPoint.At("sync:batch-begun");
         var step = Stopwatch.StartNew();
         await db.ExecuteAsync(new CommandDefinition(DwSql.CreateSlowKeys(), cancellationToken: cancellationToken));
         foreach (var p in pending)
         {
             cancellationToken.ThrowIfCancellationRequested();
             loads.Add(await LoadAsync(db, p, batchId, cancellationToken));
+            KillPoint.At("sync:file-staged");
         }
 
         timings["validate+stage"] = step.Elapsed;
@@ -206,10 +210,12 @@ public sealed partial class SyncService : ISyncService
         LogMerged(_log, "the touched accounts", step.Elapsed.TotalSeconds);
         await db.ExecuteAsync(new CommandDefinition(DwSql.RefreshDimCustomer, new { batch = batchId }, cancellationToken: cancellationToken));
         LogMerged(_log, "dw.DimCustomer", step.Elapsed.TotalSeconds);
+        KillPoint.At("sync:merge-step");
         foreach (var t in DwSql.CurrentTables)
         {
             await db.ExecuteAsync(new CommandDefinition(DwSql.RefreshCurrent(t), new { batch = batchId }, cancellationToken: cancellationToken));
             LogMerged(_log, t.Target, step.Elapsed.TotalSeconds);
+            KillPoint.At("sync:merge-step");
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -219,7 +225,9 @@ public sealed partial class SyncService : ISyncService
             WHERE BatchId = $id
             """,
             new { id = batchId, files = loads.Count, read = loads.Sum(l => l.Read), loaded = loadedRows, rejected = rejectedRows }, cancellationToken: cancellationToken));
+        KillPoint.At("sync:before-merge-commit");
         await tx.CommitAsync(cancellationToken);
+        KillPoint.At("sync:merge-committed");
         timings["merge"] = step.Elapsed; // the load path ends with the committed merge
         return loadedRows;
     }
@@ -245,7 +253,9 @@ public sealed partial class SyncService : ISyncService
                 WHERE BatchId = $id OR Status = 'Merged'
                 """,
                 new { id = batchId, now = Now }, cancellationToken: cancellationToken));
+            KillPoint.At("sync:before-derived-commit");
             await tx.CommitAsync(cancellationToken);
+            KillPoint.At("sync:committed");
             return how;
         }
         catch (Exception ex)

@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Dapper;
+using SegmentMiner.Core.Configuration;
+using SegmentMiner.Warehouse;
+using SegmentMiner.Warehouse.DuckDb;
+
+namespace SegmentMiner.Reliability.Tests;
+
+/// <summary>
+/// Crash safety, kept as tests: <c>sync</c>, <c>models process</c> and <c>publish</c> SIGKILLed at their crash points
+/// (KillPoint: between files, steps and models, just before and after each commit), then run again; every dw, stg
+/// and seg table, every ops table but the history of attempts, and every processed model must be what one
+/// uninterrupted run gives. <c>dotnet test</c> takes 20 points per command spread over its run; the full campaign
+/// (README: SEGMINER_CRASH_CAMPAIGN=1) takes every point, then kills at random times until 100 kills per command.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class CrashSafetyTests
+{
+    private const string AsOf = "2026-11-15";
+    private const string NextDay = "2026-11-16";
+    private static readonly bool Campaign = Environment.GetEnvironmentVariable("SEGMINER_CRASH_CAMPAIGN") == "1";
+    private string _root = null!;
+    private CrashHarness _harness = null!;
+    private readonly Dictionary<string, CrashCase> _cases = new();
+    private readonly Dictionary<string, Baseline> _baselines = new();
+
+    private async Task<Baseline> BaselineAsync(CrashCase c) =>
+        _baselines.TryGetValue(c.Name, out var known) ? known : _baselines[c.Name] = await _harness.BaselineAsync(c);
+
+    /// <summary>
+    /// Three starting states, from 300 generated customers with bad rows: sources only (the first sync); a warehouse
+    /// published once and then synced with a daily increment (process); the same processed (the second publish, over
+    /// the previous run's persona map). The three account layers keep the runs short.
+    /// </summary>
+    [OneTimeSetUp]
+    public async Task PrepareAsync()
+    {
+        _root = Path.Combine(Path.GetTempPath(), "segminer-crash-" + Guid.NewGuid().ToString("N"));
+        var models = Path.Combine(_root, "models");
+        Directory.CreateDirectory(models);
+        foreach (var name in new[] { "market-segments", "buyer-clusters", "customer-segments" })
+        {
+            File.Copy(Path.Combine(RepositoryRoot(), "ssas-models", name + ".json"), Path.Combine(models, name + ".json"));
+        }
+
+        var config = Path.Combine(_root, "settings.json");
+        File.WriteAllText(config, $$"""{ "Mining": { "ModelsFolder": "{{models}}" } }""");
+        _harness = new CrashHarness(_root, config);
+        var fresh = Path.Combine(_root, "base-sync");
+        await Segminer.OkAsync(["sources", "generate", "--customers", "300", "--as-of", AsOf, "--bad-rows", "6", "--data-dir", fresh]);
+        _cases["sync"] = new CrashCase("sync", fresh, ["sync", "--as-of", AsOf]);
+
+        var synced = _harness.Copy(fresh, "base-process");
+        string[] In(params string[] args) => [.. args, "--data-dir", synced, "--config", config];
+        foreach (var step in new[] { In("sync", "--as-of", AsOf), In("models", "deploy"), In("models", "process"), In("publish"),
+                                     In("sources", "generate", "--customers", "300", "--as-of", AsOf, "--increment", "1"), In("sync", "--as-of", NextDay) })
+        {
+            await Segminer.OkAsync(step);
+        }
+
+        _cases["process"] = new CrashCase("process", synced, ["models", "process"]);
+        var processed = _harness.Copy(synced, "base-publish");
+        await Segminer.OkAsync(["models", "process", "--data-dir", processed, "--config", config]);
+        _cases["publish"] = new CrashCase("publish", processed, ["publish"]);
+    }
+
+    [OneTimeTearDown]
+    public void CleanUp()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, true);
+        }
+    }
+
+    [TestCase("sync")]
+    [TestCase("process")]
+    [TestCase("publish")]
+    public async Task KilledAtAnyCrashPoint_ThenRunAgain_GivesWhatOneUninterruptedRunGives(string command)
+    {
+        var c = _cases[command];
+        var baseline = await BaselineAsync(c);
+        Assert.That(baseline.Points.Select(p => p.Split('#')[0]).Distinct().Count(), Is.GreaterThanOrEqualTo(5), $"{command} reaches its crash points: {string.Join(", ", baseline.Points)}");
+        Assert.That(baseline.Points, Has.Count.GreaterThanOrEqualTo(20), $"{command}: at least 20 kill points");
+        var points = CrashHarness.Spread(baseline.Points, Campaign ? int.MaxValue : 20);
+        var outcomes = new ConcurrentBag<KillOutcome>();
+        await Parallel.ForEachAsync(points, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (p, _) => outcomes.Add(await _harness.KillAndRerunAsync(c, baseline, p)));
+        if (Campaign)
+        {
+            var random = new Random(17);
+            var delays = Enumerable.Range(0, Math.Max(0, 100 - points.Count)).Select(_ => TimeSpan.FromMilliseconds(random.NextDouble() * baseline.Elapsed.TotalMilliseconds)).ToList();
+            await Parallel.ForEachAsync(delays, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (d, _) => outcomes.Add(await _harness.KillAndRerunAsync(c, baseline, null, d)));
+        }
+
+        var failed = outcomes.Where(o => o.Failure is not null || o.Differences.Count > 0).OrderBy(o => o.Where, StringComparer.Ordinal).ToList();
+        TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"crash safety, {command}: {outcomes.Count} kills ({outcomes.Count(o => o.Killed)} killed the process, {points.Count} at crash points of {baseline.Points.Count}), {failed.Count} runs that lost, duplicated or failed; uninterrupted run {baseline.Elapsed.TotalSeconds:0.0} s"));
+        Assert.That(failed, Is.Empty, () => string.Join("\n\n", failed.Select(f => $"killed {f.Where}: {f.Failure ?? string.Join("\n  ", f.Differences)}")));
+    }
+
+    /// <summary>
+    /// A publish killed after its last model's run and before the maps are rebuilt: the persona map must not describe
+    /// the previous memberships (it did until the next publish). It is empty until the re-run rebuilds it.
+    /// </summary>
+    [Test]
+    public async Task PublishKilledBeforeThePersonaMapsRebuild_LeavesNoMapOfThePreviousMemberships()
+    {
+        var c = _cases["publish"];
+        var baseline = await BaselineAsync(c);
+        var last = baseline.Points.Last(p => p.StartsWith("publish:run-committed#", StringComparison.Ordinal));
+        var previousMap = await MapAsync(c.BaseFolder);
+        Assert.That(previousMap, Is.Not.Empty, "the previous publish left a persona map");
+
+        var outcome = await _harness.KillAndRerunAsync(c, baseline, last, afterKill: async folder =>
+        {
+            var map = await MapAsync(folder);
+            return map.Count == 0 ? null : $"after the kill, seg.vPersonaMap has {map.Count} rows (the previous map has {previousMap.Count}): it describes memberships that are no longer current";
+        });
+
+        Assert.That(outcome.Killed, Is.True);
+        Assert.That(outcome.Failure, Is.Null);
+        Assert.That(outcome.Differences, Is.Empty, "the re-run rebuilds the map");
+    }
+
+    private static async Task<List<string>> MapAsync(string folder)
+    {
+        await using var db = await new DuckDbWarehouse(new DataFolder(folder), new WarehouseOptions()).OpenReadOnlyAsync();
+        return (await db.QueryAsync<string>("SELECT concat_ws('/', MarketSegmentKey, BuyerSegmentKey, CustomerSegmentKey, Customers) FROM seg.vPersonaMap")).ToList();
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SegmentMiner.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("the repository root (SegmentMiner.sln) is not above the test's folder");
+    }
+}
