@@ -24,9 +24,9 @@ public static class ValueText
     };
 
     /// <summary>
-    /// For a CSV that spreadsheets open: a text value that begins with '=', '+', '-' or '@' gets a leading apostrophe,
-    /// so that it is not taken for a formula. Numbers are left as they are.
+    /// For a CSV that spreadsheets open: a text value that begins with '=', '+', '-', '@', a tab or a carriage return
+    /// (OWASP's list) gets a leading apostrophe, so that it is not taken for a formula. Numbers are left as they are.
     /// </summary>
     public static string? ForSpreadsheet(object? v) =>
-        v is string s && s.Length > 0 && s[0] is '=' or '+' or '-' or '@' ? "'" + s : Of(v);
+        v is string s && s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + s : Of(v);
 }

@@ -57,6 +57,7 @@ internal static class WorkerRegistration
         q.UseDefaultThreadPool(4);
         if (store.Kind == JobStoreKind.AdoNet)
         {
+            RequireDriverKeywords(store);
             // Recovered only after two missed check-ins: one late check-in on a busy host is not a death.
             q.UsePersistentStore(s =>
             {
@@ -98,6 +99,26 @@ internal static class WorkerRegistration
         {
             q.AddTrigger(t => t.ForJob(key).WithIdentity($"{key.Name}-schedule", JobKeys.Group).WithOverlapPolicy(OverlapPolicy.Skip).WithMisfireThreshold(MisfireThreshold)
                 .WithCronSchedule(cron, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+        }
+    }
+
+    /// <summary>A job store connection string with a keyword its driver does not take (Host= for SQL Server) is exit 2, named.</summary>
+    private static void RequireDriverKeywords(JobStoreOptions store)
+    {
+        if (SettingsRules.Malformed(store.ConnectionString) is { } why)
+        {
+            throw new Core.ConfigurationException([$"Worker:JobStore:ConnectionString: {why}"]);
+        }
+
+        try
+        {
+            _ = store.Provider == JobStoreProvider.PostgreSQL
+                ? (System.Data.Common.DbConnectionStringBuilder)new Npgsql.NpgsqlConnectionStringBuilder(store.ConnectionString)
+                : new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(store.ConnectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new Core.ConfigurationException([$"Worker:JobStore:ConnectionString: not one the {store.Provider} driver takes: {e.Message}"]);
         }
     }
 }

@@ -27,6 +27,10 @@ public static class SettingsRules
             {
                 yield return $"Sources:{name}:ConnectionString: required.";
             }
+            else if (Malformed(source.ConnectionString) is { } why)
+            {
+                yield return $"Sources:{name}:ConnectionString: {why}";
+            }
 
             if (source.CommandTimeoutSeconds <= 0)
             {
@@ -188,6 +192,10 @@ public static class SettingsRules
         {
             yield return "Worker:JobStore:ConnectionString: required when Worker:JobStore:Kind is AdoNet.";
         }
+        else if (store.Kind == JobStoreKind.AdoNet && Malformed(store.ConnectionString) is { } why)
+        {
+            yield return $"Worker:JobStore:ConnectionString: {why}";
+        }
 
         if (!Identifiers.IsValid(store.TablePrefix) || store.TablePrefix.Contains('-', StringComparison.Ordinal))
         {
@@ -206,4 +214,21 @@ public static class SettingsRules
     }
 
     private static bool IsCurrencyCode(string s) => s.Length == 3 && s.All(char.IsAsciiLetterUpper);
+
+    /// <summary>
+    /// Why a connection string cannot be parsed (as ADO.NET parses one: key=value pairs separated by ';', a value
+    /// holding ';' in quotes), or null. The value itself is never quoted back: it holds a password.
+    /// </summary>
+    public static string? Malformed(string? connectionString)
+    {
+        try
+        {
+            _ = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"not a well-formed connection string ({e.Message.TrimEnd('.')}); write key=value pairs separated by ';', and put a value that holds ';' or a quote in double quotes.";
+        }
+    }
 }

@@ -24,15 +24,28 @@ public interface ISqlSourceReader
 /// </summary>
 public sealed class SqlSourceReader : ISqlSourceReader
 {
+    /// <summary>The source's connection; a keyword its driver does not know is the configuration's mistake, said as such.</summary>
+    private static DbConnection Connect(SqlSourceOptions source)
+    {
+        try
+        {
+            return source.Kind switch
+            {
+                SqlSourceKind.SqlServer => new SqlConnection(source.ConnectionString),
+                SqlSourceKind.DuckDb => new DuckDBConnection(source.ConnectionString ?? ""),
+                _ => throw new ConfigurationException([$"Sources: unknown Kind {source.Kind}"]),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException([$"Sources: the {source.Kind} connection string is not one its driver takes: {e.Message}"]);
+        }
+    }
+
     public async Task<SqlReadResult> ReadToCsvAsync(SqlSourceOptions source, SqlEntityOptions entity, DateTime watermark, string csvPath, CancellationToken cancellationToken)
     {
         var column = Identifiers.Require(entity.WatermarkColumn, "WatermarkColumn");
-        await using DbConnection connection = source.Kind switch
-        {
-            SqlSourceKind.SqlServer => new SqlConnection(source.ConnectionString),
-            SqlSourceKind.DuckDb => new DuckDBConnection(source.ConnectionString ?? ""),
-            _ => throw new ConfigurationException([$"Sources: unknown Kind {source.Kind}"]),
-        };
+        await using var connection = Connect(source);
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandTimeout = source.CommandTimeoutSeconds;
