@@ -100,7 +100,8 @@ public sealed partial class XmlaClient : IDisposable
     public async Task<Rowset> DiscoverAsync(string requestType, IReadOnlyDictionary<string, string>? restrictions = null, string? catalog = null, XmlaSession? session = null, CancellationToken cancellationToken = default)
     {
         var envelope = Soap.Discover(requestType, restrictions, Properties(catalog), session is null ? SessionMode.None : SessionMode.Use, session?.Id);
-        var response = await SendAsync(envelope, Ns.DiscoverAction, $"Discover {requestType}", _options.QueryTimeout, session, cancellationToken);
+        var what = restrictions is { Count: > 0 } ? $"Discover {requestType} ({string.Join(", ", restrictions.Select(r => r.Key + "=" + r.Value))})" : $"Discover {requestType}";
+        var response = await SendAsync(envelope, Ns.DiscoverAction, what, _options.QueryTimeout, session, cancellationToken, idempotent: true);
         return response.Rowset();
     }
 
@@ -108,15 +109,26 @@ public sealed partial class XmlaClient : IDisposable
     public Task<XmlaResponse> ExecuteAsync(object command, string? catalog = null, XmlaSession? session = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var envelope = Soap.Execute(command, Properties(catalog), session is null ? SessionMode.None : SessionMode.Use, session?.Id);
-        var what = command is XElement x ? "Execute " + x.Name.LocalName : "Execute statement";
-        return SendAsync(envelope, Ns.ExecuteAction, what, timeout ?? _options.QueryTimeout, session, cancellationToken);
+        var what = command is XElement x ? "Execute " + Describe(x) : "Execute statement";
+        var query = command is string dmx && dmx.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);
+        return SendAsync(envelope, Ns.ExecuteAction, what, timeout ?? _options.QueryTimeout, session, cancellationToken, idempotent: query);
+    }
+
+    /// <summary>An ASSL command with the object it acts on: "Process of MiningStructure 'x' in database 'y'".</summary>
+    private static string Describe(XElement command)
+    {
+        var target = command.Descendants().LastOrDefault(e => e.Name.LocalName.EndsWith("ID", StringComparison.Ordinal) && e.Parent?.Name.LocalName == "Object");
+        var database = command.Descendants().FirstOrDefault(e => e.Name.LocalName == "DatabaseID")?.Value;
+        return target is null || target.Name.LocalName == "DatabaseID"
+            ? command.Name.LocalName + (database is null ? "" : $" of database '{database}'")
+            : $"{command.Name.LocalName} of {target.Name.LocalName[..^2]} '{target.Value}'{(database is null ? "" : $" in database '{database}'")}";
     }
 
     /// <summary>Opens an explicit session (needed to cancel a running command); dispose it to end it.</summary>
     public async Task<XmlaSession> BeginSessionAsync(string? catalog = null, CancellationToken cancellationToken = default)
     {
         var envelope = Soap.Execute("", Properties(catalog), SessionMode.Begin, null);
-        var response = await SendAsync(envelope, Ns.ExecuteAction, "BeginSession", _options.QueryTimeout, null, cancellationToken);
+        var response = await SendAsync(envelope, Ns.ExecuteAction, "BeginSession", _options.QueryTimeout, null, cancellationToken, idempotent: true);
         return new XmlaSession(this, response.SessionId ?? throw new XmlaTransportException("BeginSession: the server returned no session id"));
     }
 
@@ -182,10 +194,19 @@ public sealed partial class XmlaClient : IDisposable
         return p;
     }
 
-    private async Task<XmlaResponse> SendAsync(XDocument envelope, string action, string context, TimeSpan timeout, XmlaSession? session, CancellationToken cancellationToken, bool retry = true)
+    /// <summary>
+    /// Sends one request and reads its whole answer. Retried (Mining:Xmla:Retries times, the delay doubling from
+    /// Mining:Xmla:RetryDelay, a 503's Retry-After honoured up to <see cref="MaxRetryAfter"/>) only when that cannot
+    /// run a command twice: the connection could not be made, or the server answered 503 (it took nothing); a
+    /// request that may have reached the server (connection lost, answer cut, 502/504 from a gateway) is sent again
+    /// only when it is <paramref name="idempotent"/> (Discover, a DMX SELECT). Processing is never sent twice.
+    /// </summary>
+    private async Task<XmlaResponse> SendAsync(
+        XDocument envelope, string action, string context, TimeSpan timeout, XmlaSession? session, CancellationToken cancellationToken, bool retry = true, bool idempotent = false)
     {
         var body = Encoding.UTF8.GetBytes(envelope.ToString(SaveOptions.DisableFormatting));
         var delay = _options.RetryDelay;
+        context = $"{context} at {Core.Secrets.DisplayUrl(_options.Url)}";
         for (var attempt = 0; ; attempt++)
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -194,64 +215,90 @@ public sealed partial class XmlaClient : IDisposable
                 cts.CancelAfter(timeout);
             }
 
+            XmlaTransportException failure;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, _options.Url) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/xml") { CharSet = "utf-8" };
-                request.Headers.TryAddWithoutValidation("SOAPAction", "\"" + action + "\"");
-                // Plain XML only: never advertise binary (SX) or compressed (XPRESS) answers.
-                request.Headers.TryAddWithoutValidation(Ns.NegotiationHeader, _negotiated ? "1,0,0,0,0" : "0,0,0,0,0");
-                request.Headers.TryAddWithoutValidation("SspropInitAppName", "SegmentMiner");
-                if (_options.Authentication == XmlaAuthentication.Basic)
-                {
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.User}:{_options.Password}")));
-                }
-
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
-                var bytes = await response.Content.ReadAsByteArrayAsync(cts.Token);
-                _negotiated = true;
-                var result = Interpret(response, bytes, context);
-                foreach (var w in result.Warnings)
-                {
-                    LogServerWarning(_log, context, w.ToString());
-                }
-
-                return result;
+                return await SendOnceAsync(body, action, context, cts.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                if (session is not null)
-                {
-                    await CancelSessionAsync(session.Id);
-                }
-
+                await CancelAsync(session);
                 throw new XmlaTransportException($"{context}: no answer within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (timeout)");
             }
             catch (OperationCanceledException)
             {
-                if (session is not null)
-                {
-                    await CancelSessionAsync(session.Id);
-                }
-
+                await CancelAsync(session);
                 throw;
             }
-            catch (HttpRequestException e) when (retry && attempt < _options.Retries)
+            catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
             {
-                LogRetry(_log, context, e.Message, attempt + 1, _options.Retries, delay.TotalSeconds);
+                failure = new XmlaTransportException($"{context}: cannot reach the server ({e.Message})", inner: e) { IsTransient = true, NotReceived = true };
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or IOException)
             {
-                throw new XmlaTransportException($"{context}: cannot reach {Core.Secrets.DisplayUrl(_options.Url)} ({e.Message})", inner: e) { IsTransient = true };
+                failure = new XmlaTransportException($"{context}: the connection was lost before the whole answer arrived ({e.Message})", inner: e) { IsTransient = true };
             }
-            catch (XmlaTransportException e) when (e.IsTransient && retry && attempt < _options.Retries)
+            catch (XmlaTransportException e)
             {
-                LogRetry(_log, context, e.Message, attempt + 1, _options.Retries, delay.TotalSeconds);
+                failure = e;
             }
 
-            await Task.Delay(delay, cancellationToken);
+            var again = retry && attempt < _options.Retries && failure.IsTransient && (failure.NotReceived || idempotent);
+            if (!again)
+            {
+                throw Final(failure, attempt, idempotent);
+            }
+
+            var wait = failure.RetryAfter is { } after ? TimeSpan.FromTicks(Math.Min(after.Ticks, MaxRetryAfter.Ticks)) : delay;
+            LogRetry(_log, context, failure.Message, attempt + 1, _options.Retries, wait.TotalSeconds);
+            await Task.Delay(wait, cancellationToken);
             delay *= 2;
         }
+    }
+
+    /// <summary>The longest Retry-After honoured; a server asking for more is retried after this.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+
+    private async Task<XmlaResponse> SendOnceAsync(byte[] body, string action, string context, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _options.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/xml") { CharSet = "utf-8" };
+        request.Headers.TryAddWithoutValidation("SOAPAction", "\"" + action + "\"");
+        // Plain XML only: never advertise binary (SX) or compressed (XPRESS) answers.
+        request.Headers.TryAddWithoutValidation(Ns.NegotiationHeader, _negotiated ? "1,0,0,0,0" : "0,0,0,0,0");
+        request.Headers.TryAddWithoutValidation("SspropInitAppName", "SegmentMiner");
+        if (_options.Authentication == XmlaAuthentication.Basic)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.User}:{_options.Password}")));
+        }
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        _negotiated = true;
+        var result = Interpret(response, bytes, context);
+        foreach (var w in result.Warnings)
+        {
+            LogServerWarning(_log, context, w.ToString());
+        }
+
+        return result;
+    }
+
+    private async Task CancelAsync(XmlaSession? session)
+    {
+        if (session is not null)
+        {
+            await CancelSessionAsync(session.Id);
+        }
+    }
+
+    /// <summary>The error the caller gets: what happened, after how many attempts, and why it was not sent again.</summary>
+    private static XmlaTransportException Final(XmlaTransportException failure, int attempt, bool idempotent)
+    {
+        var why = !failure.IsTransient ? null
+            : !failure.NotReceived && !idempotent ? "not sent again: the server may have run it; check the object's state before running it again"
+            : attempt > 0 ? $"gave up after {attempt + 1} attempts (Mining:Xmla:Retries)" : null;
+        return why is null ? failure : new XmlaTransportException($"{failure.Message}; {why}", inner: failure) { IsTransient = failure.IsTransient, NotReceived = failure.NotReceived };
     }
 
     private static XmlaResponse Interpret(HttpResponseMessage response, byte[] bytes, string context)
@@ -275,6 +322,8 @@ public sealed partial class XmlaClient : IDisposable
             throw new XmlaTransportException($"{context}: the answer is not XMLA (content type '{media}'); is the URL the msmdpump endpoint?", status, Snip(bytes))
             {
                 IsTransient = status is 502 or 503 or 504,
+                NotReceived = status == 503,
+                RetryAfter = RetryAfter(response),
             };
         }
 
@@ -291,8 +340,26 @@ public sealed partial class XmlaClient : IDisposable
         }
         catch (XmlaTransportException) when (status >= 400)
         {
-            throw new XmlaTransportException($"{context}: the server failed", status, Soap.Snip(text)) { IsTransient = status is 502 or 503 or 504 };
+            throw new XmlaTransportException($"{context}: the server failed", status, Soap.Snip(text))
+            {
+                IsTransient = status is 502 or 503 or 504,
+                NotReceived = status == 503,
+                RetryAfter = RetryAfter(response),
+            };
         }
+        catch (XmlaTransportException e) when (e.Message.Contains("not well-formed XML", StringComparison.Ordinal))
+        {
+            // A cut answer: worth asking again when asking again cannot run anything twice.
+            throw new XmlaTransportException($"{context}: the answer was cut off or is not well-formed XML ({bytes.Length} bytes)", status, Soap.Snip(text)) { IsTransient = true };
+        }
+    }
+
+    /// <summary>A 503's Retry-After (seconds or a date), when the server gave one.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        var wait = header?.Delta ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : (TimeSpan?)null);
+        return wait > TimeSpan.Zero ? wait : null;
     }
 
     private static string Snip(byte[] bytes)

@@ -60,5 +60,11 @@ public sealed class XmlaTransportException : SegmentMinerException
     /// <summary>Worth retrying: no answer, or a gateway/unavailable status.</summary>
     public bool IsTransient { get; init; }
 
+    /// <summary>The server took nothing (no connection, or 503): sending it again cannot run it twice.</summary>
+    public bool NotReceived { get; init; }
+
+    /// <summary>How long the server asked to wait before asking again (a 503's Retry-After).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public override int ExitCode => 1;
 }

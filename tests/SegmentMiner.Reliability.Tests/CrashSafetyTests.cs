@@ -130,7 +130,7 @@ public sealed class CrashSafetyTests
         return (await db.QueryAsync<string>("SELECT concat_ws('/', MarketSegmentKey, BuyerSegmentKey, CustomerSegmentKey, Customers) FROM seg.vPersonaMap")).ToList();
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SegmentMiner.sln")))

@@ -159,7 +159,7 @@ public sealed class ProtocolTests
         await client.DiscoverAsync("DBSCHEMA_CATALOGS");
         Assert.That(handler.Calls, Is.EqualTo(3), "two 503s, then the answer");
 
-        var (refused, refusedHandler) = Client((_, _) => throw new HttpRequestException("Connection refused"), retries: 2);
+        var (refused, refusedHandler) = Client((_, _) => throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused"), retries: 2);
         var e = Assert.ThrowsAsync<XmlaTransportException>(() => refused.DiscoverAsync("DBSCHEMA_CATALOGS"));
         Assert.That(e!.Message, Does.Contain("cannot reach").And.Contain("Connection refused"));
         Assert.That(refusedHandler.Calls, Is.EqualTo(3));
