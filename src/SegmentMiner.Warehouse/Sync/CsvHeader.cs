@@ -11,6 +11,7 @@ public static class CsvHeader
 {
     public static IReadOnlyList<string> Read(string path, string displayName)
     {
+        RequireUtf8(path, displayName);
         using var reader = new StreamReader(path, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
         var line = reader.ReadLine();
         if (string.IsNullOrWhiteSpace(line))
@@ -57,6 +58,20 @@ public static class CsvHeader
 
         names.Add(current.ToString());
         return Unique(names.Select(n => n.Trim().TrimStart('\uFEFF')).ToList());
+    }
+
+    /// <summary>UTF-16 (its byte order mark, or NUL bytes in the header row) is refused whole: the contract takes UTF-8.</summary>
+    private static void RequireUtf8(string path, string displayName)
+    {
+        using var stream = File.OpenRead(path);
+        var head = new byte[512];
+        var n = stream.Read(head, 0, head.Length);
+        var utf16 = n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF));
+        var headerEnd = Array.IndexOf(head, (byte)'\n', 0, n);
+        if (utf16 || Array.IndexOf(head, (byte)0, 0, headerEnd < 0 ? n : headerEnd) >= 0)
+        {
+            throw new WarehouseException($"{displayName}: is UTF-16 (or holds NUL bytes); the contract takes UTF-8 text: save the file as UTF-8 and drop it again");
+        }
     }
 
     /// <summary>

@@ -9,4 +9,4 @@ namespace SegmentMiner.Warehouse.Sync;
 /// </summary>
 internal sealed record PendingLoad(
     EntitySpec Spec, SourceFileInfo File, string Kind, string RawTable, Dictionary<string, string> Headers, int LineOffset,
-    (string Source, DateTime Max)? Watermark, string? MalformedLines);
+    (string Source, DateTime Max)? Watermark, string? MalformedLines, string? LineShifts = null);

@@ -46,17 +46,23 @@ internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
         }
         catch (DuckDB.NET.Data.DuckDBException ex) when (!file.IsParquet && ex.Message.Contains("state machine", StringComparison.Ordinal))
         {
-            // DuckDB's strict reader takes one line ending per file; a file mixing CRLF and LF is read by its lenient
-            // mode, which still sets aside each line it cannot split, with its line number.
+            // DuckDB's strict reader takes one line ending per file. Its lenient mode reads a file that mixes CRLF
+            // and LF, but it also joins a short line with the next one, which gives a good row another row's values;
+            // so the file is read strictly from a copy whose line endings are all LF (the same lines, the same numbers).
             LogMixedLineEndings(log, file.RelativeName);
             await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan", cancellationToken: cancellationToken));
+            var copy = await LineEndings.ToLfAsync(file.FullPath, cancellationToken);
             try
             {
-                await CreateRawAsync(db, raw, reader[..^1] + ", strict_mode = false)", cancellationToken);
+                await CreateRawAsync(db, raw, reader.Replace(path, Sql.Literal(GlobEscaped(copy)), StringComparison.Ordinal), cancellationToken);
             }
-            catch (DuckDB.NET.Data.DuckDBException lenient)
+            catch (DuckDB.NET.Data.DuckDBException again)
             {
-                throw Unreadable(file, lenient);
+                throw Unreadable(file, again);
+            }
+            finally
+            {
+                File.Delete(copy);
             }
         }
         catch (DuckDB.NET.Data.DuckDBException ex)
@@ -64,11 +70,36 @@ internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
             throw Unreadable(file, ex);
         }
 
-        var malformed = file.IsParquet ? 0 : await SetAsideMalformedAsync(db, rejects, lineOffset, cancellationToken);
+        var shifts = file.IsParquet ? null : await LineShiftsAsync(db, file, $"{raw}_shift", cancellationToken);
+        var malformed = file.IsParquet ? 0 : await SetAsideMalformedAsync(db, rejects, lineOffset, shifts, cancellationToken);
         var map = await MapHeadersAsync(db, spec, file, raw, cancellationToken);
         var rows = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {raw}", cancellationToken: cancellationToken));
         LogRead(log, file.RelativeName, rows, watch.Elapsed.TotalSeconds);
-        return new PendingLoad(spec, file, kind, raw, map, lineOffset, watermark, malformed > 0 ? $"{rejects}_lines" : null);
+        return new PendingLoad(spec, file, kind, raw, map, lineOffset, watermark, malformed > 0 ? $"{rejects}_lines" : null, shifts);
+    }
+
+    /// <summary>
+    /// The table of line shifts (<see cref="RecordLines"/>) when some record spans lines, or null: then every record
+    /// is its line, and nothing is joined.
+    /// </summary>
+    private static async Task<string?> LineShiftsAsync(DuckDBConnection db, SourceFileInfo file, string table, CancellationToken cancellationToken)
+    {
+        var shifts = await RecordLines.ShiftsAsync(file.FullPath, cancellationToken);
+        if (shifts.Count == 0)
+        {
+            return null;
+        }
+
+        await db.ExecuteAsync(new CommandDefinition($"CREATE OR REPLACE TEMP TABLE {table} (record_line BIGINT, extra BIGINT)", cancellationToken: cancellationToken));
+        using (var appender = db.CreateAppender(table))
+        {
+            foreach (var (record, extra) in shifts)
+            {
+                appender.CreateRow().AppendValue(record).AppendValue(extra).EndRow();
+            }
+        }
+
+        return table;
     }
 
     /// <summary>
@@ -77,22 +108,25 @@ internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
     /// unterminated quote swallows every line up to the next quote or the end of the file) is one rejected row per
     /// line it took, each with its own line, so every line of the file is counted and none is lost unseen.
     /// </summary>
-    private static async Task<long> SetAsideMalformedAsync(DuckDBConnection db, string rejects, int lineOffset, CancellationToken cancellationToken)
+    private static async Task<long> SetAsideMalformedAsync(DuckDBConnection db, string rejects, int lineOffset, string? shifts, CancellationToken cancellationToken)
     {
+        // DuckDB numbers rejected rows by record; gap and skipped stay in records (they place the good rows), the
+        // line reported is the file's, and each line a multi-line row took is reported on its own.
+        var start = shifts is null ? "r.line" : "r.line + COALESCE(s.extra, 0)";
+        var shift = shifts is null ? "" : $" ASOF LEFT JOIN {shifts} s ON r.line >= s.record_line";
         await db.ExecuteAsync(new CommandDefinition(
             $"""
             CREATE OR REPLACE TEMP TABLE {rejects}_lines AS
-            WITH rejected AS (SELECT DISTINCT ON (line) line, error_message, csv_line FROM {rejects} ORDER BY line),
-            physical AS (
-                SELECT r.line + p.k - 1 AS line,
-                       CASE WHEN p.k = 1 THEN r.error_message
-                            ELSE 'swallowed by the malformed row that starts on line ' || r.line || ' (' || r.error_message || ')' END AS error_message,
-                       rtrim(p.text, chr(13)) AS csv_line
-                FROM rejected r,
-                     LATERAL (SELECT k, text FROM unnest(string_split(trim(r.csv_line, chr(10) || chr(13)), chr(10))) WITH ORDINALITY AS u(text, k)) p)
-            SELECT line, line - row_number() OVER (ORDER BY line) - {lineOffset - 1} AS gap, row_number() OVER (ORDER BY line) AS skipped,
-                   error_message, csv_line
-            FROM physical
+            WITH rejected AS (
+                SELECT r.line AS record_line, {start} AS first_line, r.line - row_number() OVER (ORDER BY r.line) - {lineOffset - 1} AS gap,
+                       row_number() OVER (ORDER BY r.line) AS skipped, r.error_message, r.csv_line
+                FROM (SELECT DISTINCT ON (line) line, error_message, csv_line FROM {rejects} ORDER BY line) r{shift})
+            SELECT r.first_line + p.k - 1 AS line, r.gap, r.skipped,
+                   CASE WHEN p.k = 1 THEN r.error_message
+                        ELSE 'swallowed by the malformed row that starts on line ' || r.first_line || ' (' || r.error_message || ')' END AS error_message,
+                   rtrim(p.text, chr(13)) AS csv_line
+            FROM rejected r,
+                 LATERAL (SELECT k, text FROM unnest(string_split(trim(r.csv_line, chr(10) || chr(13)), chr(10))) WITH ORDINALITY AS u(text, k)) p
             """, cancellationToken: cancellationToken));
         var malformed = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {rejects}_lines", cancellationToken: cancellationToken));
         await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan", cancellationToken: cancellationToken));
@@ -179,7 +213,7 @@ internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
     [LoggerMessage(Level = LogLevel.Information, Message = "{File}: read {Rows} rows ({Seconds:0.00} s)")]
     private static partial void LogRead(ILogger logger, string file, long rows, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{File}: line endings are mixed (CRLF and LF); read line by line in the lenient mode")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "{File}: line endings are mixed (CRLF and LF); read from a copy with LF line endings")]
     private static partial void LogMixedLineEndings(ILogger logger, string file);
 
     private static string FirstLine(string s)

@@ -34,12 +34,13 @@ internal static class StagingSql
     /// </param>
     public static string Check(
         string rawTable, EntitySpec spec, IReadOnlyDictionary<string, string> headers, int lineOffset, string reportingCurrency, string? malformedLines = null,
-        bool warehouseChecks = true)
+        bool warehouseChecks = true, string? lineShifts = null)
     {
         var sb = new StringBuilder();
         var offset = lineOffset.ToString(CultureInfo.InvariantCulture);
         sb.Append("CREATE OR REPLACE TEMP TABLE ").Append(CheckedTable).Append(" AS\nWITH v AS (SELECT ");
-        sb.Append(malformedLines is null ? $"r.rowid + {offset}" : $"r.rowid + {offset} + COALESCE(g.skipped, 0)").Append(" AS _line, r.rowid AS _rowid");
+        var recordLine = malformedLines is null ? $"r.rowid + {offset}" : $"r.rowid + {offset} + COALESCE(g.skipped, 0)";
+        sb.Append(lineShifts is null ? recordLine : $"{recordLine} + COALESCE(sh.extra, 0)").Append(" AS _line, r.rowid AS _rowid");
         foreach (var c in spec.Columns)
         {
             sb.Append(",\n  ");
@@ -59,6 +60,12 @@ internal static class StagingSql
         if (malformedLines is not null)
         {
             sb.Append("\n ASOF LEFT JOIN (SELECT gap, max(skipped) AS skipped FROM ").Append(malformedLines).Append(" GROUP BY gap) g ON r.rowid >= g.gap");
+        }
+
+        if (lineShifts is not null)
+        {
+            // A record that spans lines moves every later record down the file: its line is the record's plus the shift.
+            sb.Append("\n ASOF LEFT JOIN ").Append(lineShifts).Append(" sh ON ").Append(recordLine).Append(" >= sh.record_line");
         }
 
         sb.Append("),\nt AS (SELECT v.*");
