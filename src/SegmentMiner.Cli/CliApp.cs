@@ -99,7 +99,7 @@ public static class CliApp
 
         if (error is not null)
         {
-            await Console.Error.WriteLineAsync(error);
+            await Console.Error.WriteLineAsync(Identifiers.Printable(error));
         }
 
         return code;

@@ -28,6 +28,6 @@ internal sealed class StderrFormatter() : ConsoleFormatter(Name)
             _ => "",
         };
         var exception = logEntry.Exception is { } ex ? (logEntry.LogLevel <= LogLevel.Debug ? $"\n{ex}" : $" ({ex.Message})") : "";
-        textWriter.Write($"{DateTime.UtcNow:HH:mm:ss} {level}{message}{exception}\n");
+        textWriter.Write($"{DateTime.UtcNow:HH:mm:ss} {level}{Core.Identifiers.Printable(message + exception)}\n");
     }
 }

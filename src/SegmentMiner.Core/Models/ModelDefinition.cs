@@ -309,9 +309,7 @@ public static partial class ModelDefinitionJson
         }
     }
 
-    /// <summary>A name from a file as an error message may show it: control characters as \uXXXX.</summary>
-    private static string Printable(string s) =>
-        string.Concat(s.Select(ch => char.IsControl(ch) ? $"\\u{(int)ch:X4}" : ch.ToString()));
+    private static string Printable(string s) => Identifiers.Printable(s);
 
     private static IEnumerable<string> CheckColumn(StructureColumn c, string where)
     {
