@@ -205,6 +205,11 @@ public static partial class ModelDefinitionJson
         try
         {
             using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.EnumerateObject().GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                throw new ConfigurationException([$"{origin}: '{Identifiers.Printable(twice.Key)}' is given more than once"]);
+            }
+
             var withoutSchema = doc.RootElement.ValueKind == JsonValueKind.Object
                 ? JsonSerializer.Serialize(doc.RootElement.EnumerateObject().Where(p => p.Name != "$schema").ToDictionary(p => p.Name, p => p.Value))
                 : json;
