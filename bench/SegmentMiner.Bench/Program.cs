@@ -13,6 +13,8 @@ switch (command)
     case "engine":
         return EngineBenchmark.Run(options.Get("--cases", 1_000_000), options.Get("--attributes", 20), options.Get("--clusters", 10),
             args.Contains("--skip-mlnet"), args.Contains("--memory"), args.Contains("--kmeans-only"), options.Get("--seed", 0), options.Get("--seeds", 1), args.Contains("--verbose"));
+    case "soak":
+        return await SoakBenchmark.RunAsync(options.Get("--customers", 20_000), options.Get("--increments", 200), options.GetText("--data-dir"));
     case "kernels":
         return KernelProbe.Run(options.Get("--cases", 1_000_000), options.Get("--attributes", 20), options.Get("--clusters", 10));
     case "engine-child":
@@ -20,6 +22,7 @@ switch (command)
     default:
         Console.Error.WriteLine("usage: segminer-bench sync [--rows N] [--accounts N] [--verbose]");
         Console.Error.WriteLine("       segminer-bench scale [--customers N] [--data-dir DIR] [--keep]");
+        Console.Error.WriteLine("       segminer-bench soak [--customers N] [--increments N] [--data-dir DIR]");
         Console.Error.WriteLine("       segminer-bench engine [--cases N] [--attributes D] [--clusters K] [--seed S] [--seeds N] [--skip-mlnet] [--kmeans-only] [--memory] [--verbose]");
         return 2;
 }
