@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace SegmentMiner.Bench;
@@ -81,53 +80,10 @@ internal static class ScaleBenchmark
     private static async Task<Phase> RunPhaseAsync(string name, string root, string[] args, Func<string, long?>? rows)
     {
         Console.Error.WriteLine($"-- {name}: segminer {string.Join(' ', args)}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(typeof(Cli.CliApp).Assembly.Location);
-        start.ArgumentList.Add("--data-dir");
-        start.ArgumentList.Add(root);
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        var watch = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        long peak = 0;
-        while (!process.HasExited)
-        {
-            peak = Math.Max(peak, PeakResident(process.Id));
-            await Task.Delay(50);
-        }
-
-        await process.WaitForExitAsync();
-        var elapsed = watch.Elapsed;
-        var text = await output;
-        Console.Error.WriteLine(Invariant($"   {elapsed.TotalSeconds:0.0} s, peak {peak / 1048576.0:0} MiB, exit {process.ExitCode}"));
-        return new Phase(name, elapsed, rows?.Invoke(text), peak, process.ExitCode);
-    }
-
-    /// <summary>VmHWM, the process's peak resident set so far (Linux); 0 where /proc is not there.</summary>
-    private static long PeakResident(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-
-        return 0;
+        var run = await ChildRun.StartAsync(root, args);
+        Console.Error.Write(run.Stderr);
+        Console.Error.WriteLine(Invariant($"   {run.Elapsed.TotalSeconds:0.0} s, peak {run.PeakBytes / 1048576.0:0} MiB, exit {run.ExitCode}"));
+        return new Phase(name, run.Elapsed, rows?.Invoke(run.Stdout), run.PeakBytes, run.ExitCode);
     }
 
     /// <summary>generate prints "file\trows" lines.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -106,50 +105,10 @@ internal static partial class SoakBenchmark
     [GeneratedRegex(@"features and snapshots: .*\(features ([0-9.]+) s, snapshots ([0-9.]+) s\)")]
     private static partial Regex DerivedLine();
 
-    private static async Task<Step> RunAsync(string root, string[] args)
+    private static async Task<ChildRun> RunAsync(string root, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(typeof(Cli.CliApp).Assembly.Location);
-        start.ArgumentList.Add("--data-dir");
-        start.ArgumentList.Add(root);
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        var watch = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        long peak = 0;
-        while (!process.HasExited)
-        {
-            peak = Math.Max(peak, PeakResident(process.Id));
-            await Task.Delay(20);
-        }
-
-        await process.WaitForExitAsync();
-        var step = new Step(watch.Elapsed, peak, await errors);
-        _ = await output;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"segminer {string.Join(' ', args)} exited {process.ExitCode}:\n{step.Stderr}");
-        }
-
-        return step;
-    }
-
-    private static long PeakResident(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return 0;
-        }
+        var run = await ChildRun.StartAsync(root, args);
+        return run.ExitCode == 0 ? run : throw new InvalidOperationException($"segminer {string.Join(' ', args)} exited {run.ExitCode}:\n{run.Stderr}");
     }
 
     private static string D(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -157,8 +116,6 @@ internal static partial class SoakBenchmark
     private static string I(int n) => n.ToString(CultureInfo.InvariantCulture);
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
-
-    private sealed record Step(TimeSpan Elapsed, long PeakBytes, string Stderr);
 
     private sealed record Increment(int Number, DateOnly AsOf, double Sync, double Features, double Snapshots, double PeakMiB, bool MonthEnd, double? Job)
     {

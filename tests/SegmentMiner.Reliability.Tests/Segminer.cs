@@ -13,7 +13,7 @@ internal sealed record ChildRun(int Code, string Out, string Err, TimeSpan Elaps
 /// <summary><c>segminer</c> as a separate process, as a service manager or a terminal runs it.</summary>
 internal static class Segminer
 {
-    public static async Task<ChildRun> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    private static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(typeof(CliApp).Assembly.Location);
@@ -28,8 +28,13 @@ internal static class Segminer
             start.Environment[k] = v;
         }
 
+        return Process.Start(start)!;
+    }
+
+    public static async Task<ChildRun> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
         var watch = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
+        using var process = Start(args, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
@@ -50,15 +55,8 @@ internal static class Segminer
     /// <summary>Starts a run and SIGKILLs it after a delay, unless it finished before.</summary>
     public static async Task<ChildRun> KillAfterAsync(IEnumerable<string> args, TimeSpan delay)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(typeof(CliApp).Assembly.Location);
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
         var watch = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
+        using var process = Start(args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(delay))
