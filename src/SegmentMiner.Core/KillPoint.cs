@@ -24,19 +24,18 @@ public static class KillPoint
             return;
         }
 
-        int occurrence;
+        string point;
         lock (Reached)
         {
-            occurrence = Reached[name] = Reached.GetValueOrDefault(name) + 1;
+            var occurrence = Reached[name] = Reached.GetValueOrDefault(name) + 1;
+            point = name + "#" + occurrence.ToString(CultureInfo.InvariantCulture);
+            if (Trace is not null)
+            {
+                File.AppendAllText(Trace, point + "\n"); // models train in parallel: one writer at a time
+            }
         }
 
-        var point = name + "#" + occurrence.ToString(CultureInfo.InvariantCulture);
-        if (Trace is not null)
-        {
-            File.AppendAllText(Trace, point + "\n");
-        }
-
-        if (Target is not null && (Target == point || (Target == name && occurrence == 1)))
+        if (Target is not null && (Target == point || Target + "#1" == point))
         {
             Console.Error.Flush();
             Process.GetCurrentProcess().Kill(); // SIGKILL: no finally block, no flush, no rollback

@@ -34,4 +34,7 @@ public sealed partial class PublishService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "product personas: portfolio rewritten ({Golden} golden personas)")]
     private static partial void LogPortfolio(ILogger logger, int golden);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the persona map and portfolio were not rebuilt after the failed model ({Reason}); the next publish rebuilds them")]
+    private static partial void LogMapsNotRebuilt(ILogger logger, string reason);
 }

@@ -52,7 +52,7 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
                 // A model that failed left its previous run current: the maps are rebuilt over what is current.
-                await RebuildMapsAsync(lease.Store, CancellationToken.None);
+                await TryRebuildMapsAsync(lease.Store);
                 throw;
             }
 
@@ -103,6 +103,19 @@ public sealed partial class PublishService(SegmentMinerOptions options, IWarehou
     /// </summary>
     private static readonly IReadOnlyList<(string Table, string[] Columns, IReadOnlyList<object?[]> Rows)> CrossLayerTables =
         new[] { "seg.PersonaMap", "seg.GoldenPersona", "seg.PortfolioMap", "seg.BuyingUnit" }.Select(t => (t, Array.Empty<string>(), (IReadOnlyList<object?[]>)[])).ToList();
+
+    /// <summary>After a failed model: the maps again, a failure of their own only logged, so the model's error is the one reported.</summary>
+    private async Task TryRebuildMapsAsync(ISegmentStore store)
+    {
+        try
+        {
+            await RebuildMapsAsync(store, CancellationToken.None);
+        }
+        catch (Exception e) when (e is SegmentMinerException or System.Data.Common.DbException or IOException)
+        {
+            LogMapsNotRebuilt(log, e.Message);
+        }
+    }
 
     /// <summary>The persona map of the account layers, and the portfolio of the product personas (empty without them).</summary>
     private async Task RebuildMapsAsync(ISegmentStore store, CancellationToken cancellationToken)
