@@ -134,9 +134,13 @@ public sealed class CrashSafetyTests
         await Parallel.ForEachAsync(points, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (p, _) => outcomes.Add(await _harness.KillAndRerunAsync(c, baseline, p, afterKill: afterKill)));
         if (Campaign)
         {
+            // Then at random times until 100 kills have ended the process mid-run (a delay past the run's end kills nothing).
             var random = new Random(17);
-            var delays = Enumerable.Range(0, Math.Max(0, 100 - points.Count)).Select(_ => TimeSpan.FromMilliseconds(random.NextDouble() * baseline.Elapsed.TotalMilliseconds)).ToList();
-            await Parallel.ForEachAsync(delays, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (d, _) => outcomes.Add(await _harness.KillAndRerunAsync(c, baseline, null, d, afterKill)));
+            for (var round = 0; round < 20 && outcomes.Count(o => o.Killed) < 100; round++)
+            {
+                var delays = Enumerable.Range(0, 100 - outcomes.Count(o => o.Killed)).Select(_ => TimeSpan.FromMilliseconds(random.NextDouble() * baseline.Elapsed.TotalMilliseconds)).ToList();
+                await Parallel.ForEachAsync(delays, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (d, _) => outcomes.Add(await _harness.KillAndRerunAsync(c, baseline, null, d, afterKill)));
+            }
         }
 
         var failed = outcomes.Where(o => o.Failure is not null || o.Differences.Count > 0).OrderBy(o => o.Where, StringComparer.Ordinal).ToList();
