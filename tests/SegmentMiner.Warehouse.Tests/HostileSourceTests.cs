@@ -166,6 +166,16 @@ public sealed class HostileSourceTests
     }
 
     [Test]
+    public async Task BlankLines_AreSkipped_AndTheRowsAfterThemKeepTheirLines()
+    {
+        _w.Write("crm", "accounts.csv", H.Accounts, "A1,One" + Row, "", "", "A2,Two" + Row, "\r", "A3,Three" + Row);
+
+        await _w.SyncAsync();
+
+        Assert.That(await _w.QueryAsync<(string, long)>("SELECT AccountId, LineNumber FROM stg.Account ORDER BY 1"), Is.EqualTo(new[] { ("A1", 2L), ("A2", 5L), ("A3", 7L) }));
+    }
+
+    [Test]
     public async Task HalfWrittenFile_ThenItsCompleteVersion_LosesNoRow()
     {
         _w.Write("crm", "accounts.csv", H.Accounts, "A0,Zero" + Row);
