@@ -305,7 +305,7 @@ public static partial class ModelDefinitionJson
         {
             if (!ModelSpec.KnownParameters.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                yield return $"model.parameters: '{Printable(name)}' is not a Microsoft_Clustering parameter; use {string.Join(", ", ModelSpec.KnownParameters)}";
+                yield return $"model.parameters: '{Identifiers.Printable(name)}' is not a Microsoft_Clustering parameter; use {string.Join(", ", ModelSpec.KnownParameters)}";
             }
             else if (!double.IsFinite(value))
             {
@@ -314,7 +314,6 @@ public static partial class ModelDefinitionJson
         }
     }
 
-    private static string Printable(string s) => Identifiers.Printable(s);
 
     private static IEnumerable<string> CheckColumn(StructureColumn c, string where)
     {

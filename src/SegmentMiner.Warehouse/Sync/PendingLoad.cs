@@ -9,4 +9,8 @@ namespace SegmentMiner.Warehouse.Sync;
 /// </summary>
 internal sealed record PendingLoad(
     EntitySpec Spec, SourceFileInfo File, string Kind, string RawTable, Dictionary<string, string> Headers, int LineOffset,
-    (string Source, DateTime Max)? Watermark, string? MalformedLines, string? LineShifts = null);
+    (string Source, DateTime Max)? Watermark, string? MalformedLines, string? LineShifts = null)
+{
+    /// <summary>SQL dropping the temporary tables this read made: raw rows, malformed lines, line shifts.</summary>
+    public string DropTables => string.Join("; ", new[] { RawTable, MalformedLines, LineShifts }.OfType<string>().Select(t => $"DROP TABLE IF EXISTS {t}"));
+}

@@ -44,7 +44,7 @@ public static class SourceFileCheck
             (load.MalformedLines is null ? "" : $" UNION ALL SELECT line, 'malformed CSV row: ' || error_message FROM {load.MalformedLines}") + " ORDER BY 1",
             cancellationToken: cancellationToken))).ToList();
         await db.ExecuteAsync(new CommandDefinition(
-            $"DROP TABLE {load.RawTable}; DROP TABLE IF EXISTS {load.MalformedLines ?? load.RawTable}; DROP TABLE IF EXISTS {load.RawTable}_shift; DROP TABLE {StagingSql.CheckedTable}",
+            $"{load.DropTables}; DROP TABLE {StagingSql.CheckedTable}",
             cancellationToken: cancellationToken));
         return new SourceFileReport(accepted.Count + rejected.Count, accepted, rejected);
     }

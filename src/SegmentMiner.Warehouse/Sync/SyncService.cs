@@ -142,7 +142,7 @@ public sealed partial class SyncService : ISyncService
         {
             foreach (var p in pending)
             {
-                await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}; DROP TABLE IF EXISTS {p.RawTable}_shift", cancellationToken: CancellationToken.None));
+                await db.ExecuteAsync(new CommandDefinition(p.DropTables, cancellationToken: CancellationToken.None));
             }
 
             foreach (var f in tempFiles)
@@ -380,7 +380,7 @@ public sealed partial class SyncService : ISyncService
 
         // What the file's rows took in memory (or in the spill folder) is given back before the next file.
         await db.ExecuteAsync(new CommandDefinition(
-            $"DROP TABLE {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}; DROP TABLE IF EXISTS {p.RawTable}_shift; DROP TABLE {StagingSql.CheckedTable}; DROP TABLE IF EXISTS sm_corr; DROP TABLE IF EXISTS sm_prior", cancellationToken: cancellationToken));
+            $"{p.DropTables}; DROP TABLE {StagingSql.CheckedTable}; DROP TABLE IF EXISTS sm_corr; DROP TABLE IF EXISTS sm_prior", cancellationToken: cancellationToken));
         LogLoaded(_log, file.RelativeName, read, loaded, rejected, watch.Elapsed.TotalSeconds);
         return new FileLoad(spec.Name, p.Kind, read, loaded, rejected);
     }

@@ -74,7 +74,7 @@ public sealed partial class SqlServerSyncBatch
 
         await RecordFileAsync(tx, p, batchId, fileId, (read, loaded, rejected), ct);
         await _db.ExecuteAsync(Command(SqlServerStagingSql.DropChecked(spec), null, tx, ct));
-        await duck.ExecuteAsync(new CommandDefinition($"DROP TABLE {p.RawTable}; DROP TABLE IF EXISTS {p.MalformedLines ?? p.RawTable}; DROP TABLE IF EXISTS {p.RawTable}_shift; DROP TABLE {StagingSql.CheckedTable}", cancellationToken: ct));
+        await duck.ExecuteAsync(new CommandDefinition($"{p.DropTables}; DROP TABLE {StagingSql.CheckedTable}", cancellationToken: ct));
         LogLoaded(_log, p.File.RelativeName, read, loaded, rejected, watch.Elapsed.TotalSeconds);
         return new FileLoad(spec.Name, p.Kind, read, loaded, rejected);
     }
