@@ -176,6 +176,43 @@ public sealed class HostileSourceTests
     }
 
     [Test]
+    public async Task BrokenQuotingAndBlankLines_LeaveEveryOtherRowAtItsOwnLine()
+    {
+        // DuckDB counts blank lines in a rejected row's line but not in a good row's position, splits a row at a
+        // carriage return alone, and recovers from a value that goes on after its closing quote at another line's
+        // text: each of these put rows at the wrong line, or loaded a row made of two lines' pieces.
+        _w.Write("crm", "accounts.csv", H.Accounts,
+            "A1,One" + Row, "", "A2,Two,too many" + Row, "A3,Three" + Row, "A4,\"Co 4\" Ltd" + Row, "A5,Five" + Row,
+            "A6,Co\r6" + Row, "A7,Seven" + Row, "A8,\"Co 8" + Row, "A9,\"Co 9\"" + Row, "A10,Ten" + Row);
+        _w.Options.Sync.MaxRejectedFraction = 1;
+
+        await _w.SyncAsync();
+
+        Assert.That(await _w.QueryAsync<(string, long)>("SELECT AccountId, LineNumber FROM stg.Account ORDER BY 2"),
+            Is.EqualTo(new[] { ("A1", 2L), ("A3", 5L), ("A5", 7L), ("A7", 9L), ("A10", 12L) }));
+        var rejected = await _w.QueryAsync<(long, string, string)>("SELECT LineNumber, Reason, RawData FROM ops.RejectedRow ORDER BY 1");
+        Assert.That(rejected.Select(r => r.Item1), Is.EqualTo(new[] { 4L, 6L, 8L, 10L, 11L }));
+        Assert.That(rejected.Select(r => r.Item3[..3]), Is.EqualTo(new[] { "A2,", "A4,", "A6,", "A8,", "A9," }), "each line's own text");
+        Assert.That(rejected[1].Item2, Does.Contain("followed by text"));
+        Assert.That(rejected[2].Item2, Does.Contain("carriage return"));
+        Assert.That(rejected[4].Item2, Does.Contain("starts on line 10"));
+    }
+
+    [Test]
+    public async Task OneCrlfLineInAnLfFile_MovesNoRejectedLine()
+    {
+        // DuckDB reads such a file without complaint but counts the CRLF as two lines in a rejected row's line.
+        _w.Write("crm", "accounts.csv", H.Accounts, "A1,One" + Row, "A2,Two" + Row + "\r", "A3,Three" + Row, "A4,Four", "A5,Five" + Row);
+        _w.Options.Sync.MaxRejectedFraction = 1;
+
+        await _w.SyncAsync();
+
+        Assert.That(await _w.QueryAsync<(string, long)>("SELECT AccountId, LineNumber FROM stg.Account ORDER BY 2"),
+            Is.EqualTo(new[] { ("A1", 2L), ("A2", 3L), ("A3", 4L), ("A5", 6L) }));
+        Assert.That(await _w.QueryAsync<long>("SELECT LineNumber FROM ops.RejectedRow"), Is.EqualTo(new[] { 5L }));
+    }
+
+    [Test]
     public async Task HalfWrittenFile_ThenItsCompleteVersion_LosesNoRow()
     {
         _w.Write("crm", "accounts.csv", H.Accounts, "A0,Zero" + Row);

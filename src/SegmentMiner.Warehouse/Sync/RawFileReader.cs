@@ -9,8 +9,8 @@ namespace SegmentMiner.Warehouse.Sync;
 
 /// <summary>
 /// Reads a source file into a DuckDB table of text columns, the first step of a sync on either warehouse: CSV with
-/// the header read here (no sniffing), malformed lines set aside with their line number, a file mixing line endings
-/// read in the lenient mode; Parquet as it is. The same reader gives the same lines and the same malformed rows
+/// the header read here (no sniffing), malformed lines set aside with their line number, records with broken quoting
+/// and files mixing line endings read from a repaired copy with the same lines; Parquet as it is. The same reader gives the same lines and the same malformed rows
 /// whichever warehouse the rows go to.
 /// </summary>
 internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
@@ -25,53 +25,20 @@ internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
         var watch = Stopwatch.StartNew();
         var raw = $"sm_raw_{index}";
         var rejects = $"sm_csvrej_{index}";
-        var path = Sql.Literal(GlobEscaped(file.FullPath));
-        string reader;
+        RecordScan? scan = null;
         if (file.IsParquet)
         {
-            reader = await ParquetSelectAsync(db, $"read_parquet({path})", cancellationToken);
+            var reader = await ParquetSelectAsync(db, $"read_parquet({Sql.Literal(GlobEscaped(file.FullPath))})", cancellationToken);
+            await ReadOrFailAsync(db, raw, reader, file, cancellationToken);
         }
         else
         {
-            // The header is read here, so DuckDB does not sniff: malformed rows are set aside with their line
-            // (store_rejects) instead of failing the file, and the good rows keep their order.
-            var columns = string.Join(", ", CsvHeader.Read(file.FullPath, file.RelativeName).Select(h => $"{Sql.Literal(h)}: 'VARCHAR'"));
-            reader = $"read_csv({path}, header = true, auto_detect = false, columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', " +
-                     $"encoding = 'utf-8', buffer_size = {csvBufferBytes.ToString(CultureInfo.InvariantCulture)}, store_rejects = true, rejects_table = '{rejects}', rejects_scan = '{rejects}_scan')";
+            scan = await RecordLines.ScanAsync(file.FullPath, cancellationToken);
+            await ReadCsvAsync(db, file, raw, rejects, scan, cancellationToken);
         }
 
-        try
-        {
-            await CreateRawAsync(db, raw, reader, cancellationToken);
-        }
-        catch (DuckDB.NET.Data.DuckDBException ex) when (!file.IsParquet && ex.Message.Contains("state machine", StringComparison.Ordinal))
-        {
-            // DuckDB's strict reader takes one line ending per file. Its lenient mode reads a file that mixes CRLF
-            // and LF, but it also joins a short line with the next one, which gives a good row another row's values;
-            // so the file is read strictly from a copy whose line endings are all LF (the same lines, the same numbers).
-            LogMixedLineEndings(log, file.RelativeName);
-            await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan", cancellationToken: cancellationToken));
-            var copy = await LineEndings.ToLfAsync(file.FullPath, cancellationToken);
-            try
-            {
-                await CreateRawAsync(db, raw, reader.Replace(path, Sql.Literal(GlobEscaped(copy)), StringComparison.Ordinal), cancellationToken);
-            }
-            catch (DuckDB.NET.Data.DuckDBException again)
-            {
-                throw Unreadable(file, again);
-            }
-            finally
-            {
-                File.Delete(copy);
-            }
-        }
-        catch (DuckDB.NET.Data.DuckDBException ex)
-        {
-            throw Unreadable(file, ex);
-        }
-
-        var shifts = file.IsParquet ? null : await LineShiftsAsync(db, file, $"{raw}_shift", cancellationToken);
-        var malformed = file.IsParquet ? 0 : await SetAsideMalformedAsync(db, rejects, lineOffset, shifts, cancellationToken);
+        var shifts = scan is null ? null : await LineShiftsAsync(db, scan.Shifts, $"{raw}_shift", cancellationToken);
+        var malformed = scan is null ? 0 : await SetAsideMalformedAsync(db, file, rejects, lineOffset, shifts, scan.Malformed, cancellationToken);
         var map = await MapHeadersAsync(db, spec, file, raw, cancellationToken);
         var rows = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {raw}", cancellationToken: cancellationToken));
         LogRead(log, file.RelativeName, rows, watch.Elapsed.TotalSeconds);
@@ -79,23 +46,67 @@ internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
     }
 
     /// <summary>
-    /// The table of line shifts (<see cref="RecordLines"/>) when some record spans lines, or null: then every record
-    /// is its line, and nothing is joined.
+    /// Reads the CSV into the raw table. The header is read here, so DuckDB does not sniff: malformed rows are set
+    /// aside with their line (store_rejects) instead of failing the file, and the good rows keep their order. Records
+    /// whose quoting is broken are blanked in a copy first (<see cref="RecordLines"/>), and rejected from the scan.
     /// </summary>
-    private static async Task<string?> LineShiftsAsync(DuckDBConnection db, SourceFileInfo file, string table, CancellationToken cancellationToken)
+    private async Task ReadCsvAsync(DuckDBConnection db, SourceFileInfo file, string raw, string rejects, RecordScan scan, CancellationToken cancellationToken)
     {
-        var shifts = await RecordLines.ShiftsAsync(file.FullPath, cancellationToken);
+        var columns = string.Join(", ", CsvHeader.Read(file.FullPath, file.RelativeName).Select(h => $"{Sql.Literal(h)}: 'VARCHAR'"));
+        string Reader(string path) =>
+            $"read_csv({Sql.Literal(GlobEscaped(path))}, header = true, auto_detect = false, columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', " +
+            $"encoding = 'utf-8', buffer_size = {csvBufferBytes.ToString(CultureInfo.InvariantCulture)}, store_rejects = true, rejects_table = '{rejects}', rejects_scan = '{rejects}_scan')";
+        // DuckDB's strict reader takes one line ending per file; reading a file that mixes CRLF and LF, it counts a CRLF
+        // as two lines, or fails, and its lenient mode joins a short line with the next one (a good row would get
+        // another row's values). So such a file is read from a copy whose line endings are all LF: the same lines.
+        var copy = scan.Malformed.Count > 0 || scan.MixedLineEndings ? await LineEndings.ToLfAsync(file.FullPath, scan.Malformed, cancellationToken) : null;
+        if (scan.MixedLineEndings)
+        {
+            LogMixedLineEndings(log, file.RelativeName);
+        }
+
+        try
+        {
+            await ReadOrFailAsync(db, raw, Reader(copy ?? file.FullPath), file, cancellationToken);
+        }
+        finally
+        {
+            if (copy is not null)
+            {
+                File.Delete(copy);
+            }
+        }
+    }
+
+    private static async Task ReadOrFailAsync(DuckDBConnection db, string raw, string reader, SourceFileInfo file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CreateRawAsync(db, raw, reader, cancellationToken);
+        }
+        catch (DuckDB.NET.Data.DuckDBException ex)
+        {
+            throw Unreadable(file, ex);
+        }
+    }
+
+    /// <summary>
+    /// The table of line shifts (<see cref="RecordLines"/>) when some record spans lines or some lines are blank, or
+    /// null: then every record is its line, and nothing is joined.
+    /// </summary>
+    private static async Task<string?> LineShiftsAsync(DuckDBConnection db, IReadOnlyList<LineShift> shifts, string table, CancellationToken cancellationToken)
+    {
         if (shifts.Count == 0)
         {
             return null;
         }
 
-        await db.ExecuteAsync(new CommandDefinition($"CREATE OR REPLACE TEMP TABLE {table} (record_line BIGINT, extra BIGINT)", cancellationToken: cancellationToken));
+        await db.ExecuteAsync(new CommandDefinition($"CREATE OR REPLACE TEMP TABLE {table} (record_line BIGINT, duck_line BIGINT, extra BIGINT)", cancellationToken: cancellationToken));
         using (var appender = db.CreateAppender(table))
         {
-            foreach (var (record, extra) in shifts)
+            foreach (var shift in shifts)
             {
-                appender.CreateRow().AppendValue(record).AppendValue(extra).EndRow();
+                appender.CreateRow().AppendValue(shift.RecordLine).AppendValue(shift.DuckLine).AppendValue(shift.Extra).EndRow();
             }
         }
 
@@ -104,21 +115,28 @@ internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
 
     /// <summary>
     /// One row per malformed line ({rejects}_lines), and for each the number of good rows before it (its "gap"),
-    /// which turns a good row's position back into its line. Returns how many. A malformed row that spans lines (an
-    /// unterminated quote swallows every line up to the next quote or the end of the file) is one rejected row per
-    /// line it took, each with its own line, so every line of the file is counted and none is lost unseen.
+    /// which turns a good row's position back into its line. Returns how many. A malformed row that spans lines (a
+    /// quoted value with a line break in a row of the wrong width, or a quote left open, which swallows every line up
+    /// to the end of the file) is one rejected row per line it took, each with its own line, so every line of the
+    /// file is counted and none is lost unseen.
     /// </summary>
-    private static async Task<long> SetAsideMalformedAsync(DuckDBConnection db, string rejects, int lineOffset, string? shifts, CancellationToken cancellationToken)
+    private static async Task<long> SetAsideMalformedAsync(
+        DuckDBConnection db, SourceFileInfo file, string rejects, int lineOffset, string? shifts, IReadOnlyList<MalformedRecord> broken, CancellationToken cancellationToken)
     {
-        // DuckDB numbers rejected rows by record; gap and skipped stay in records (they place the good rows), the
-        // line reported is the file's, and each line a multi-line row took is reported on its own.
-        var start = shifts is null ? "r.line" : "r.line + COALESCE(s.extra, 0)";
-        var shift = shifts is null ? "" : $" ASOF LEFT JOIN {shifts} s ON r.line >= s.record_line";
+        // DuckDB numbers rejected rows by record plus the blank lines before them; gap and skipped are in records
+        // (they place the good rows), the line reported is the file's, and each line a multi-line row took is reported
+        // on its own. The records with broken quoting were blanked for DuckDB and are rejected from the scan (no gap).
+        var before = "COALESCE(s.duck_line - s.record_line, 0)";
+        var record = shifts is null ? "r.line" : $"r.line - {before}";
+        var start = shifts is null ? "r.line" : $"r.line + COALESCE(s.extra, 0) - {before}";
+        var shift = shifts is null ? "" : $" ASOF LEFT JOIN {shifts} s ON r.line >= s.duck_line";
+        var own = $"{rejects}_own";
+        await MalformedRecords.WriteAsync(db, file.FullPath, broken, own, cancellationToken);
         await db.ExecuteAsync(new CommandDefinition(
             $"""
             CREATE OR REPLACE TEMP TABLE {rejects}_lines AS
             WITH rejected AS (
-                SELECT r.line AS record_line, {start} AS first_line, r.line - row_number() OVER (ORDER BY r.line) - {lineOffset - 1} AS gap,
+                SELECT {start} AS first_line, {record} - row_number() OVER (ORDER BY r.line) - {lineOffset - 1} AS gap,
                        row_number() OVER (ORDER BY r.line) AS skipped, r.error_message, r.csv_line
                 FROM (SELECT DISTINCT ON (line) line, error_message, csv_line FROM {rejects} ORDER BY line) r{shift})
             SELECT r.first_line + p.k - 1 AS line, r.gap, r.skipped,
@@ -127,9 +145,11 @@ internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
                    rtrim(p.text, chr(13)) AS csv_line
             FROM rejected r,
                  LATERAL (SELECT k, text FROM unnest(string_split(trim(r.csv_line, chr(10) || chr(13)), chr(10))) WITH ORDINALITY AS u(text, k)) p
+            UNION ALL
+            SELECT line, NULL, NULL, error_message, csv_line FROM {own}
             """, cancellationToken: cancellationToken));
         var malformed = await db.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM {rejects}_lines", cancellationToken: cancellationToken));
-        await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan", cancellationToken: cancellationToken));
+        await db.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan; DROP TABLE {own}", cancellationToken: cancellationToken));
         return malformed;
     }
 

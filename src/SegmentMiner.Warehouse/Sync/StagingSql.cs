@@ -59,7 +59,7 @@ internal static class StagingSql
         sb.Append("\n FROM ").Append(rawTable).Append(" r");
         if (malformedLines is not null)
         {
-            sb.Append("\n ASOF LEFT JOIN (SELECT gap, max(skipped) AS skipped FROM ").Append(malformedLines).Append(" GROUP BY gap) g ON r.rowid >= g.gap");
+            sb.Append("\n ASOF LEFT JOIN (SELECT gap, max(skipped) AS skipped FROM ").Append(malformedLines).Append(" WHERE gap IS NOT NULL GROUP BY gap) g ON r.rowid >= g.gap");
         }
 
         if (lineShifts is not null)
