@@ -75,6 +75,54 @@ internal sealed class CrashHarness(string root, string configFile)
         }
     }
 
+    /// <summary>
+    /// Kills the command at each point of a chain in turn, each in the run that follows the previous kill (a crash
+    /// while recovering from a crash), then runs it to the end and compares once: one outcome per point, whether
+    /// the run it was set for reached it (a run that finished first did not, and ends the chain).
+    /// </summary>
+    public async Task<List<KillOutcome>> KillChainAndRerunAsync(CrashCase c, Baseline baseline, IReadOnlyList<string> chain, Func<string, Task<string?>>? afterKill = null)
+    {
+        var folder = Copy(c.BaseFolder, $"chain-{c.Name}-{Guid.NewGuid():N}");
+        var killed = new List<(string Point, bool Killed)>();
+        try
+        {
+            var finished = false;
+            foreach (var point in chain.TakeWhile(_ => !finished))
+            {
+                var run = await Segminer.RunAsync(Args(c, folder), new Dictionary<string, string> { ["SEGMINER_KILL_AT"] = point });
+                killed.Add((point, run.Killed));
+                finished = !run.Killed;
+                var failure = run.Killed ? (afterKill is null ? null : await afterKill(folder)) : run.Code == 0 ? null : $"the run set to be killed at {point} failed: {Segminer.Describe(run)}";
+                if (failure is not null)
+                {
+                    return Outcomes(killed, [], failure);
+                }
+            }
+
+            var again = finished ? null : await Segminer.RunAsync(Args(c, folder));
+            return again is { Code: not 0 }
+                ? Outcomes(killed, [], $"the re-run failed: {Segminer.Describe(again)}")
+                : Outcomes(killed, WarehouseFingerprint.Differences(baseline.Fingerprint, await FingerprintAsync(folder)), null);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    private static List<KillOutcome> Outcomes(List<(string Point, bool Killed)> killed, IReadOnlyList<string> differences, string? failure)
+    {
+        var chain = string.Join(" -> ", killed.Select(k => k.Killed ? k.Point : $"({k.Point}: finished first)"));
+        return killed.Select(k => new KillOutcome($"{k.Point} in the chain {chain}", k.Killed, differences, failure)).ToList();
+    }
+
+    /// <summary>Points cut into chains of <paramref name="length"/>, each chain's points in the order of the run.</summary>
+    public static List<List<string>> Chains(IReadOnlyList<string> points, int length)
+    {
+        var count = (points.Count + length - 1) / length;
+        return Enumerable.Range(0, count).Select(i => points.Where((_, j) => j % count == i).ToList()).ToList();
+    }
+
     /// <summary>The warehouse's tables, and each processed model's content (what publish reads from it).</summary>
     public static async Task<SortedDictionary<string, string>> FingerprintAsync(string folder)
     {

@@ -11,8 +11,10 @@ namespace SegmentMiner.Reliability.Tests;
 /// Crash safety, kept as tests: <c>sync</c>, <c>models process</c> and <c>publish</c> SIGKILLed at their crash points
 /// (KillPoint: between files, steps and models, just before and after each commit), then run again; every dw, stg
 /// and seg table, every ops table but the history of attempts, and every processed model must be what one
-/// uninterrupted run gives. <c>dotnet test</c> takes 20 points per command spread over its run; the full campaign
-/// (README: SEGMINER_CRASH_CAMPAIGN=1) takes every point, then kills at random times until 100 kills per command.
+/// uninterrupted run gives. <c>dotnet test</c> takes 20 points per command spread over its run, killed in chains
+/// (each kill in the run that follows the previous one, compared once the chain has run to the end); the full
+/// campaign (README: SEGMINER_CRASH_CAMPAIGN=1) kills at every point on its own, then at random times until 100 kills
+/// per command.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -97,11 +99,12 @@ public sealed class CrashSafetyTests
 
         var kills = new[] { "sync:file-read#1", "sync:file-staged#1", "sync:before-merge-commit#1", "sync:merge-committed#1", "sync:committed#1" };
         var outcomes = new List<KillOutcome>();
-        foreach (var point in kills)
+        foreach (var chain in CrashHarness.Chains(kills, 3))
         {
-            outcomes.Add(await _harness.KillAndRerunAsync(c, baseline, point));
+            outcomes.AddRange(await _harness.KillChainAndRerunAsync(c, baseline, chain));
         }
 
+        Assert.That(outcomes.Count(o => o.Killed), Is.GreaterThanOrEqualTo(4), () => string.Join(", ", outcomes.Select(o => o.Where)));
         Assert.That(outcomes.Where(o => o.Failure is not null || o.Differences.Count > 0).Select(o => $"{o.Where}: {o.Failure ?? string.Join("; ", o.Differences)}"), Is.Empty);
     }
 
@@ -131,7 +134,35 @@ public sealed class CrashSafetyTests
         }
 
         var outcomes = new ConcurrentBag<KillOutcome>();
-        await Parallel.ForEachAsync(points, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (p, _) => outcomes.Add(await _harness.KillAndRerunAsync(c, baseline, p, afterKill: afterKill)));
+        if (Campaign)
+        {
+            await Parallel.ForEachAsync(points, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (p, _) => outcomes.Add(await _harness.KillAndRerunAsync(c, baseline, p, afterKill: afterKill)));
+        }
+        else
+        {
+            // In chains of four: killed at a point, then again at another while running again, and so on; run to the
+            // end and compared once per chain. A point the run after a kill did not reach (a publish run again
+            // publishes only the models left; a sync run again after its commit has nothing to load) starts a chain
+            // in the next round, where it comes first.
+            var left = points;
+            for (var round = 0; round < 8 && left.Count > 0; round++)
+            {
+                var reached = new ConcurrentBag<string>();
+                await Parallel.ForEachAsync(CrashHarness.Chains(left, 4), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (chain, _) =>
+                {
+                    foreach (var outcome in await _harness.KillChainAndRerunAsync(c, baseline, chain, afterKill))
+                    {
+                        outcomes.Add(outcome);
+                        reached.Add(outcome.Killed ? outcome.Where.Split(' ')[0] : "");
+                    }
+                });
+                left = left.Except(reached).ToList();
+            }
+
+            Assert.That(left, Is.Empty, "every point is reached and killed");
+            Assert.That(outcomes.Count(o => o.Killed), Is.GreaterThanOrEqualTo(20), () => $"{command}: kills that ended the process mid-run: {string.Join(", ", outcomes.Where(o => o.Killed).Select(o => o.Where))}");
+        }
+
         if (Campaign)
         {
             // Then at random times until 100 kills have ended the process mid-run (a delay past the run's end kills nothing).
@@ -145,7 +176,7 @@ public sealed class CrashSafetyTests
 
         var failed = outcomes.Where(o => o.Failure is not null || o.Differences.Count > 0).OrderBy(o => o.Where, StringComparer.Ordinal).ToList();
         TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"crash safety, {command}: {outcomes.Count} kills ({outcomes.Count(o => o.Killed)} killed the process, {points.Count} at crash points of {baseline.Points.Count}), {failed.Count} runs that lost, duplicated or failed; uninterrupted run {baseline.Elapsed.TotalSeconds:0.0} s"));
+            $"crash safety, {command}: {outcomes.Count} kills ({outcomes.Count(o => o.Killed)} killed the process, {points.Count} at crash points of {baseline.Points.Count}{(Campaign ? "" : ", in chains of four")}), {failed.Count} runs that lost, duplicated or failed; uninterrupted run {baseline.Elapsed.TotalSeconds:0.0} s"));
         Assert.That(failed, Is.Empty, () => string.Join("\n\n", failed.Select(f => $"killed {f.Where}: {f.Failure ?? string.Join("\n  ", f.Differences)}")));
     }
 
@@ -165,7 +196,7 @@ public sealed class CrashSafetyTests
 
     private static async Task<(string Map, string Runs)> MapAndRunsAsync(string folder)
     {
-        var map = (await WarehouseFingerprint.OfAsync(folder))["seg.PersonaMap"];
+        var map = (await WarehouseFingerprint.OfAsync(folder, "seg.PersonaMap"))["seg.PersonaMap"];
         await using var db = await new DuckDbWarehouse(new DataFolder(folder), new WarehouseOptions()).OpenReadOnlyAsync();
         var runs = string.Join(",", await db.QueryAsync<long>("SELECT RunId FROM seg.ModelRun WHERE IsCurrent ORDER BY RunId"));
         return (map, runs);

@@ -21,7 +21,8 @@ internal static class WarehouseFingerprint
     /// <summary>Tables that record attempts, left out whole; ops.Batch is compared through the batches that loaded rows.</summary>
     private static readonly HashSet<string> AttemptTables = new(StringComparer.OrdinalIgnoreCase) { "ops.JobRun", "ops.Batch" };
 
-    public static async Task<SortedDictionary<string, string>> OfAsync(string dataDir)
+    /// <summary>Every table's fingerprint, or only <paramref name="onlyTable"/>'s (schema.name).</summary>
+    public static async Task<SortedDictionary<string, string>> OfAsync(string dataDir, string? onlyTable = null)
     {
         var warehouse = new DuckDbWarehouse(new DataFolder(dataDir), new WarehouseOptions());
         await using var db = await warehouse.OpenReadOnlyAsync();
@@ -30,8 +31,9 @@ internal static class WarehouseFingerprint
             SELECT c.table_schema || '.' || c.table_name, c.column_name
             FROM information_schema.columns c JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
             WHERE c.table_schema IN ('ops', 'stg', 'dw', 'seg') AND t.table_type = 'BASE TABLE'
+              AND ($only IS NULL OR c.table_schema || '.' || c.table_name = $only)
             ORDER BY 1, c.ordinal_position
-            """)).ToList();
+            """, new { only = onlyTable })).ToList();
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var table in columns.GroupBy(c => c.Table))
         {
@@ -43,6 +45,11 @@ internal static class WarehouseFingerprint
             var kept = table.Select(c => c.Column).Where(c => !ClockColumns.Contains(c) && !IsDerivedBatch(table.Key, c)).Select(c => "\"" + c + "\"");
             result[table.Key] = await db.ExecuteScalarAsync<string>(
                 $"SELECT count(*) || ':' || COALESCE(CAST(sum(hash(row({string.Join(", ", kept)}))) AS VARCHAR), '-') FROM {table.Key}") ?? "";
+        }
+
+        if (onlyTable is not null)
+        {
+            return result;
         }
 
         result["ops.Batch (batches that loaded files)"] = string.Join("; ", await db.QueryAsync<string>(
