@@ -10,6 +10,9 @@ namespace SegmentMiner.Warehouse.Sync;
 /// </summary>
 internal static class MalformedRecords
 {
+    /// <summary>The reason of a line a malformed row took after its first: this, its first line, its reason in brackets.</summary>
+    public const string SwallowedBy = "swallowed by the malformed row that starts on line ";
+
     private const int MaxLineBytes = 8000;
 
     public static async Task WriteAsync(DuckDBConnection db, string path, IReadOnlyList<MalformedRecord> records, string table, CancellationToken cancellationToken)
@@ -27,7 +30,7 @@ internal static class MalformedRecords
             var line = record.FirstLine;
             await foreach (var text in LinesAsync(stream, record, cancellationToken))
             {
-                var reason = line == record.FirstLine ? record.Reason : $"swallowed by the malformed row that starts on line {record.FirstLine} ({record.Reason})";
+                var reason = line == record.FirstLine ? record.Reason : $"{SwallowedBy}{record.FirstLine} ({record.Reason})";
                 appender.CreateRow().AppendValue(line++).AppendValue(reason).AppendValue(text).EndRow();
             }
         }

@@ -141,7 +141,7 @@ internal sealed partial class RawFileReader(ILogger log, long csvBufferBytes)
                 FROM (SELECT DISTINCT ON (line) line, error_message, csv_line FROM {rejects} ORDER BY line) r{shift})
             SELECT r.first_line + p.k - 1 AS line, r.gap, r.skipped,
                    CASE WHEN p.k = 1 THEN r.error_message
-                        ELSE 'swallowed by the malformed row that starts on line ' || r.first_line || ' (' || r.error_message || ')' END AS error_message,
+                        ELSE '{MalformedRecords.SwallowedBy}' || r.first_line || ' (' || r.error_message || ')' END AS error_message,
                    rtrim(p.text, chr(13)) AS csv_line
             FROM rejected r,
                  LATERAL (SELECT k, text FROM unnest(string_split(trim(r.csv_line, chr(10) || chr(13)), chr(10))) WITH ORDINALITY AS u(text, k)) p
